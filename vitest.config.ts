@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests import the packages by name; this resolves them to their sources so a test run needs no
+// build. The packed-tarball smoke test checks the built packages separately.
+const alias = {
+  '@portone-retry/core': src('core'),
+  '@portone-retry/axios-adapter': src('axios-adapter'),
+  '@portone-retry/fetch-adapter': src('fetch-adapter'),
+  '@portone-retry/testing': src('testing'),
+};
+
+const project = (name: string, dir: string) => ({
+  resolve: { alias },
+  test: {
+    name,
+    include: [`${dir}/**/*.test.ts`],
+    environment: 'node',
+  },
+});
+
+const jsonReport = process.env.PORTONE_VITEST_JSON;
+
+export default defineConfig({
+  test: {
+    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
+    projects: [
+      project('core', 'packages/core/test'),
+      project('testing', 'packages/testing/test'),
+      project('axios-adapter', 'packages/axios-adapter/test'),
+      project('fetch-adapter', 'packages/fetch-adapter/test'),
+      project('examples', 'examples/test'),
+    ],
+  },
+});
