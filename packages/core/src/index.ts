@@ -6,6 +6,20 @@ export {
   SERIES_DEFAULTS,
   seriesOf,
 } from './catalogue/index.js';
+export * from './classify/index.js';
+export * from './engine/index.js';
+export type * from './engine/types.js';
+export * from './errors/index.js';
+export * from './events.js';
+export * from './policy/index.js';
+export * from './redact.js';
+export {
+  DEFAULT_BASE_URL,
+  isPortOneUrl,
+  operationKindOf,
+  orderRefOf,
+  statusUrl,
+} from './request.js';
 export type {
   Classification,
   CodeInfo,

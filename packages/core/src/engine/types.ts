@@ -1,0 +1,72 @@
+import type { PaymentStatus } from '../types.js';
+
+/**
+ * The contract between the engine and an adapter. The engine is transport-agnostic: an adapter
+ * hands it an `Operation` whose `send` performs one attempt; the engine classifies each answer,
+ * decides, waits, polls, reconciles, and settles with the final answer or a `PortOneError`.
+ */
+
+/** What one attempt produced, as the adapter read it. */
+export interface AttemptResponse<R = unknown> {
+  /** HTTP status of the answer. */
+  readonly httpStatus: number;
+  /** Response headers. */
+  readonly headers: Headers | Readonly<Record<string, string | undefined>>;
+  /** The body, parsed as JSON when it is JSON, else its text ('' when empty). */
+  readonly body: unknown;
+  /** The adapter's own response object (AxiosResponse, Response); the engine resolves with it. */
+  readonly raw: R;
+}
+
+/** Handed to `send` for each attempt. */
+export interface AttemptContext {
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /**
+   * Aborts when the caller aborts, the per-attempt timeout fires or the deadline passes. The
+   * adapter passes it to its client; the engine maps the abort reason to the right error.
+   */
+  readonly signal: AbortSignal;
+  /** The per-attempt timeout in ms (already applied through `signal`). */
+  readonly timeoutMs: number;
+}
+
+/**
+ * How money moves with this request, which decides what a retry may do:
+ * - `create`: creates a payment, link, subscription or payout (POST /api/initiatePayment …); an
+ *   ambiguous outcome is reconciled by order ref before anything is re-sent.
+ * - `read`: a GET or other request that changes nothing; always safe to re-send.
+ * - `mutate`: changes state without creating a payment (capture, refund); re-sent only when the
+ *   request surely did not reach the server.
+ */
+export type OperationKind = 'create' | 'read' | 'mutate';
+
+/** Looks up a payment by merchant order ref; resolves with the status endpoint's answer. */
+export type StatusCheck<R = unknown> = (
+  orderRef: string,
+  context: { readonly signal: AbortSignal },
+) => Promise<AttemptResponse<R>>;
+
+/** One call, as an adapter describes it to the engine. */
+export interface Operation<R = unknown> {
+  /** HTTP method, upper case. */
+  readonly method: string;
+  /** Full URL. The engine redacts it before it reaches an event or an error. */
+  readonly url: string;
+  /** What kind of request this is; see `OperationKind`. */
+  readonly kind: OperationKind;
+  /** The request's merchant order ref, when the request carries one. */
+  readonly orderRef?: string;
+  /** Performs one attempt. Throws only for transport failures (no answer read). */
+  send(context: AttemptContext): Promise<AttemptResponse<R>>;
+  /** Status lookup used to poll pending payments and to reconcile ambiguous creates. */
+  readonly checkStatus?: StatusCheck<R>;
+  /** Caller's signal: aborts the running attempt and any pending wait at once. */
+  readonly signal?: AbortSignal;
+}
+
+/** The state of a payment as the engine last saw it, carried by pending-timeout errors. */
+export interface LastSeenStatus {
+  readonly status?: PaymentStatus;
+  readonly code?: number;
+}
