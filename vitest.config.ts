@@ -11,6 +11,7 @@ const alias = {
   '@portone-retry/axios-adapter': src('axios-adapter'),
   '@portone-retry/fetch-adapter': src('fetch-adapter'),
   '@portone-retry/testing': src('testing'),
+  '@portone-retry/redis-store': src('redis-store'),
 };
 
 const project = (name: string, dir: string) => ({
@@ -32,6 +33,7 @@ export default defineConfig({
       project('testing', 'packages/testing/test'),
       project('axios-adapter', 'packages/axios-adapter/test'),
       project('fetch-adapter', 'packages/fetch-adapter/test'),
+      project('redis-store', 'packages/redis-store/test'),
       project('examples', 'examples/test'),
     ],
   },
