@@ -1,0 +1,24 @@
+import type { TransportFailure } from '../types.js';
+import { PortOneError, type PortOneErrorInit } from './portone-error.js';
+
+/** No answer was read: the connection was refused, reset or dropped. */
+export class PortOneNetworkError extends PortOneError {
+  override name = 'PortOneNetworkError' as const;
+  /**
+   * True when PortOne may have processed the request (the bytes left before the connection
+   * failed). Reconcile by `orderRef` before sending a create again.
+   */
+  readonly ambiguous: boolean;
+  /** How the failure relates to the request. */
+  readonly transport: TransportFailure;
+
+  constructor(init: PortOneErrorInit & { ambiguous: boolean; transport: TransportFailure }) {
+    super(init);
+    this.ambiguous = init.ambiguous;
+    this.transport = init.transport;
+  }
+
+  protected override extraJSON(): Record<string, unknown> {
+    return { ambiguous: this.ambiguous, transport: this.transport };
+  }
+}

@@ -1,0 +1,128 @@
+import { redact, redactText } from '../redact.js';
+import type { ErrorSeries, Outcome } from '../types.js';
+
+const BRAND = Symbol.for('portone-retry.error');
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Everything a `PortOneError` is built from. The factory fills it from a classification. */
+export interface PortOneErrorInit {
+  message: string;
+  series: ErrorSeries;
+  outcome: Outcome;
+  attempts: number;
+  code?: number | undefined;
+  status?: string | undefined;
+  httpStatus?: number | undefined;
+  orderRef?: string | undefined;
+  requestId?: string | undefined;
+  customerMessage?: string | undefined;
+  response?: unknown;
+  method?: string | undefined;
+  url?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * The base of every error the SDK throws. Fields are plain data, already redacted, so the error
+ * can be logged whole. `isPortOneError()` recognises it across realms and package copies.
+ */
+export class PortOneError extends Error {
+  override name: string = 'PortOneError';
+  /** PortOne's numeric status code (e.g. `6014`), when the answer carried one. */
+  readonly code: number | undefined;
+  /** PortOne's status string (e.g. `INVALID_CARD_DECLINED_ERROR`). */
+  readonly status: string | undefined;
+  /** The series of `code`, or `transport` when no answer was read. */
+  readonly series: ErrorSeries;
+  /** What the policy decided for this answer. */
+  readonly outcome: Outcome;
+  /** HTTP status of the last answer, when there was one. */
+  readonly httpStatus: number | undefined;
+  /** Whether the policy considered the failure retryable (it may have run out of retries). */
+  readonly retryable: boolean;
+  /** How many attempts were made before the SDK gave up. */
+  readonly attempts: number;
+  /** The merchant order ref of the request, to reconcile the payment later. */
+  readonly orderRef: string | undefined;
+  /** A request id from the answer's headers, for PortOne support. */
+  readonly requestId: string | undefined;
+  /** A sentence safe to show the customer (card declines and customer-actionable codes). */
+  readonly customerMessage: string | undefined;
+  /** The answer's body, redacted. */
+  readonly response: unknown;
+  /** HTTP method of the request. */
+  readonly method: string | undefined;
+  /** URL of the request, redacted. */
+  readonly url: string | undefined;
+
+  constructor(init: PortOneErrorInit) {
+    super(redactText(init.message), init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.status = init.status;
+    this.series = init.series;
+    this.outcome = init.outcome;
+    this.httpStatus = init.httpStatus;
+    this.retryable = init.outcome === 'retry';
+    this.attempts = init.attempts;
+    this.orderRef = init.orderRef;
+    this.requestId = init.requestId;
+    this.customerMessage = init.customerMessage;
+    this.response = init.response === undefined ? undefined : redact(init.response);
+    this.method = init.method;
+    this.url = init.url;
+  }
+
+  /** A plain, redacted summary for logs: no secrets, no raw request config. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      status: this.status,
+      series: this.series,
+      outcome: this.outcome,
+      httpStatus: this.httpStatus,
+      retryable: this.retryable,
+      attempts: this.attempts,
+      orderRef: this.orderRef,
+      requestId: this.requestId,
+      customerMessage: this.customerMessage,
+      method: this.method,
+      url: this.url,
+      response: this.response,
+      ...this.extraJSON(),
+    };
+    if (this.cause !== undefined) json.cause = redact(summariseCause(this.cause));
+    for (const key of Object.keys(json)) if (json[key] === undefined) delete json[key];
+    return json;
+  }
+
+  /** Subclass fields added to `toJSON()`. */
+  protected extraJSON(): Record<string, unknown> {
+    return {};
+  }
+
+  /** `util.inspect` prints the redacted summary, never a raw cause such as an AxiosError. */
+  [INSPECT](): string {
+    return `${this.name}: ${this.message} ${JSON.stringify(this.toJSON(), null, 2)}`;
+  }
+}
+
+function summariseCause(cause: unknown): unknown {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return { name: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
+  }
+  return typeof cause === 'object' ? '[object]' : String(cause);
+}
+
+Object.defineProperty(PortOneError.prototype, BRAND, { value: true });
+
+/** True for any error of this SDK, across realms and duplicate copies of the package. */
+export function isPortOneError(value: unknown): value is PortOneError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
+}
