@@ -1,0 +1,122 @@
+import { lookupCode, parseCode, seriesOf } from '../catalogue/index.js';
+import type { Classification, ErrorSeries } from '../types.js';
+import { parseBody, readEnvelope } from './envelope.js';
+import { headerOf, parseRetryAfter } from './retry-after.js';
+import { transportFailureOf } from './transport.js';
+
+/** An answer that was read: HTTP status, headers and the body (parsed object or raw text). */
+export interface ResponseInput {
+  readonly httpStatus?: number | undefined;
+  readonly headers?: Headers | Readonly<Record<string, string | string[] | undefined>> | undefined;
+  readonly body?: unknown;
+  /** The clock for an HTTP-date Retry-After; defaults to `Date.now()`. */
+  readonly now?: number | undefined;
+}
+
+/** A request that produced no answer: the error the client threw. */
+export interface ErrorInput {
+  readonly error: unknown;
+}
+
+export type ClassifyInput = ResponseInput | ErrorInput;
+
+const isPortOneCode = (code: number | undefined): code is number =>
+  code !== undefined && code >= 1000 && code <= 8999;
+
+function classifyError(error: unknown): Classification {
+  const transport = transportFailureOf(error);
+  return {
+    kind: 'transport',
+    series: 'transport',
+    transport,
+    ambiguous: transport === 'ambiguous' || transport === 'timeout',
+  };
+}
+
+/** The series of an answer that carries no PortOne code, from its HTTP status alone. */
+function seriesOfHttp(httpStatus: number): ErrorSeries {
+  if (httpStatus >= 500 || httpStatus === 429 || httpStatus === 408) return 'system';
+  if (httpStatus >= 400) return 'validation';
+  return 'unknown';
+}
+
+function classifyResponse(input: ResponseInput): Classification {
+  const httpStatus =
+    typeof input.httpStatus === 'number' && Number.isFinite(input.httpStatus)
+      ? input.httpStatus
+      : undefined;
+  const body = parseBody(input.body);
+  const envelope = readEnvelope(body);
+  const retryAfterMs = parseRetryAfter(headerOf(input.headers, 'retry-after'), input.now);
+  const parsedCode = parseCode(envelope?.statusCode);
+  const code = isPortOneCode(parsedCode) ? parsedCode : undefined;
+  const info = code === undefined ? undefined : lookupCode(code, envelope?.statusReason);
+  const status = envelope?.statusReason ?? info?.status;
+
+  const base = {
+    ...(code === undefined ? {} : { code }),
+    ...(status === undefined ? {} : { status }),
+    ...(envelope?.message === undefined ? {} : { message: envelope.message }),
+    ...(info === undefined ? {} : { info }),
+    ...(httpStatus === undefined ? {} : { httpStatus }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(envelope?.paymentStatus === undefined ? {} : { paymentStatus: envelope.paymentStatus }),
+    ...(envelope?.orderRef === undefined ? {} : { orderRef: envelope.orderRef }),
+    ...(body === undefined ? {} : { body }),
+  };
+
+  // A PortOne code decides, whatever the HTTP status says (errors also come with 2xx).
+  if (code !== undefined) {
+    const series = seriesOf(code);
+    if (series === 'pending' || envelope?.paymentStatus === 'Pending') {
+      return { ...base, kind: 'pending', series, ambiguous: false };
+    }
+    if (series === 'success') return { ...base, kind: 'success', series, ambiguous: false };
+    return { ...base, kind: 'error', series, ambiguous: false };
+  }
+
+  // A status answer without a code still says "Pending" in content.status.
+  if (envelope?.paymentStatus === 'Pending') {
+    return { ...base, kind: 'pending', series: 'pending', ambiguous: false };
+  }
+
+  const ok = httpStatus === undefined || (httpStatus >= 200 && httpStatus < 300);
+  if (ok) {
+    // `is_success: false` (or "false") with no code: PortOne said no, without saying why.
+    if (envelope?.isSuccess === false) {
+      return { ...base, kind: 'error', series: 'unknown', ambiguous: false };
+    }
+    // Subscription answers carry HTTP-like codes ("400") in status_code.
+    if (parsedCode !== undefined && parsedCode >= 400 && parsedCode < 600) {
+      return { ...base, kind: 'error', series: seriesOfHttp(parsedCode), ambiguous: false };
+    }
+    if (httpStatus === undefined && body === undefined) {
+      return { ...base, kind: 'error', series: 'unknown', ambiguous: true };
+    }
+    // A 2xx with nothing that says otherwise (a refund's bare answer, is_success true, "200").
+    return { ...base, kind: 'success', series: 'success', ambiguous: false };
+  }
+
+  // No code: the answer came from a proxy or a server in trouble. A 5xx may have been
+  // forwarded after PortOne processed the request, so it is ambiguous (429 is not).
+  const series = seriesOfHttp(httpStatus);
+  const ambiguous = httpStatus >= 500;
+  return { ...base, kind: 'error', series, ambiguous };
+}
+
+/**
+ * Turns one answer, or one thrown transport error, into a `Classification`. Pure and total: it
+ * never throws, whatever it is given (it tolerates every envelope variant PortOne sends, HTML
+ * from proxies, empty bodies, unknown codes and hostile objects).
+ */
+export function classify(input: ClassifyInput): Classification {
+  try {
+    if (input !== null && typeof input === 'object' && 'error' in input) {
+      return classifyError(input.error);
+    }
+    return classifyResponse((input ?? {}) as ResponseInput);
+  } catch {
+    // Unreachable by design; if a hostile input gets here, treat it as unreadable and ambiguous.
+    return { kind: 'error', series: 'unknown', ambiguous: true };
+  }
+}

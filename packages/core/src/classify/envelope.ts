@@ -1,0 +1,76 @@
+import type { PaymentStatus } from '../types.js';
+
+/** The fields of PortOne's envelope the SDK reads, after tolerating every variant it sends. */
+export interface Envelope {
+  /** `status_code` as given (string or number). */
+  readonly statusCode?: unknown;
+  /** `status_reason`, or `status_message` where an endpoint names it so. */
+  readonly statusReason?: string;
+  readonly message?: string;
+  /** `is_success` as a boolean, where given as a boolean or the strings "true"/"false". */
+  readonly isSuccess?: boolean;
+  readonly paymentStatus?: PaymentStatus;
+  readonly orderRef?: string;
+}
+
+const PAYMENT_STATUSES: Readonly<Record<string, PaymentStatus>> = {
+  success: 'Success',
+  failed: 'Failed',
+  pending: 'Pending',
+  expired: 'Expired',
+};
+
+function field(source: unknown, name: string): unknown {
+  if (source === null || typeof source !== 'object') return undefined;
+  try {
+    return (source as Record<string, unknown>)[name];
+  } catch {
+    return undefined;
+  }
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+function toBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lower = value.trim().toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  return undefined;
+}
+
+/** Parses a body given as text into JSON when it is JSON; other text is returned as is. */
+export function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  const trimmed = body.trim();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return body;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return body;
+  }
+}
+
+/** Reads PortOne's envelope from a parsed body; `undefined` when the body is not an object. */
+export function readEnvelope(body: unknown): Envelope | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const content = field(body, 'content');
+  const statusText = text(field(content, 'status'));
+  const paymentStatus = statusText ? PAYMENT_STATUSES[statusText.trim().toLowerCase()] : undefined;
+  const orderRef = text(field(content, 'order_ref')) ?? text(field(body, 'order_ref'));
+  const statusReason = text(field(body, 'status_reason')) ?? text(field(body, 'status_message'));
+  const message = text(field(body, 'message'));
+  const isSuccess = toBoolean(field(body, 'is_success'));
+  const statusCode = field(body, 'status_code');
+  return {
+    ...(statusCode === undefined || statusCode === null ? {} : { statusCode }),
+    ...(statusReason === undefined ? {} : { statusReason }),
+    ...(message === undefined ? {} : { message }),
+    ...(isSuccess === undefined ? {} : { isSuccess }),
+    ...(paymentStatus === undefined ? {} : { paymentStatus }),
+    ...(orderRef === undefined ? {} : { orderRef }),
+  };
+}
