@@ -1,0 +1,110 @@
+import type { OperationKind } from '../engine/types.js';
+import type { Classification } from '../types.js';
+import type { Policy } from './policy.js';
+
+/** Where a call stands when an answer arrives. */
+export interface AttemptState {
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Retries already spent on this call. */
+  readonly retriesUsed: number;
+  /** Time since the call started, in ms. */
+  readonly elapsedMs: number;
+  /** How money moves with the request. */
+  readonly kind: OperationKind;
+  /** Source of jitter in [0, 1); injected so tests can pin delays. */
+  readonly random: () => number;
+}
+
+/** What the engine does next. */
+export type Decision =
+  | { readonly type: 'succeed' }
+  | { readonly type: 'poll' }
+  | { readonly type: 'retry'; readonly delayMs: number; readonly reason: string }
+  | { readonly type: 'reconcile'; readonly delayMs: number; readonly reason: string }
+  | { readonly type: 'fail'; readonly reason: string }
+  | { readonly type: 'surface' };
+
+/** Full jitter: uniformly random in [0, min(cap, base · 2^n)) — the AWS-recommended backoff. */
+export function backoffDelay(
+  retriesUsed: number,
+  minDelayMs: number,
+  maxDelayMs: number,
+  random: () => number,
+): number {
+  const ceiling = Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(retriesUsed, 30));
+  return Math.floor(Math.min(Math.max(random(), 0), 0.999_999) * ceiling);
+}
+
+/**
+ * Decides what to do with one classified answer. Pure: the same input gives the same decision.
+ * The checks run in order; the first that applies wins.
+ */
+export function decide(c: Classification, policy: Policy, state: AttemptState): Decision {
+  // A success is final, whatever else the answer carries.
+  if (c.kind === 'success') return { type: 'succeed' };
+
+  // The caller gave up: nothing more is attempted.
+  if (c.transport === 'aborted') return { type: 'fail', reason: 'aborted by the caller' };
+
+  const rule = policy.ruleFor(c);
+
+  // A pending payment (1000 series, content.status Pending, or a rule saying so) is polled, not
+  // re-sent: re-sending a create could charge twice.
+  if (c.kind === 'pending' || rule.outcome === 'poll') return { type: 'poll' };
+
+  // A duplicate answer to a retried attempt means the first attempt went through: look it up.
+  if (state.attempt > 1 && c.info?.tags.includes('duplicate')) {
+    return { type: 'reconcile', delayMs: 0, reason: 'duplicate answer to a retried attempt' };
+  }
+
+  // Explicit outcomes that are not retries end the call here.
+  if (rule.outcome === 'surface') return { type: 'surface' };
+  if (rule.outcome === 'fail') return { type: 'fail', reason: `${rule.source} outcome is fail` };
+  if (rule.outcome === 'succeed') return { type: 'succeed' };
+
+  // From here on the answer is retryable in principle.
+  if (state.retriesUsed >= rule.retries) {
+    return { type: 'fail', reason: `retries exhausted (${rule.retries})` };
+  }
+
+  // Server hints first: Retry-After, capped so a huge hint fails fast instead of hanging.
+  let delayMs: number;
+  if (c.retryAfterMs !== undefined) {
+    if (c.retryAfterMs > policy.settings.maxRetryAfterMs) {
+      return { type: 'fail', reason: `Retry-After ${c.retryAfterMs} ms exceeds maxRetryAfterMs` };
+    }
+    delayMs = c.retryAfterMs;
+  } else {
+    delayMs = backoffDelay(state.retriesUsed, rule.minDelayMs, rule.maxDelayMs, state.random);
+  }
+
+  // A wait that ends past the deadline is not worth starting.
+  if (state.elapsedMs + delayMs >= policy.settings.deadlineMs) {
+    return { type: 'fail', reason: 'the next attempt would pass the deadline' };
+  }
+
+  // A request that surely never left is always safe to send again.
+  if (c.transport === 'not-sent') return { type: 'retry', delayMs, reason: 'not sent' };
+
+  // Reads are idempotent: retry them whatever happened.
+  if (state.kind === 'read') return { type: 'retry', delayMs, reason: describe(c) };
+
+  // A create whose outcome is unknown (reset, timeout, proxy 5xx) or that PortOne failed with a
+  // retryable code may exist already: check its status by order ref before any re-send.
+  if (state.kind === 'create') return { type: 'reconcile', delayMs, reason: describe(c) };
+
+  // A capture or refund whose outcome is unknown is never re-sent blind: it could move money twice.
+  if (c.ambiguous) {
+    return { type: 'fail', reason: 'ambiguous outcome of a request that is not idempotent' };
+  }
+
+  // PortOne answered with a retryable code: nothing was done, so sending again is safe.
+  return { type: 'retry', delayMs, reason: describe(c) };
+}
+
+function describe(c: Classification): string {
+  if (c.code !== undefined) return `${c.code}${c.status ? ` ${c.status}` : ''}`;
+  if (c.kind === 'transport') return `transport ${c.transport ?? 'failure'}`;
+  return c.httpStatus !== undefined ? `HTTP ${c.httpStatus}` : 'unreadable answer';
+}

@@ -1,0 +1,105 @@
+import { SERIES } from '../catalogue/index.js';
+import type { ErrorSeries, Outcome } from '../types.js';
+import { POLICY_DEFAULTS, type PolicyOptions, type Rule } from './options.js';
+
+const OUTCOMES: readonly Outcome[] = ['succeed', 'poll', 'fail', 'retry', 'surface'];
+const ERROR_SERIES: readonly ErrorSeries[] = [...SERIES, 'transport'];
+const RULE_KEYS = ['outcome', 'retries', 'minDelayMs', 'maxDelayMs'] as const;
+const TOP_KEYS = new Set<string>([...Object.keys(POLICY_DEFAULTS), 'series', 'codes']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkCount(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
+    throw new TypeError(`${name} must be a whole number from 0 to 100, got ${String(value)}`);
+  }
+}
+
+function checkMs(name: string, value: unknown, min = 0): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new TypeError(`${name} must be a finite number of ms ≥ ${min}, got ${String(value)}`);
+  }
+}
+
+function checkRange(name: string, min: unknown, max: unknown): void {
+  if (typeof min === 'number' && typeof max === 'number' && min > max) {
+    throw new TypeError(`${name}: minDelayMs (${min}) must not exceed maxDelayMs (${max})`);
+  }
+}
+
+function checkRule(name: string, rule: unknown): void {
+  if (!isRecord(rule)) throw new TypeError(`${name} must be an object`);
+  for (const key of Object.keys(rule)) {
+    if (!(RULE_KEYS as readonly string[]).includes(key)) {
+      throw new TypeError(`${name}.${key} is not a rule option (${RULE_KEYS.join(', ')})`);
+    }
+  }
+  const { outcome, retries, minDelayMs, maxDelayMs } = rule as Rule;
+  if (outcome !== undefined && !OUTCOMES.includes(outcome)) {
+    throw new TypeError(`${name}.outcome must be one of ${OUTCOMES.join(', ')}`);
+  }
+  checkCount(`${name}.retries`, retries);
+  checkMs(`${name}.minDelayMs`, minDelayMs);
+  checkMs(`${name}.maxDelayMs`, maxDelayMs);
+  checkRange(name, minDelayMs, maxDelayMs);
+}
+
+/**
+ * Validates policy options at construction: a bad option throws a TypeError naming it, e.g.
+ * `policy.codes.5024.retries`. Unknown keys are rejected, as a typo would silently do nothing.
+ */
+export function validatePolicyOptions(options: unknown, path = 'policy'): void {
+  if (options === undefined) return;
+  if (!isRecord(options)) throw new TypeError(`${path} must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!TOP_KEYS.has(key)) throw new TypeError(`${path}.${key} is not a policy option`);
+  }
+  const o = options as PolicyOptions;
+  checkCount(`${path}.retries`, o.retries);
+  for (const key of [
+    'minDelayMs',
+    'maxDelayMs',
+    'maxRetryAfterMs',
+    'pollIntervalMs',
+    'pollMaxIntervalMs',
+  ] as const) {
+    checkMs(`${path}.${key}`, o[key]);
+  }
+  for (const key of ['deadlineMs', 'attemptTimeoutMs', 'pollDeadlineMs'] as const) {
+    checkMs(`${path}.${key}`, o[key], 1);
+  }
+  checkRange(path, o.minDelayMs, o.maxDelayMs);
+  if (o.customerMessages !== undefined) {
+    if (!isRecord(o.customerMessages)) {
+      throw new TypeError(`${path}.customerMessages must be an object of code → message`);
+    }
+    for (const [code, message] of Object.entries(o.customerMessages)) {
+      if (!/^\d{4}$/.test(code) || typeof message !== 'string') {
+        throw new TypeError(`${path}.customerMessages.${code} must map a 4-digit code to a string`);
+      }
+    }
+  }
+  if (o.series !== undefined) {
+    if (!isRecord(o.series)) throw new TypeError(`${path}.series must be an object`);
+    for (const [series, rule] of Object.entries(o.series)) {
+      if (!(ERROR_SERIES as readonly string[]).includes(series)) {
+        throw new TypeError(
+          `${path}.series.${series} is not a series (${ERROR_SERIES.join(', ')})`,
+        );
+      }
+      checkRule(`${path}.series.${series}`, rule);
+    }
+  }
+  if (o.codes !== undefined) {
+    if (!isRecord(o.codes)) throw new TypeError(`${path}.codes must be an object`);
+    for (const [code, rule] of Object.entries(o.codes)) {
+      if (!/^\d{4}$/.test(code)) {
+        throw new TypeError(`${path}.codes.${code} is not a PortOne code (four digits)`);
+      }
+      checkRule(`${path}.codes.${code}`, rule);
+    }
+  }
+}
