@@ -1,1 +1,1 @@
-export {};
+export { createEngine, type Engine, type EngineOptions, isEngine } from './engine.js';

@@ -1,3 +1,4 @@
+import type { PolicyOptions } from '../policy/options.js';
 import type { PaymentStatus } from '../types.js';
 
 /**
@@ -63,6 +64,8 @@ export interface Operation<R = unknown> {
   readonly checkStatus?: StatusCheck<R>;
   /** Caller's signal: aborts the running attempt and any pending wait at once. */
   readonly signal?: AbortSignal;
+  /** Per-call policy overrides, on top of the engine's policy. */
+  readonly policy?: PolicyOptions;
 }
 
 /** The state of a payment as the engine last saw it, carried by pending-timeout errors. */

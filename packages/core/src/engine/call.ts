@@ -1,0 +1,199 @@
+import { classify } from '../classify/index.js';
+import { createPortOneError, type ErrorContext, type PortOneError } from '../errors/index.js';
+import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
+import type { AttemptState, Policy } from '../policy/index.js';
+import { redactUrl } from '../redact.js';
+import type { Classification } from '../types.js';
+import { AttemptTimeout, CallAbort, raceAbort, sleep } from './signals.js';
+import type { AttemptResponse, Operation } from './types.js';
+
+/** What one attempt (or one status lookup) produced. */
+export interface AttemptOutcome<R> {
+  readonly classification: Classification;
+  readonly response?: AttemptResponse<R>;
+  readonly cause?: unknown;
+}
+
+let sequence = 0;
+const newOperationId = (): string =>
+  globalThis.crypto?.randomUUID?.() ?? `op-${Date.now().toString(36)}-${(++sequence).toString(36)}`;
+
+/**
+ * The state of one call through the engine: its clocks, its signal, its counters and its events.
+ * Everything with time in it is cleared by `dispose()` when the call settles.
+ */
+export class Call<R> {
+  readonly id = newOperationId();
+  readonly startedAt: number;
+  readonly url: string;
+  readonly orderRef: string | undefined;
+  attempts = 0;
+  retriesUsed = 0;
+  polls = 0;
+  /** The error of the last failed answer, thrown if the call ends without a better one. */
+  lastError: PortOneError | undefined;
+  /** The last pending status seen while polling, carried by a pending-timeout error. */
+  lastPending: Classification | undefined;
+  private readonly controller = new AbortController();
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onCallerAbort: () => void;
+
+  constructor(
+    readonly operation: Operation<R>,
+    readonly policy: Policy,
+    private readonly events: PortOneEventEmitter,
+    private readonly now: () => number,
+    readonly random: () => number,
+  ) {
+    this.startedAt = now();
+    this.url = redactUrl(operation.url);
+    this.orderRef = operation.orderRef;
+    this.onCallerAbort = () =>
+      this.controller.abort(new CallAbort('caller', operation.signal?.reason));
+    if (operation.signal?.aborted) this.onCallerAbort();
+    else operation.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.armDeadline('deadline', policy.settings.deadlineMs);
+  }
+
+  /** The call's signal: aborted by the caller, the deadline or the poll deadline. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  elapsed(): number {
+    return Math.max(0, this.now() - this.startedAt);
+  }
+
+  state(): AttemptState {
+    return {
+      attempt: this.attempts,
+      retriesUsed: this.retriesUsed,
+      elapsedMs: this.elapsed(),
+      kind: this.operation.kind,
+      random: this.random,
+    };
+  }
+
+  /** Once polling starts, the overall deadline gives way to the poll deadline. */
+  enterPolling(): void {
+    this.armDeadline('poll-deadline', this.policy.settings.pollDeadlineMs);
+  }
+
+  private armDeadline(why: 'deadline' | 'poll-deadline', ms: number): void {
+    clearTimeout(this.deadlineTimer);
+    if (this.controller.signal.aborted) return;
+    this.deadlineTimer = setTimeout(() => this.controller.abort(new CallAbort(why)), ms);
+  }
+
+  /** Waits, unless the call is cut short first. */
+  sleep(ms: number): Promise<void> {
+    return sleep(ms, this.controller.signal);
+  }
+
+  base(attempt = this.attempts): EventBase {
+    return {
+      operationId: this.id,
+      attempt,
+      elapsedMs: this.elapsed(),
+      method: this.operation.method,
+      url: this.url,
+      ...(this.orderRef === undefined ? {} : { orderRef: this.orderRef }),
+    };
+  }
+
+  emit<E extends keyof PortOneEvents>(event: E, ...payload: PortOneEvents[E]): void {
+    this.events.emit(event, ...payload);
+  }
+
+  /** Sends one attempt of the operation itself. */
+  send(): Promise<AttemptOutcome<R>> {
+    this.attempts++;
+    this.emit('attempt', this.base());
+    return this.run((context) => this.operation.send(context), true);
+  }
+
+  /** Looks a payment up by order ref through the operation's status check. */
+  lookup(orderRef: string): Promise<AttemptOutcome<R>> {
+    const check = this.operation.checkStatus;
+    if (check === undefined) throw new TypeError('lookup needs operation.checkStatus');
+    return this.run(({ signal }) => check(orderRef, { signal }), false);
+  }
+
+  /**
+   * Runs one request under the per-attempt timeout and the call's signal, and classifies what
+   * came back. Throws only the call's own abort (caller, deadline).
+   */
+  private async run(
+    request: (context: {
+      attempt: number;
+      signal: AbortSignal;
+      timeoutMs: number;
+    }) => Promise<AttemptResponse<R>>,
+    emitResponse: boolean,
+  ): Promise<AttemptOutcome<R>> {
+    this.signal.throwIfAborted();
+    const timeoutMs = this.policy.settings.attemptTimeoutMs;
+    const attemptController = new AbortController();
+    const onCallAbort = () => attemptController.abort(this.signal.reason);
+    this.signal.addEventListener('abort', onCallAbort, { once: true });
+    const timer = setTimeout(
+      () => attemptController.abort(new AttemptTimeout(timeoutMs)),
+      timeoutMs,
+    );
+    try {
+      const pending = Promise.resolve().then(() =>
+        request({ attempt: this.attempts, signal: attemptController.signal, timeoutMs }),
+      );
+      const response = await raceAbort(pending, attemptController.signal);
+      const classification = classify({
+        httpStatus: response.httpStatus,
+        headers: response.headers as Headers,
+        body: response.body,
+      });
+      if (emitResponse) {
+        this.emit('response', {
+          ...this.base(),
+          httpStatus: response.httpStatus,
+          kind: classification.kind,
+          ...(classification.code === undefined ? {} : { code: classification.code }),
+          ...(classification.status === undefined ? {} : { status: classification.status }),
+        });
+      }
+      return { classification, response };
+    } catch (error) {
+      // The call itself was cut short: that ends everything, not just this attempt.
+      if (this.signal.aborted) throw this.signal.reason;
+      const classification: Classification =
+        attemptController.signal.reason instanceof AttemptTimeout
+          ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
+          : classify({ error });
+      if (emitResponse) {
+        this.emit('response', { ...this.base(), httpStatus: 0, kind: 'transport' });
+      }
+      return { classification, cause: error };
+    } finally {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onCallAbort);
+    }
+  }
+
+  /** The PortOneError for a classified answer, with this call's context filled in. */
+  error(c: Classification, extra: Partial<ErrorContext> = {}): PortOneError {
+    const error = createPortOneError(c, {
+      attempts: this.attempts,
+      orderRef: this.orderRef,
+      method: this.operation.method,
+      url: this.url,
+      customerMessages: this.policy.settings.customerMessages,
+      elapsedMs: this.elapsed(),
+      timeoutMs: this.policy.settings.attemptTimeoutMs,
+      ...extra,
+    });
+    return error;
+  }
+
+  dispose(): void {
+    clearTimeout(this.deadlineTimer);
+    this.operation.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}

@@ -1,0 +1,90 @@
+import pRetry from 'p-retry';
+import type { Classification } from '../types.js';
+import type { Call } from './call.js';
+import { MAX_LOOP, Stop } from './control.js';
+import { terminalFailure } from './settle.js';
+
+class StillPending extends Error {
+  override name = 'StillPending' as const;
+  constructor(readonly classification: Classification) {
+    super('still pending');
+  }
+}
+
+/** Wait before the next status check: growing from pollIntervalMs to pollMaxIntervalMs, ±20 % jitter. */
+function pollDelay<R>(call: Call<R>): number {
+  const { pollIntervalMs, pollMaxIntervalMs } = call.policy.settings;
+  const base = Math.min(pollMaxIntervalMs, pollIntervalMs * 1.5 ** Math.max(0, call.polls - 1));
+  return Math.round(base * (0.8 + 0.4 * call.random()));
+}
+
+/**
+ * Polls a pending payment's status until it settles: Success resolves with the status answer;
+ * Failed or Expired throws the matching error; the poll deadline throws
+ * `PortOnePendingTimeoutError` carrying the order ref, the last status and the attempts made.
+ * A status lookup that fails in transit is simply tried again at the next tick.
+ */
+export async function pollUntilSettled<R>(call: Call<R>, first: Classification): Promise<R> {
+  const orderRef = call.orderRef ?? first.orderRef;
+  const canLookUp = call.operation.checkStatus !== undefined && orderRef !== undefined;
+  if (!canLookUp && call.operation.kind !== 'read') {
+    throw new Stop(
+      call.error(first, {
+        message: `the payment is pending and no status check is configured to follow it`,
+        orderRef,
+      }),
+    );
+  }
+  call.enterPolling();
+  let last = first;
+  call.lastPending = first;
+
+  return pRetry(
+    async (round) => {
+      if (round === 1) throw new StillPending(first);
+      call.polls++;
+      const { classification: c, response } = canLookUp
+        ? await call.lookup(orderRef as string)
+        : await call.send();
+      if (c.paymentStatus === 'Success' || (c.kind === 'success' && !canLookUp)) {
+        return (response as NonNullable<typeof response>).raw;
+      }
+      if (c.paymentStatus === 'Failed' || c.paymentStatus === 'Expired') {
+        throw new Stop(call.error(terminalFailure(c, orderRef), { outcome: 'surface' }));
+      }
+      // Pending, or a lookup that failed in transit: keep the last real status and go on.
+      if (c.kind === 'pending') {
+        last = c;
+        call.lastPending = c;
+      }
+      throw new StillPending(last);
+    },
+    {
+      retries: MAX_LOOP * 10,
+      minTimeout: 0,
+      factor: 1,
+      onFailedAttempt: async ({ error }) => {
+        if (!(error instanceof StillPending)) throw error;
+        const delayMs = pollDelay(call);
+        call.emit('poll', {
+          ...call.base(),
+          delayMs,
+          polls: call.polls,
+          ...(last.paymentStatus === undefined ? {} : { status: last.paymentStatus }),
+        });
+        await call.sleep(delayMs);
+      },
+    },
+  );
+}
+
+/** The classification a pending-timeout error is made from. */
+export function pendingClassification(last: Classification | undefined): Classification {
+  return {
+    kind: 'pending',
+    series: 'pending',
+    ambiguous: false,
+    paymentStatus: last?.paymentStatus ?? 'Pending',
+    ...(last?.code === undefined ? {} : { code: last.code }),
+  };
+}

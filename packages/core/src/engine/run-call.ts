@@ -1,0 +1,81 @@
+import pRetry from 'p-retry';
+import { decide } from '../policy/index.js';
+import type { Call } from './call.js';
+import { Again, MAX_LOOP, Stop } from './control.js';
+import { pollUntilSettled } from './poll-until-settled.js';
+import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
+
+/**
+ * Runs a call to its end on p-retry: each round sends (or first reconciles), classifies, decides,
+ * and either returns, throws `Stop`, or throws `Again` to wait and go round. p-retry's own delay
+ * is zero; the decided wait happens in `onFailedAttempt`, abortable by the call's signal.
+ */
+export function runCall<R>(call: Call<R>): Promise<R> {
+  let pendingReconcile: ReconcileMode | undefined;
+
+  return pRetry(
+    async () => {
+      if (pendingReconcile !== undefined && canReconcile(call)) {
+        const mode = pendingReconcile;
+        const found = await reconcile(
+          call,
+          mode,
+          call.lastError as NonNullable<typeof call.lastError>,
+        );
+        if (found.settled) return found.raw;
+        pendingReconcile = undefined;
+      }
+
+      const { classification, response, cause } = await call.send();
+      const decision = decide(classification, call.policy, call.state());
+      switch (decision.type) {
+        case 'succeed':
+          return (response as NonNullable<typeof response>).raw;
+        case 'poll':
+          return pollUntilSettled(call, classification);
+        case 'surface':
+          throw new Stop(call.error(classification, { cause, outcome: 'surface' }));
+        case 'fail':
+          throw new Stop(call.error(classification, { cause }));
+        case 'retry': {
+          const error = call.error(classification, { cause, outcome: 'retry' });
+          call.lastError = error;
+          throw new Again(decision.delayMs, error, decision.reason);
+        }
+        case 'reconcile': {
+          const duplicate = classification.info?.tags.includes('duplicate') === true;
+          const error = call.error(classification, {
+            cause,
+            outcome: duplicate ? 'fail' : 'retry',
+          });
+          call.lastError = error;
+          if (!canReconcile(call)) {
+            // Without an order ref and a status check, an ambiguous create is never sent again.
+            throw new Stop(error);
+          }
+          pendingReconcile = duplicate ? 'duplicate' : 'ambiguous';
+          if (decision.delayMs <= 0) {
+            throw new Again(0, error, decision.reason);
+          }
+          throw new Again(decision.delayMs, error, decision.reason);
+        }
+      }
+    },
+    {
+      retries: MAX_LOOP,
+      minTimeout: 0,
+      factor: 1,
+      onFailedAttempt: async ({ error }) => {
+        if (!(error instanceof Again)) throw error;
+        call.retriesUsed++;
+        call.emit('retry', {
+          ...call.base(),
+          delayMs: error.delayMs,
+          error: error.error,
+          reason: error.reason,
+        });
+        await call.sleep(error.delayMs);
+      },
+    },
+  );
+}

@@ -1,0 +1,33 @@
+import { lookupCode } from '../catalogue/index.js';
+import type { Classification } from '../types.js';
+
+/**
+ * The classification of a payment that ended Failed or Expired while it was followed (polled
+ * or reconciled). A Failed payment is a decline for the customer (generic message: the status
+ * answer does not say why); an Expired one is 4072 TRANSACTION_EXPIRED: start again.
+ */
+export function terminalFailure(c: Classification, orderRef: string | undefined): Classification {
+  const ref = orderRef ?? c.orderRef;
+  const ended = `payment ${ref ?? ''} ended ${c.paymentStatus}`.replace('  ', ' ');
+  if (c.paymentStatus === 'Expired') {
+    const info = lookupCode(4072);
+    return {
+      ...c,
+      kind: 'error',
+      series: 'validation',
+      code: 4072,
+      status: info?.status ?? 'TRANSACTION_EXPIRED',
+      ...(info === undefined ? {} : { info }),
+      message: ended,
+      ...(ref === undefined ? {} : { orderRef: ref }),
+    };
+  }
+  return {
+    ...c,
+    kind: 'error',
+    series: 'card',
+    status: 'Failed',
+    message: ended,
+    ...(ref === undefined ? {} : { orderRef: ref }),
+  };
+}
