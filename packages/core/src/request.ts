@@ -26,8 +26,15 @@ const READ_POST_PATHS: readonly RegExp[] = [
   /^\/api\/merchant\/auth-token\/?$/,
 ];
 
-/** Body fields that carry the merchant's own reference for the payment being created. */
-const ORDER_REF_FIELDS = ['merchant_order_ref', 'payment_link_merchant_order_ref'] as const;
+/**
+ * Body fields that carry the merchant's own reference for the payment being created:
+ * initiatePayment and paymentLink name it `merchant_order_id`, subscriptions `merchant_order_ref`.
+ */
+const ORDER_REF_FIELDS = [
+  'merchant_order_id',
+  'merchant_order_ref',
+  'payment_link_merchant_order_ref',
+] as const;
 
 function pathOf(url: string): string {
   try {
@@ -92,8 +99,8 @@ function fieldsOf(body: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The merchant order ref a create request carries (`merchant_order_ref`, or a payment link's
- * `payment_link_merchant_order_ref`), from a JSON string, form string, URLSearchParams, FormData
+ * The merchant order ref a create request carries (`merchant_order_id`, `merchant_order_ref` or
+ * a payment link's `payment_link_merchant_order_ref`), from a JSON string, form string, URLSearchParams, FormData
  * or plain object. Anything else gives undefined: such a create is never re-sent when ambiguous.
  */
 export function orderRefOf(body: unknown): string | undefined {

@@ -1,1 +1,13 @@
-export {};
+export type { FaultOptions, SimReply, SimRequest, SimulatorOptions } from './behaviour.js';
+export { PortOneBehaviour } from './behaviour.js';
+export { envelope, htmlStatusPage, httpStatusFor } from './envelope.js';
+export { Ledger, type LedgerPayment } from './ledger.js';
+export {
+  createPortOneMock,
+  type PortOneMock,
+  type PortOneMockOptions,
+  portoneHandlers,
+} from './msw.js';
+export { seededRandom } from './prng.js';
+export { type Simulator, type StartSimulatorOptions, startSimulator } from './simulator.js';
+export type { Route, Step } from './steps.js';

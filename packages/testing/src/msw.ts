@@ -1,0 +1,80 @@
+import { DEFAULT_BASE_URL } from '@portone-retry/core';
+import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { type FaultOptions, PortOneBehaviour, type SimulatorOptions } from './behaviour.js';
+import type { Ledger } from './ledger.js';
+import type { Route, Step } from './steps.js';
+
+/** Options of the msw handlers. */
+export interface PortOneMockOptions extends SimulatorOptions {
+  /** The origin to intercept. @default https://api.portone.cloud */
+  baseUrl?: string;
+}
+
+/** msw handlers with the simulator's behaviour, and the handles to script and inspect it. */
+export interface PortOneMock {
+  readonly handlers: RequestHandler[];
+  readonly ledger: Ledger;
+  script(route: Route, steps: readonly Step[]): void;
+  requests(route?: string): number;
+  expireTokens(): void;
+  setFaults(faults: FaultOptions | undefined): void;
+  /** Forgets scripts, payments and counts (call it in `afterEach`). */
+  reset(): void;
+}
+
+/**
+ * PortOne as msw handlers, sharing the simulator's behaviour. A connection reset maps to
+ * `HttpResponse.error()`: msw cannot tell "before" from "after" on the wire, but the ledger
+ * still records the payment for `reset: 'after'`. Slow bodies arrive whole after the delay.
+ */
+export function createPortOneMock(options: PortOneMockOptions = {}): PortOneMock {
+  const { baseUrl = DEFAULT_BASE_URL, ...behaviourOptions } = options;
+  let behaviour = new PortOneBehaviour(behaviourOptions);
+  const origin = baseUrl.replace(/\/+$/, '');
+
+  const handler = http.all(`${origin}/api/*`, async ({ request }) => {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const answer = behaviour.handle({
+      method: request.method,
+      path: `${url.pathname.slice(new URL(origin).pathname.replace(/\/+$/, '').length)}${url.search}`,
+      headers,
+      body: await request.text(),
+    });
+    if (answer.delayMs > 0) await delay(answer.delayMs);
+    if (answer.type === 'reset') return HttpResponse.error();
+    if (answer.type === 'truncated') {
+      return new HttpResponse(answer.body.slice(0, Math.floor(answer.body.length / 2)), {
+        status: answer.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    if (answer.slowBodyMs > 0) await delay(answer.slowBodyMs);
+    return new HttpResponse(answer.body === '' ? null : answer.body, {
+      status: answer.status,
+      headers: answer.headers,
+    });
+  });
+
+  return {
+    handlers: [handler],
+    get ledger() {
+      return behaviour.ledger;
+    },
+    script: (route, steps) => behaviour.script.add(route, steps),
+    requests: (route) => behaviour.requests(route),
+    expireTokens: () => behaviour.expireTokens(),
+    setFaults: (faults) => behaviour.setFaults(faults),
+    reset: () => {
+      behaviour = new PortOneBehaviour(behaviourOptions);
+    },
+  };
+}
+
+/** msw handlers for the PortOne endpoints (see `createPortOneMock` for scripting and the ledger). */
+export function portoneHandlers(options: PortOneMockOptions = {}): RequestHandler[] {
+  return createPortOneMock(options).handlers;
+}
