@@ -1,4 +1,9 @@
 export {
+  type AdapterOptions,
+  type ResolvedAdapterOptions,
+  resolveAdapterOptions,
+} from './adapter-options.js';
+export {
   CATALOGUE,
   lookupCode,
   parseCode,

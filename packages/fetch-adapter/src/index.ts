@@ -1,1 +1,5 @@
-export {};
+export {
+  createPortOneFetch,
+  type PortOneFetch,
+  type PortOneFetchOptions,
+} from './create-portone-fetch.js';

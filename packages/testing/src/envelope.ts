@@ -21,7 +21,10 @@ export function envelope(
   content?: unknown,
 ): Record<string, unknown> {
   const info = lookupCode(code);
-  const reason = info?.status ?? 'UNKNOWN_ERROR';
+  const series = seriesOf(code);
+  const reason =
+    info?.status ??
+    (series === 'success' ? 'SUCCESS' : series === 'pending' ? 'PENDING' : 'UNKNOWN_ERROR');
   return {
     ...(content === undefined ? {} : { content }),
     message: message ?? reason.toLowerCase().replace(/_/g, ' '),

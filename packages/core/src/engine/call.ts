@@ -159,7 +159,11 @@ export class Call<R> {
           ...(classification.status === undefined ? {} : { status: classification.status }),
         });
       }
-      return { classification, response };
+      const cause =
+        classification.kind === 'error' ? this.operation.causeOf?.(response) : undefined;
+      return cause === undefined
+        ? { classification, response }
+        : { classification, response, cause };
     } catch (error) {
       // The call itself was cut short: that ends everything, not just this attempt.
       if (this.signal.aborted) throw this.signal.reason;

@@ -1,9 +1,25 @@
 import pRetry from 'p-retry';
 import { decide } from '../policy/index.js';
+import type { Classification } from '../types.js';
 import type { Call } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
 import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
+
+/** The last answer that failed, kept to rebuild its error with a note. */
+interface Failure {
+  readonly classification: Classification;
+  readonly cause: unknown;
+}
+
+/** A request whose body cannot be sent twice ends here, with the reason in the message. */
+function stopIfNotReplayable<R>(call: Call<R>, failure: Failure): void {
+  const reason = call.operation.notReplayable;
+  if (reason === undefined) return;
+  throw new Stop(
+    call.error(failure.classification, { cause: failure.cause, note: `not retried: ${reason}` }),
+  );
+}
 
 /**
  * Runs a call to its end on p-retry: each round sends (or first reconciles), classifies, decides,
@@ -12,6 +28,7 @@ import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
  */
 export function runCall<R>(call: Call<R>): Promise<R> {
   let pendingReconcile: ReconcileMode | undefined;
+  let lastFailure: Failure | undefined;
 
   return pRetry(
     async () => {
@@ -24,6 +41,7 @@ export function runCall<R>(call: Call<R>): Promise<R> {
         );
         if (found.settled) return found.raw;
         pendingReconcile = undefined;
+        stopIfNotReplayable(call, lastFailure as Failure);
       }
 
       const { classification, response, cause } = await call.send();
@@ -40,6 +58,8 @@ export function runCall<R>(call: Call<R>): Promise<R> {
         case 'retry': {
           const error = call.error(classification, { cause, outcome: 'retry' });
           call.lastError = error;
+          lastFailure = { classification, cause };
+          stopIfNotReplayable(call, lastFailure);
           throw new Again(decision.delayMs, error, decision.reason);
         }
         case 'reconcile': {
@@ -49,9 +69,16 @@ export function runCall<R>(call: Call<R>): Promise<R> {
             outcome: duplicate ? 'fail' : 'retry',
           });
           call.lastError = error;
+          lastFailure = { classification, cause };
           if (!canReconcile(call)) {
             // Without an order ref and a status check, an ambiguous create is never sent again.
-            throw new Stop(error);
+            throw new Stop(
+              call.error(classification, {
+                cause,
+                outcome: 'fail',
+                note: 'not re-sent: the request has no merchant order ref to reconcile it by',
+              }),
+            );
           }
           pendingReconcile = duplicate ? 'duplicate' : 'ambiguous';
           if (decision.delayMs <= 0) {

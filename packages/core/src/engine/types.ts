@@ -64,6 +64,13 @@ export interface Operation<R = unknown> {
   readonly checkStatus?: StatusCheck<R>;
   /** Caller's signal: aborts the running attempt and any pending wait at once. */
   readonly signal?: AbortSignal;
+  /**
+   * Set when the request cannot be sent twice (a one-shot stream body): it is then never
+   * re-sent, and the error says why. Polling and reconciliation still happen.
+   */
+  readonly notReplayable?: string;
+  /** The `cause` to put on the error of an answered failure (e.g. an AxiosError). */
+  causeOf?(response: AttemptResponse<R>): unknown;
   /** Per-call policy overrides, on top of the engine's policy. */
   readonly policy?: PolicyOptions;
 }

@@ -29,9 +29,11 @@ export interface ErrorContext {
   phase?: TimeoutPhase | undefined;
   /** Overrides the generated message (redacted all the same). */
   message?: string | undefined;
+  /** Appended to the generated message, e.g. why the request was not retried. */
+  note?: string | undefined;
 }
 
-function describe(c: Classification, attempts: number): string {
+function describe(c: Classification, attempts: number, note: string | undefined): string {
   const plural = attempts === 1 ? 'attempt' : 'attempts';
   const head =
     c.code !== undefined
@@ -40,7 +42,7 @@ function describe(c: Classification, attempts: number): string {
         ? `PortOne answered HTTP ${c.httpStatus}`
         : 'PortOne request failed';
   const detail = c.message ?? (c.kind === 'transport' ? transportDetail(c) : undefined);
-  return `${head}${detail ? `: ${detail}` : ''} (${attempts} ${plural})`;
+  return `${head}${detail ? `: ${detail}` : ''}${note ? `; ${note}` : ''} (${attempts} ${plural})`;
 }
 
 function transportDetail(c: Classification): string {
@@ -72,7 +74,7 @@ export function createPortOneError(c: Classification, context: ErrorContext): Po
     (c.series === 'transport' ? 'retry' : SERIES_DEFAULTS[c.series]);
   const customerMessage = customerMessageFor(c.code, context.customerMessages);
   const init: PortOneErrorInit = {
-    message: context.message ?? describe(c, context.attempts),
+    message: context.message ?? describe(c, context.attempts, context.note),
     series: c.series,
     outcome,
     attempts: context.attempts,

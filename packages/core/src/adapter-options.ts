@@ -1,0 +1,90 @@
+import { createEngine, type Engine, isEngine } from './engine/engine.js';
+import { isPolicy, type Policy, type PolicyOptions } from './policy/index.js';
+import { DEFAULT_BASE_URL } from './request.js';
+
+/** Options both adapters take. */
+export interface AdapterOptions<S = never> {
+  /**
+   * Share one engine (events, policy) between clients.
+   * @default a new engine made from `policy`
+   */
+  engine?: Engine;
+  /**
+   * The policy, or overrides to build one from; used when no `engine` is given.
+   * @default createPolicy()
+   */
+  policy?: Policy | PolicyOptions;
+  /**
+   * PortOne's origin (and optional path prefix). Requests elsewhere pass through untouched.
+   * @default the axios instance's baseURL, else https://api.portone.cloud
+   */
+  baseUrl?: string;
+  /**
+   * Your own status lookup, used to poll pending payments and reconcile ambiguous creates. It
+   * performs `GET /api/transaction/{orderRef}/status` (or an equivalent) with your client and
+   * returns that client's response.
+   * @default a GET to the status endpoint through the same client, with the request's auth headers
+   */
+  checkStatus?: S;
+}
+
+const ADAPTER_KEYS = new Set(['engine', 'policy', 'baseUrl', 'checkStatus']);
+
+/** The engine and base URL an adapter works with, after validating its options. */
+export interface ResolvedAdapterOptions<S> {
+  readonly engine: Engine;
+  readonly baseUrl: string;
+  readonly checkStatus: S | undefined;
+}
+
+/**
+ * Validates adapter options (a bad one throws a TypeError naming it) and resolves the engine.
+ * `extraKeys` are options the adapter itself adds (e.g. `fetch`).
+ */
+export function resolveAdapterOptions<S>(
+  options: AdapterOptions<S> | Engine | undefined,
+  defaultBaseUrl: string = DEFAULT_BASE_URL,
+  extraKeys: readonly string[] = [],
+): ResolvedAdapterOptions<S> {
+  if (options === undefined)
+    return { engine: createEngine(), baseUrl: defaultBaseUrl, checkStatus: undefined };
+  if (isEngine(options))
+    return { engine: options, baseUrl: defaultBaseUrl, checkStatus: undefined };
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object or an engine');
+  }
+  for (const key of Object.keys(options)) {
+    if (!ADAPTER_KEYS.has(key) && !extraKeys.includes(key)) {
+      throw new TypeError(`${key} is not an option of the PortOne adapter`);
+    }
+  }
+  if (options.engine !== undefined && !isEngine(options.engine)) {
+    throw new TypeError('engine must be an engine made by createEngine()');
+  }
+  if (options.engine !== undefined && options.policy !== undefined) {
+    throw new TypeError('policy cannot be given with engine: the engine carries its own policy');
+  }
+  const baseUrl = options.baseUrl ?? defaultBaseUrl;
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) {
+    throw new TypeError('baseUrl must be an absolute http(s) URL');
+  }
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new TypeError('baseUrl must be an absolute http(s) URL');
+  }
+  if (options.checkStatus !== undefined && typeof options.checkStatus !== 'function') {
+    throw new TypeError('checkStatus must be a function');
+  }
+  if (options.policy !== undefined && typeof options.policy !== 'object') {
+    throw new TypeError('policy must be a policy or policy options');
+  }
+  const engine =
+    options.engine ??
+    createEngine(
+      options.policy === undefined
+        ? {}
+        : { policy: isPolicy(options.policy) ? options.policy : options.policy },
+    );
+  return { engine, baseUrl: baseUrl.replace(/\/+$/, ''), checkStatus: options.checkStatus };
+}

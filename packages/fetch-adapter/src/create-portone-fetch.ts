@@ -1,0 +1,114 @@
+import {
+  type AdapterOptions,
+  type AttemptResponse,
+  type Engine,
+  isPortOneUrl,
+  operationKindOf,
+  orderRefOf,
+  resolveAdapterOptions,
+  type StatusCheck,
+  statusUrl,
+} from '@portone-retry/core';
+import { peek, replayable } from './body.js';
+
+/** A user's own status lookup: performs the request with any client and returns its Response. */
+export type FetchStatusCheck = (
+  orderRef: string,
+  context: { signal: AbortSignal },
+) => Promise<Response>;
+
+/** Options of `createPortOneFetch`. */
+export interface PortOneFetchOptions extends AdapterOptions<FetchStatusCheck> {
+  /**
+   * The fetch to wrap (undici's, a polyfill, a test double).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+}
+
+/** `fetch`, made safe to retry against PortOne, with the engine at `.portone`. */
+export type PortOneFetch = ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) & {
+  readonly portone: Engine;
+};
+
+/** Headers that identify the merchant: copied to the status lookups of a call. */
+const AUTH_HEADERS = ['authorization', 'x-portone-client-key'];
+
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof URL) return input.href;
+  return input.url;
+}
+
+function authHeadersOf(input: RequestInfo | URL, init: RequestInit | undefined): Headers {
+  const source = new Headers(
+    init?.headers ??
+      (typeof Request !== 'undefined' && input instanceof Request ? input.headers : undefined),
+  );
+  const headers = new Headers({ accept: 'application/json' });
+  for (const name of AUTH_HEADERS) {
+    const value = source.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
+}
+
+async function toAttempt(response: Response): Promise<AttemptResponse<Response>> {
+  return {
+    httpStatus: response.status,
+    headers: response.headers,
+    body: await peek(response),
+    raw: response,
+  };
+}
+
+/**
+ * Wraps a WHATWG `fetch` so every PortOne call goes through the engine: retries, polling,
+ * reconciliation and typed errors. Resolves with the final `Response`, body unread; rejects with
+ * a `PortOneError`. Calls to other origins pass through untouched. Runs on any runtime with fetch.
+ */
+export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFetch {
+  const { fetch: fetchOption, ...rest } = options ?? {};
+  if (fetchOption !== undefined && typeof fetchOption !== 'function') {
+    throw new TypeError('fetch must be a function');
+  }
+  const fetchImpl: typeof fetch = fetchOption ?? ((...args) => globalThis.fetch(...args));
+  const { engine, baseUrl, checkStatus } = resolveAdapterOptions<FetchStatusCheck>(
+    rest,
+    undefined,
+    [],
+  );
+
+  const portoneFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = urlOf(input);
+    if (!isPortOneUrl(url, baseUrl)) return fetchImpl(input, init);
+
+    const method = (
+      init?.method ?? (input instanceof Request ? input.method : 'GET')
+    ).toUpperCase();
+    const kind = operationKindOf(method, url);
+    const request = replayable(input, init);
+    const orderRef = kind === 'create' ? orderRefOf(await request.text()) : undefined;
+    const auth = authHeadersOf(input, init);
+    const lookup: StatusCheck<Response> = async (ref, { signal }) =>
+      toAttempt(
+        checkStatus
+          ? await checkStatus(ref, { signal })
+          : await fetchImpl(statusUrl(baseUrl, ref), { headers: auth, signal }),
+      );
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+
+    return engine.execute<Response>({
+      method,
+      url,
+      kind,
+      ...(orderRef === undefined ? {} : { orderRef }),
+      ...(signal ? { signal } : {}),
+      ...(request.notReplayable === undefined ? {} : { notReplayable: request.notReplayable }),
+      checkStatus: lookup,
+      send: async ({ signal: attemptSignal }) =>
+        toAttempt(await fetchImpl(...request.next(attemptSignal))),
+    });
+  };
+  return Object.assign(portoneFetch, { portone: engine });
+}
