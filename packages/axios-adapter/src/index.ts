@@ -1,1 +1,6 @@
-export {};
+export {
+  type AxiosStatusCheck,
+  type PortOneAxiosInstance,
+  type WithPortOneOptions,
+  withPortOne,
+} from './with-portone.js';

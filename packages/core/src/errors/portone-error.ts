@@ -48,8 +48,8 @@ export class PortOneError extends Error {
   readonly requestId: string | undefined;
   /** A sentence safe to show the customer (card declines and customer-actionable codes). */
   readonly customerMessage: string | undefined;
-  /** The answer's body, redacted. */
-  readonly response: unknown;
+  /** The last answer, redacted: its HTTP status and body (shaped like an AxiosError's `response`). */
+  readonly response: { status: number | undefined; data: unknown } | undefined;
   /** HTTP method of the request. */
   readonly method: string | undefined;
   /** URL of the request, redacted. */
@@ -67,7 +67,10 @@ export class PortOneError extends Error {
     this.orderRef = init.orderRef;
     this.requestId = init.requestId;
     this.customerMessage = init.customerMessage;
-    this.response = init.response === undefined ? undefined : redact(init.response);
+    this.response =
+      init.response === undefined
+        ? undefined
+        : { status: init.httpStatus, data: redact(init.response) };
     this.method = init.method;
     this.url = init.url;
   }

@@ -1,0 +1,147 @@
+import {
+  type AdapterOptions,
+  type AttemptResponse,
+  type Engine,
+  isPortOneError,
+  isPortOneUrl,
+  operationKindOf,
+  orderRefOf,
+  resolveAdapterOptions,
+  type StatusCheck,
+  statusUrl,
+} from '@portone-retry/core';
+import axios, {
+  type AxiosAdapter,
+  AxiosHeaders,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { redactAxiosError, redactedAxiosError } from './redact-axios-error.js';
+
+/** A user's own status lookup: performs the request with any axios instance and returns its response. */
+export type AxiosStatusCheck = (
+  orderRef: string,
+  context: { signal: AbortSignal },
+) => Promise<AxiosResponse>;
+
+/** Options of `withPortOne`. */
+export type WithPortOneOptions = AdapterOptions<AxiosStatusCheck>;
+
+/** The same axios instance, with the engine at `.portone`. */
+export type PortOneAxiosInstance = AxiosInstance & { readonly portone: Engine };
+
+const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
+
+const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => ({
+  httpStatus: response.status,
+  headers: response.headers as Record<string, string>,
+  body: response.data,
+  raw: response,
+});
+
+/**
+ * Makes an axios instance safe to retry against PortOne: every call to PortOne's origin goes
+ * through the engine (retries, polling, reconciliation), resolves with the final response, or
+ * rejects with a `PortOneError` whose `cause` is the original AxiosError, redacted. The engine
+ * sits below the interceptors, so the user's interceptors run once per call, and each retry
+ * re-sends the identical config. Calls to other hosts pass through untouched.
+ */
+export function withPortOne(
+  instance: AxiosInstance,
+  options?: WithPortOneOptions | Engine,
+): PortOneAxiosInstance {
+  if (typeof instance !== 'function' || typeof instance.request !== 'function') {
+    throw new TypeError('instance must be an axios instance');
+  }
+  if ((instance as unknown as Record<symbol, unknown>)[WRAPPED]) {
+    throw new TypeError('instance is already wrapped by withPortOne');
+  }
+  const defaultBase = instance.defaults.baseURL ?? undefined;
+  const { engine, baseUrl, checkStatus } = resolveAdapterOptions<AxiosStatusCheck>(
+    options,
+    defaultBase,
+  );
+  const inner: AxiosAdapter = axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter);
+
+  const portoneAdapter: AxiosAdapter = async (config) => {
+    const url = axios.getUri(config);
+    if (!isPortOneUrl(url, baseUrl)) return inner(config);
+
+    const method = (config.method ?? 'get').toUpperCase();
+    const kind = operationKindOf(method, url);
+    const orderRef = kind === 'create' ? orderRefOf(config.data) : undefined;
+    const callerSignal = config.signal as AbortSignal | undefined;
+    // The engine owns time and cancellation; axios must not replace its errors with its own.
+    delete config.signal;
+    const attemptConfig = (
+      signal: AbortSignal,
+      overrides: Partial<InternalAxiosRequestConfig> = {},
+    ) =>
+      ({
+        ...config,
+        ...overrides,
+        signal,
+        timeout: 0,
+        validateStatus: () => true,
+      }) as InternalAxiosRequestConfig;
+    // A lookup carries only the merchant's credentials: the create's body headers would lie.
+    const lookupHeaders = new AxiosHeaders({ accept: 'application/json' });
+    for (const name of ['authorization', 'x-portone-client-key']) {
+      const value = config.headers.get(name);
+      if (value !== undefined && value !== null) lookupHeaders.set(name, value as string);
+    }
+    const lookup: StatusCheck<AxiosResponse> = async (ref, { signal }) =>
+      toAttempt(
+        checkStatus
+          ? await checkStatus(ref, { signal })
+          : await inner(
+              attemptConfig(signal, {
+                method: 'get',
+                url: statusUrl(baseUrl, ref),
+                baseURL: '',
+                headers: lookupHeaders,
+                data: undefined,
+                params: undefined,
+              }),
+            ),
+      );
+
+    try {
+      return await engine.execute<AxiosResponse>({
+        method,
+        url,
+        kind,
+        ...(orderRef === undefined ? {} : { orderRef }),
+        ...(callerSignal ? { signal: callerSignal } : {}),
+        ...(config.timeout ? { policy: { attemptTimeoutMs: config.timeout } } : {}),
+        checkStatus: lookup,
+        send: async ({ signal }) => {
+          try {
+            return toAttempt(await inner(attemptConfig(signal)));
+          } catch (error) {
+            throw redactAxiosError(error);
+          }
+        },
+        causeOf: ({ raw }) =>
+          redactedAxiosError(
+            `Request failed with status code ${raw.status}`,
+            'ERR_BAD_RESPONSE',
+            config,
+            raw,
+          ),
+      });
+    } catch (error) {
+      // axios treats a rejection marked as a cancel as final; an abort is exactly that.
+      if (isPortOneError(error) && error.name === 'PortOneAbortError') {
+        Object.defineProperty(error, '__CANCEL__', { value: true });
+      }
+      throw error;
+    }
+  };
+
+  instance.defaults.adapter = portoneAdapter;
+  Object.defineProperty(instance, WRAPPED, { value: true });
+  Object.defineProperty(instance, 'portone', { value: engine, enumerable: false });
+  return instance as PortOneAxiosInstance;
+}
