@@ -9,7 +9,7 @@ import {
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-type Case = [string, ClassifyInput, Partial<Classification>];
+type Case = [string, ClassifyInput, Record<string, unknown>];
 
 const cases: Case[] = [
   [
@@ -172,7 +172,7 @@ const cases: Case[] = [
 const err = (props: Record<string, unknown>, message = 'x') =>
   Object.assign(new Error(message), props);
 
-const transport: [string, unknown, Partial<Classification>][] = [
+const transport: [string, unknown, Record<string, unknown>][] = [
   ['ECONNREFUSED', err({ code: 'ECONNREFUSED' }), { transport: 'not-sent', ambiguous: false }],
   ['ENOTFOUND', err({ code: 'ENOTFOUND' }), { transport: 'not-sent', ambiguous: false }],
   ['ECONNRESET', err({ code: 'ECONNRESET' }), { transport: 'ambiguous', ambiguous: true }],

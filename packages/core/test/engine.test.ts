@@ -1,0 +1,370 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createEngine,
+  type Engine,
+  PortOneAbortError,
+  PortOneCardError,
+  type PortOneEventName,
+  PortOneNetworkError,
+  PortOnePendingTimeoutError,
+  PortOneSystemError,
+  PortOneTimeoutError,
+  PortOneValidationError,
+} from '../src/index.js';
+import { scripted } from './support/script.js';
+
+const EVENTS: PortOneEventName[] = [
+  'attempt',
+  'response',
+  'retry',
+  'poll',
+  'reconcile',
+  'success',
+  'failure',
+  'surface',
+];
+
+function record(engine: Engine) {
+  const log: { event: PortOneEventName; payload: Record<string, unknown> }[] = [];
+  for (const event of EVENTS) {
+    engine.on(event, (payload: never) =>
+      log.push({ event, payload: payload as Record<string, unknown> }),
+    );
+  }
+  return log;
+}
+
+/** Runs a call to its end under fake timers; resolves with its value or its error. */
+async function settle<T>(promise: Promise<T>): Promise<T | Error> {
+  const caught = promise.catch((error: Error) => error);
+  await vi.runAllTimersAsync();
+  return caught;
+}
+
+const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('retries', () => {
+  it('retries a 5024 read with full-jitter delays inside their bounds, then succeeds', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation, sent } = scripted(
+      [{ code: 5024, http: 500 }, { code: 5024, http: 500 }, { code: 2000 }],
+      [],
+      { kind: 'read', method: 'GET' },
+    );
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(sent()).toBe(3);
+    const delays = log.filter((e) => e.event === 'retry').map((e) => e.payload.delayMs as number);
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThanOrEqual(0);
+    expect(delays[0]).toBeLessThan(250);
+    expect(delays[1]).toBeLessThan(500);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('emits events in order, each with operation id, attempt, elapsed, method and redacted url', async () => {
+    const engine = createEngine({ random: () => 0.5 });
+    const log = record(engine);
+    const { operation } = scripted([{ code: 5024, http: 500 }, { code: 2000 }], [], {
+      kind: 'read',
+    });
+    await settle(engine.execute(operation));
+    expect(log.map((e) => e.event)).toEqual([
+      'attempt',
+      'response',
+      'retry',
+      'attempt',
+      'response',
+      'success',
+    ]);
+    const ids = new Set(log.map((e) => e.payload.operationId));
+    expect(ids.size).toBe(1);
+    expect(log[2]?.payload).toMatchObject({
+      attempt: 1,
+      delayMs: 125,
+      method: 'POST',
+      orderRef: 'ORDER-1',
+    });
+    expect(log[2]?.payload.error).toBeInstanceOf(PortOneSystemError);
+    expect(log[5]?.payload).toMatchObject({ attempts: 2 });
+    for (const { payload } of log) {
+      expect(payload.url).toBe('https://api.portone.cloud/api/initiatePayment?key=[REDACTED]');
+      expect(typeof payload.elapsedMs).toBe('number');
+    }
+  });
+
+  it.each([
+    ['validation 4001', [{ code: 4001 }], PortOneValidationError, 1],
+    ['card 6014', [{ code: 6014 }], PortOneCardError, 1],
+    ['system 5024, retries spent', [{ code: 5024, http: 500 }], PortOneSystemError, 4],
+    ['config 5022', [{ code: 5022, http: 500 }], PortOneSystemError, 1],
+  ] as const)('%s: attempts made per series', async (_name, steps, Class, attempts) => {
+    const engine = createEngine();
+    const { operation, sent } = scripted([...steps], [], { kind: 'read' });
+    const error = await settle(engine.execute(operation));
+    expect(error).toBeInstanceOf(Class);
+    expect((error as PortOneSystemError).attempts).toBe(attempts);
+    expect(sent()).toBe(attempts);
+  });
+
+  it('follows per-code and per-call overrides', async () => {
+    const engine = createEngine({ policy: { codes: { 5024: { retries: 1 } } } });
+    const first = scripted([{ code: 5024, http: 500 }], [], { kind: 'read' });
+    await settle(engine.execute(first.operation));
+    expect(first.sent()).toBe(2);
+    const second = scripted([{ code: 6014 }, { code: 2000 }], [], {
+      kind: 'read',
+      policy: { codes: { 6014: { outcome: 'retry' } } },
+    });
+    expect(await settle(engine.execute(second.operation))).toBe('answer:2000');
+    expect(second.sent()).toBe(2);
+  });
+
+  it('lets Retry-After win over the computed backoff', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation } = scripted(
+      [{ code: 5024, http: 503, retryAfter: '3' }, { code: 2000 }],
+      [],
+      { kind: 'read' },
+    );
+    await settle(engine.execute(operation));
+    expect(log.find((e) => e.event === 'retry')?.payload.delayMs).toBe(3000);
+  });
+
+  it('cuts retries short at the deadline', async () => {
+    const engine = createEngine({
+      policy: { deadlineMs: 1000, retries: 10, minDelayMs: 400, maxDelayMs: 400 },
+      random: () => 0.99,
+    });
+    const { operation, sent } = scripted([{ code: 5024, http: 500 }], [], { kind: 'read' });
+    const error = await settle(engine.execute(operation));
+    expect(error).toBeInstanceOf(PortOneSystemError);
+    expect(sent()).toBeLessThanOrEqual(3);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('times out a hanging attempt and retries a read', async () => {
+    const engine = createEngine({ policy: { attemptTimeoutMs: 100 } });
+    const { operation, sent } = scripted([{ hang: true }, { code: 2000 }], [], { kind: 'read' });
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(sent()).toBe(2);
+  });
+
+  it('fails at the overall deadline with a PortOneTimeoutError', async () => {
+    const engine = createEngine({ policy: { attemptTimeoutMs: 5000, deadlineMs: 2000 } });
+    const { operation } = scripted([{ hang: true }], [], { kind: 'read' });
+    const error = await settle(engine.execute(operation));
+    expect(error).toBeInstanceOf(PortOneTimeoutError);
+    expect((error as PortOneTimeoutError).phase).toBe('deadline');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps the call alive when a listener throws', async () => {
+    const engine = createEngine();
+    engine.on('attempt', () => {
+      throw new Error('listener bug');
+    });
+    const seen: number[] = [];
+    engine.on('attempt', (e) => seen.push(e.attempt));
+    const { operation } = scripted([{ code: 2000 }], [], { kind: 'read' });
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(seen).toEqual([1]);
+  });
+
+  it('unsubscribes with the function on() returns', async () => {
+    const engine = createEngine();
+    const seen: number[] = [];
+    const off = engine.on('attempt', (e) => seen.push(e.attempt));
+    off();
+    await settle(engine.execute(scripted([{ code: 2000 }], [], { kind: 'read' }).operation));
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('abort', () => {
+  it('rejects promptly during an attempt, emits failure, leaves no timer', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const controller = new AbortController();
+    const { operation } = scripted([{ hang: true }], [], {
+      kind: 'read',
+      signal: controller.signal,
+    });
+    const pending = engine.execute(operation).catch((e: Error) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(new Error('customer left'));
+    const error = await pending;
+    expect(error).toBeInstanceOf(PortOneAbortError);
+    expect((error as Error).cause).toEqual(new Error('customer left'));
+    expect(log.at(-1)?.event).toBe('failure');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('rejects promptly during a wait between attempts', async () => {
+    const engine = createEngine({
+      policy: { minDelayMs: 5000, maxDelayMs: 5000 },
+      random: () => 0.9,
+    });
+    const controller = new AbortController();
+    const { operation, sent } = scripted([{ code: 5024, http: 500 }], [], {
+      kind: 'read',
+      signal: controller.signal,
+    });
+    const pending = engine.execute(operation).catch((e: Error) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent()).toBe(1);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(PortOneAbortError);
+    expect(sent()).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never starts a call whose signal is already aborted', async () => {
+    const engine = createEngine();
+    const { operation, sent } = scripted([{ code: 2000 }], [], {
+      kind: 'read',
+      signal: AbortSignal.abort(),
+    });
+    expect(await settle(engine.execute(operation))).toBeInstanceOf(PortOneAbortError);
+    expect(sent()).toBe(0);
+  });
+});
+
+describe('money safety', () => {
+  it('polls a pending payment until it settles', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation, sent, looked } = scripted(
+      [{ code: 1000 }],
+      [{ payment: 'Pending' }, { payment: 'Pending' }, { payment: 'Success' }],
+    );
+    expect(await settle(engine.execute(operation))).toBe('status:Success');
+    expect(sent()).toBe(1);
+    expect(looked()).toBe(3);
+    expect(log.filter((e) => e.event === 'poll')).toHaveLength(3);
+  });
+
+  it('gives up polling at the poll deadline with everything needed to reconcile later', async () => {
+    const engine = createEngine({ policy: { pollDeadlineMs: 10_000 } });
+    const { operation } = scripted([{ code: 1000 }], [{ payment: 'Pending' }]);
+    const error = (await settle(engine.execute(operation))) as PortOnePendingTimeoutError;
+    expect(error).toBeInstanceOf(PortOnePendingTimeoutError);
+    expect(error).toMatchObject({ orderRef: 'ORDER-1', lastStatus: 'Pending', attempts: 1 });
+    expect(error.elapsedMs).toBeGreaterThanOrEqual(10_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('throws a customer-facing decline when a polled payment fails', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation } = scripted([{ code: 1000 }], [{ payment: 'Failed' }]);
+    const error = await settle(engine.execute(operation));
+    expect(error).toBeInstanceOf(PortOneCardError);
+    expect(log.some((e) => e.event === 'surface')).toBe(true);
+  });
+
+  it('reconciles an ambiguous create: found → followed, never re-sent', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation, sent } = scripted([{ throws: reset() }], [{ payment: 'Success' }]);
+    expect(await settle(engine.execute(operation))).toBe('status:Success');
+    expect(sent()).toBe(1);
+    expect(log.find((e) => e.event === 'reconcile')?.payload).toMatchObject({
+      found: true,
+      action: 'follow',
+      orderRef: 'ORDER-1',
+    });
+  });
+
+  it('reconciles an ambiguous create: not found → re-sent once', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation, sent } = scripted(
+      [{ throws: reset() }, { code: 2000 }],
+      [{ notFound: true }],
+    );
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(sent()).toBe(2);
+    expect(log.find((e) => e.event === 'reconcile')?.payload).toMatchObject({
+      found: false,
+      action: 'resend',
+    });
+  });
+
+  it('never re-sends an ambiguous create without an order ref', async () => {
+    const engine = createEngine();
+    const { operation, sent, looked } = scripted(
+      [{ throws: reset() }, { code: 2000 }],
+      [{ payment: 'Success' }],
+      { orderRef: undefined },
+    );
+    const error = await settle(engine.execute(operation));
+    expect(error).toBeInstanceOf(PortOneNetworkError);
+    expect((error as PortOneNetworkError).ambiguous).toBe(true);
+    expect((error as Error).message).toContain('not re-sent');
+    expect(sent()).toBe(1);
+    expect(looked()).toBe(0);
+  });
+
+  it('re-sends a create that surely never left without looking it up', async () => {
+    const engine = createEngine();
+    const { operation, sent, looked } = scripted(
+      [{ throws: refused() }, { code: 2000 }],
+      [{ payment: 'Success' }],
+    );
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(sent()).toBe(2);
+    expect(looked()).toBe(0);
+  });
+
+  it('never re-sends an ambiguous refund', async () => {
+    const engine = createEngine();
+    const { operation, sent } = scripted([{ throws: reset() }, { code: 2000 }], [], {
+      kind: 'mutate',
+      orderRef: undefined,
+    });
+    expect(await settle(engine.execute(operation))).toBeInstanceOf(PortOneNetworkError);
+    expect(sent()).toBe(1);
+  });
+
+  it('resolves a duplicate answer to a retried attempt by looking the original up', async () => {
+    const engine = createEngine();
+    const { operation, sent, looked } = scripted(
+      [{ throws: refused() }, { code: 4002 }],
+      [{ payment: 'Success' }],
+    );
+    expect(await settle(engine.execute(operation))).toBe('status:Success');
+    expect(sent()).toBe(2);
+    expect(looked()).toBe(1);
+  });
+
+  it('keeps reconciling when the lookup itself fails, and never re-sends blind', async () => {
+    const engine = createEngine();
+    const { operation, sent, looked } = scripted([{ throws: reset() }], [{ throws: reset() }]);
+    const error = await settle(engine.execute(operation));
+    expect(error).toBeInstanceOf(PortOneNetworkError);
+    expect(sent()).toBe(1);
+    expect(looked()).toBeGreaterThan(1);
+  });
+});
+
+describe('options', () => {
+  it('rejects bad engine options and operations with a TypeError naming them', async () => {
+    expect(() => createEngine({ random: 5 } as never)).toThrow('random must be a function');
+    expect(() => createEngine({ budgets: 1 } as never)).toThrow('budgets is not an engine option');
+    expect(() => createEngine({ policy: { retries: -1 } })).toThrow('policy.retries');
+    const engine = createEngine();
+    await expect(
+      engine.execute({ method: 'GET', url: 'x', kind: 'read' } as never),
+    ).rejects.toThrow('operation.send');
+  });
+});
