@@ -27,9 +27,9 @@ const EVENTS: PortOneEventName[] = [
 function record(engine: Engine) {
   const log: { event: PortOneEventName; payload: Record<string, unknown> }[] = [];
   for (const event of EVENTS) {
-    engine.on(event, (payload: never) =>
-      log.push({ event, payload: payload as Record<string, unknown> }),
-    );
+    engine.events.on(event, (payload: unknown) => {
+      log.push({ event, payload: payload as Record<string, unknown> });
+    });
   }
   return log;
 }

@@ -59,7 +59,7 @@ export function answer(step: Step, signal: AbortSignal): Promise<AttemptResponse
 export function scripted(
   sends: Step[],
   lookups: Step[] = [],
-  extra: Partial<Operation<string>> = {},
+  extra: { [K in keyof Operation<string>]?: Operation<string>[K] | undefined } = {},
 ): { operation: Operation<string>; sent: () => number; looked: () => number } {
   let sent = 0;
   let looked = 0;
@@ -78,7 +78,10 @@ export function scripted(
       looked++;
       return answer(step, signal);
     },
-    ...extra,
   };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete (operation as unknown as Record<string, unknown>)[key];
+    else (operation as unknown as Record<string, unknown>)[key] = value;
+  }
   return { operation, sent: () => sent, looked: () => looked };
 }
