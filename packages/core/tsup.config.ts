@@ -1,11 +1,15 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
+const shared = {
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'es2022',
   treeshake: true,
-});
+} as const;
+
+export default defineConfig([
+  { ...shared, format: ['esm'], clean: true },
+  // p-retry ships ESM only: the CommonJS build carries it inside, so `require()` works on every Node ≥ 20.
+  { ...shared, format: ['cjs'], noExternal: ['p-retry', 'is-network-error'] },
+]);
