@@ -1,0 +1,170 @@
+import { inspect } from 'node:util';
+import { withPortOne } from '@portone-retry/axios-adapter';
+import {
+  createEngine,
+  isPortOneError,
+  PortOneCardError,
+  PortOneSystemError,
+} from '@portone-retry/core';
+import { type Simulator, startSimulator } from '@portone-retry/testing';
+import axios, { AxiosError } from 'axios';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAST } from '../../../test/adapter-contract.js';
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator();
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJrZXkifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+
+describe('interceptors', () => {
+  it('runs the user’s interceptors once per call while retries re-send the same config', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });
+    const seen: string[] = [];
+    client.interceptors.request.use((config) => {
+      seen.push('request');
+      config.headers.set('x-trace-id', 'trace-1');
+      return config;
+    });
+    client.interceptors.response.use((response) => {
+      seen.push(`response ${response.status}`);
+      return response;
+    });
+    sim.script('GET /api/transaction/*/status', [{ code: 5024 }, { code: 5024 }]);
+    sim.ledger.create('R-1');
+    const res = await client.get('/api/transaction/R-1/status');
+    expect(res.data).toMatchObject({ content: { status: 'Success' } });
+    expect(seen).toEqual(['request', 'response 200']);
+    expect(sim.requests('GET /api/transaction/R-1/status')).toBe(3);
+  });
+
+  it('hands the PortOneError to the user’s error interceptor', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });
+    const seen: unknown[] = [];
+    client.interceptors.response.use(undefined, (error: unknown) => {
+      seen.push(error);
+      return Promise.reject(error);
+    });
+    sim.script('POST /api/initiatePayment', [{ code: 6014 }]);
+    await expect(
+      client.post('/api/initiatePayment', { merchant_order_id: 'C-1' }),
+    ).rejects.toBeInstanceOf(PortOneCardError);
+    expect(seen).toHaveLength(1);
+    expect(isPortOneError(seen[0])).toBe(true);
+  });
+});
+
+describe('errors', () => {
+  it('keeps the AxiosError as cause, with credentials and body redacted everywhere it shows', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });
+    sim.script('POST /api/initiatePayment', [{ code: 6014 }]);
+    const error = await client
+      .post(
+        '/api/initiatePayment',
+        {
+          merchant_order_id: 'C-2',
+          key: 'merchant-key-123',
+          signature_hash: 'c2lnbmF0dXJl',
+          amount: 1,
+        },
+        { headers: { Authorization: `Bearer ${JWT}`, 'X-Portone-Client-Key': 'merchant-key-123' } },
+      )
+      .then(
+        () => {
+          throw new Error('expected a decline');
+        },
+        (e: unknown) => e as PortOneCardError,
+      );
+    expect(error.cause).toBeInstanceOf(AxiosError);
+    const cause = error.cause as AxiosError;
+    expect(cause.response?.status).toBe(400);
+    for (const text of [
+      inspect(error, { depth: 10 }),
+      inspect(cause, { depth: 10 }),
+      JSON.stringify(error),
+      JSON.stringify(cause.config),
+    ]) {
+      expect(text).not.toContain(JWT);
+      expect(text).not.toContain('merchant-key-123');
+      expect(text).not.toContain('c2lnbmF0dXJl');
+    }
+  });
+
+  it('keeps the original transport AxiosError as cause of a network failure', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), {
+      policy: { ...FAST, retries: 0 },
+    });
+    sim.script('GET /api/transaction/*/status', [{ reset: 'before' }]);
+    const error = await client.get('/api/transaction/X/status').then(
+      () => new Error('expected a failure'),
+      (e: unknown) => e as Error,
+    );
+    expect(isPortOneError(error)).toBe(true);
+    expect(error.cause).toBeInstanceOf(AxiosError);
+  });
+
+  it('turns a 2xx answer that carries an error code into an error', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), {
+      policy: { ...FAST, retries: 0 },
+    });
+    sim.script('GET /api/transaction/*/status', [{ code: 5000, http: 200 }]);
+    await expect(client.get('/api/transaction/X/status')).rejects.toBeInstanceOf(
+      PortOneSystemError,
+    );
+  });
+});
+
+describe('options', () => {
+  it('matches the instance’s own baseURL by default', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });
+    sim.script('POST /api/initiatePayment', [{ code: 4001 }]);
+    await expect(client.post('/api/initiatePayment', {})).rejects.toSatisfy(isPortOneError);
+  });
+
+  it('passes other hosts through, however they answer', async () => {
+    const client = withPortOne(axios.create(), {
+      policy: FAST,
+      baseUrl: 'https://api.portone.cloud',
+    });
+    sim.script('POST /api/initiatePayment', [{ code: 5024 }]);
+    const error = await client
+      .post(`${sim.url}/api/initiatePayment`, { merchant_order_id: 'P-1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AxiosError);
+    expect(sim.requests('POST /api/initiatePayment')).toBe(1);
+  });
+
+  it('shares an engine and refuses to wrap twice', () => {
+    const engine = createEngine();
+    const instance = axios.create();
+    expect(withPortOne(instance, engine).portone).toBe(engine);
+    expect(() => withPortOne(instance)).toThrow('already wrapped');
+  });
+
+  it.each([
+    [{ baseUrl: 5 }, 'baseUrl'],
+    [{ policy: { series: { nope: {} } } }, 'policy.series.nope'],
+    [{ engine: {} }, 'engine must be an engine'],
+    [{ retries: 2 }, 'retries is not an option'],
+  ])('%j throws a TypeError naming it', (options, name) => {
+    expect(() => withPortOne(axios.create(), options as never)).toThrow(TypeError);
+    expect(() => withPortOne(axios.create(), options as never)).toThrow(name);
+  });
+
+  it('rejects something that is not an axios instance', () => {
+    expect(() => withPortOne({} as never)).toThrow('instance must be an axios instance');
+  });
+
+  it('maps the config’s timeout to the per-attempt timeout', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url, timeout: 50 }), { policy: FAST });
+    sim.ledger.create('T-1');
+    sim.script('GET /api/transaction/*/status', [{ delayMs: 500 }]);
+    const res = await client.get('/api/transaction/T-1/status');
+    expect(res.status).toBe(200);
+    expect(sim.requests('GET /api/transaction/T-1/status')).toBe(2);
+  });
+});

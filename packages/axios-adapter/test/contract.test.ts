@@ -1,0 +1,18 @@
+import { withPortOne } from '@portone-retry/axios-adapter';
+import axios from 'axios';
+import { runAdapterContract } from '../../../test/adapter-contract.js';
+
+runAdapterContract('axios adapter', (baseUrl, policy) => {
+  const client = withPortOne(axios.create({ baseURL: baseUrl }), { policy });
+  return {
+    engine: client.portone,
+    post: async (url, body, init) => {
+      const res = await client.post(url, body, init?.signal ? { signal: init.signal } : {});
+      return { status: res.status, data: res.data };
+    },
+    get: async (url, init) => {
+      const res = await client.get(url, init?.signal ? { signal: init.signal } : {});
+      return { status: res.status, data: res.data };
+    },
+  };
+});

@@ -1,0 +1,28 @@
+import { createPortOneFetch } from '@portone-retry/fetch-adapter';
+import { runAdapterContract } from '../../../test/adapter-contract.js';
+
+runAdapterContract('fetch adapter', (baseUrl, policy) => {
+  const portoneFetch = createPortOneFetch({ baseUrl, policy });
+  const read = async (res: Response) => {
+    const text = await res.text();
+    let data: unknown = text;
+    try {
+      data = JSON.parse(text);
+    } catch {}
+    return { status: res.status, data };
+  };
+  return {
+    engine: portoneFetch.portone,
+    post: async (url, body, init) =>
+      read(
+        await portoneFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          ...(init?.signal ? { signal: init.signal } : {}),
+        }),
+      ),
+    get: async (url, init) =>
+      read(await portoneFetch(url, init?.signal ? { signal: init.signal } : {})),
+  };
+});

@@ -1,0 +1,192 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createEngine, PortOneSystemError } from '@portone-retry/core';
+import { createPortOneFetch } from '@portone-retry/fetch-adapter';
+import { type Simulator, startSimulator } from '@portone-retry/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAST } from '../../../test/adapter-contract.js';
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator();
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+/** A fetch that records the body text of every request it sends. */
+function spyFetch() {
+  const bodies: string[] = [];
+  const fetchSpy: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    bodies.push(await request.clone().text());
+    return globalThis.fetch(request);
+  };
+  return { bodies, fetchSpy };
+}
+
+describe('replayable bodies', () => {
+  const refund = () => `${sim.url}/api/refund/ORDER-1`;
+  const bodies: [string, () => BodyInit, string][] = [
+    ['string', () => '{"refund_amount":10}', '{"refund_amount":10}'],
+    ['URLSearchParams', () => new URLSearchParams({ refund_amount: '10' }), 'refund_amount=10'],
+    ['Blob', () => new Blob(['{"refund_amount":10}']), '{"refund_amount":10}'],
+    [
+      'ArrayBuffer',
+      () => new TextEncoder().encode('{"refund_amount":10}').buffer as ArrayBuffer,
+      '{"refund_amount":10}',
+    ],
+  ];
+
+  it.each(bodies)('re-sends a %s body identically', async (_name, body, text) => {
+    sim.ledger.create('ORDER-1', { amount: 100 });
+    sim.script('POST /api/refund/ORDER-1', [{ code: 5024 }]);
+    const { bodies: sent, fetchSpy } = spyFetch();
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url, fetch: fetchSpy, policy: FAST });
+    const res = await portoneFetch(refund(), { method: 'POST', body: body() });
+    expect(res.status).toBe(200);
+    expect(sent).toEqual([text, text]);
+  });
+
+  it('re-sends a FormData body with the same fields', async () => {
+    sim.ledger.create('ORDER-1', { amount: 100 });
+    sim.script('POST /api/refund/ORDER-1', [{ code: 5024 }]);
+    const { bodies: sent, fetchSpy } = spyFetch();
+    const form = new FormData();
+    form.set('refund_amount', '10');
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url, fetch: fetchSpy, policy: FAST });
+    await portoneFetch(refund(), { method: 'POST', body: form });
+    expect(sent).toHaveLength(2);
+    for (const text of sent) expect(text).toContain('name="refund_amount"');
+  });
+
+  it('clones a Request input for each attempt', async () => {
+    sim.ledger.create('ORDER-1', { amount: 100 });
+    sim.script('POST /api/refund/ORDER-1', [{ code: 5024 }]);
+    const { bodies: sent, fetchSpy } = spyFetch();
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url, fetch: fetchSpy, policy: FAST });
+    const res = await portoneFetch(
+      new Request(refund(), { method: 'POST', body: '{"refund_amount":10}' }),
+    );
+    expect(res.status).toBe(200);
+    expect(sent).toEqual(['{"refund_amount":10}', '{"refund_amount":10}']);
+  });
+
+  it('does not retry a one-shot ReadableStream body, and says why', async () => {
+    sim.ledger.create('ORDER-1', { amount: 100 });
+    sim.script('POST /api/refund/ORDER-1', [{ code: 5024 }]);
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url, policy: FAST });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"refund_amount":10}'));
+        controller.close();
+      },
+    });
+    const error = await portoneFetch(refund(), {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortOneSystemError);
+    expect((error as Error).message).toContain('one-shot ReadableStream');
+    expect(sim.requests('POST /api/refund/ORDER-1')).toBe(1);
+  });
+
+  it('finds the order ref in a form-encoded create', async () => {
+    sim.script('POST /api/initiatePayment', [{ reset: 'after' }]);
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url, policy: FAST });
+    const res = await portoneFetch(`${sim.url}/api/initiatePayment`, {
+      method: 'POST',
+      body: JSON.stringify({ merchant_order_id: 'FORM-1', amount: 5 }),
+    });
+    expect(await res.json()).toMatchObject({ content: { status: 'Success' } });
+    expect(sim.ledger.count('FORM-1')).toBe(1);
+    expect(sim.requests('POST /api/initiatePayment')).toBe(1);
+  });
+});
+
+describe('the Response', () => {
+  it('resolves with the final Response, body unread', async () => {
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url, policy: FAST });
+    const res = await portoneFetch(`${sim.url}/api/initiatePayment`, {
+      method: 'POST',
+      body: JSON.stringify({ merchant_order_id: 'R-1' }),
+    });
+    expect(res.bodyUsed).toBe(false);
+    expect(await res.json()).toMatchObject({ is_success: true, merchant_order_ref: 'R-1' });
+  });
+});
+
+describe('options', () => {
+  it.each([
+    [{ fetch: 5 }, 'fetch must be a function'],
+    [{ baseUrl: 'api.portone.cloud' }, 'baseUrl'],
+    [{ policy: { retries: -1 } }, 'policy.retries'],
+    [{ checkStatus: 'no' }, 'checkStatus'],
+    [{ retries: 3 }, 'retries is not an option'],
+  ])('%j throws a TypeError naming it', (options, name) => {
+    expect(() => createPortOneFetch(options as never)).toThrow(TypeError);
+    expect(() => createPortOneFetch(options as never)).toThrow(name);
+  });
+
+  it('shares an engine between clients', () => {
+    const engine = createEngine();
+    expect(createPortOneFetch({ engine }).portone).toBe(engine);
+  });
+
+  it('uses a user-supplied status check', async () => {
+    sim.script('POST /api/initiatePayment', [{ reset: 'after' }]);
+    const looked: string[] = [];
+    const portoneFetch = createPortOneFetch({
+      baseUrl: sim.url,
+      policy: FAST,
+      checkStatus: (ref, { signal }) => {
+        looked.push(ref);
+        return fetch(`${sim.url}/api/transaction/${ref}/status`, { signal });
+      },
+    });
+    await portoneFetch(`${sim.url}/api/initiatePayment`, {
+      method: 'POST',
+      body: JSON.stringify({ merchant_order_id: 'U-1' }),
+    });
+    expect(looked).toEqual(['U-1']);
+  });
+});
+
+describe('runtime-agnostic', () => {
+  const nodeBuiltins = new Set([
+    ...builtinModules,
+    ...builtinModules.map((name) => `node:${name}`),
+  ]);
+  const importsOf = (code: string) =>
+    [...code.matchAll(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g)].map(
+      (m) => m[1] as string,
+    );
+
+  it('the source imports nothing from Node and touches no Node global', () => {
+    const dir = fileURLToPath(new URL('../src/', import.meta.url));
+    for (const file of readdirSync(dir)) {
+      const code = readFileSync(`${dir}${file}`, 'utf8');
+      for (const specifier of importsOf(code))
+        expect(nodeBuiltins.has(specifier), `${file}: ${specifier}`).toBe(false);
+      expect(code).not.toMatch(/\b(Buffer|process|__dirname|require)\b/);
+    }
+  });
+
+  const bundles = ['../dist/index.js', '../../core/dist/index.js'].map((path) =>
+    fileURLToPath(new URL(path, import.meta.url)),
+  );
+  const built = bundles.every((path) => existsSync(path));
+  if (!built) console.warn('built-bundle check skipped: run `pnpm build` first (CI does)');
+
+  it.skipIf(!built)(
+    'the built bundle (and core’s, which it imports) imports nothing from Node',
+    () => {
+      for (const path of bundles) {
+        const specifiers = importsOf(readFileSync(path, 'utf8'));
+        expect(specifiers.filter((s) => nodeBuiltins.has(s))).toEqual([]);
+      }
+    },
+  );
+});

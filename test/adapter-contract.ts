@@ -1,0 +1,341 @@
+/**
+ * The behaviour both adapters promise, written once and run against each of them, over real
+ * sockets (the loopback simulator) and through msw. If the two adapters ever differ, one of
+ * these suites fails.
+ */
+import {
+  type Engine,
+  isPortOneError,
+  type PolicyOptions,
+  PortOneAbortError,
+  PortOneCardError,
+  type PortOneEventName,
+  PortOneNetworkError,
+  PortOneSystemError,
+  PortOneTimeoutError,
+  PortOneUnknownError,
+  PortOneValidationError,
+} from '@portone-retry/core';
+import {
+  createPortOneMock,
+  type Ledger,
+  type Simulator,
+  type Step,
+  startSimulator,
+} from '@portone-retry/testing';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+/** What a test needs of an adapter: one wrapped client, seen through a small common shape. */
+export interface ContractClient {
+  readonly engine: Engine;
+  post(
+    url: string,
+    body: unknown,
+    init?: { signal?: AbortSignal },
+  ): Promise<{ status: number; data: unknown }>;
+  get(url: string, init?: { signal?: AbortSignal }): Promise<{ status: number; data: unknown }>;
+}
+
+export type MakeClient = (baseUrl: string, policy: PolicyOptions) => ContractClient;
+
+/** A PortOne to talk to: the loopback simulator or msw. */
+interface Backend {
+  readonly baseUrl: string;
+  readonly ledger: Ledger;
+  script(route: string, steps: readonly Step[]): void;
+  requests(route?: string): number;
+}
+
+/** Tiny delays keep these tests fast without fake timers (they cross real sockets). */
+export const FAST: PolicyOptions = {
+  minDelayMs: 1,
+  maxDelayMs: 5,
+  pollIntervalMs: 5,
+  pollMaxIntervalMs: 10,
+  attemptTimeoutMs: 2000,
+};
+
+const CREATE = 'POST /api/initiatePayment';
+const STATUS = 'GET /api/transaction/*/status';
+let refs = 0;
+const newRef = () => `ORDER-${Date.now().toString(36)}-${++refs}`;
+
+function record(engine: Engine) {
+  const log: { event: PortOneEventName; payload: Record<string, unknown> }[] = [];
+  const names: PortOneEventName[] = [
+    'attempt',
+    'retry',
+    'poll',
+    'reconcile',
+    'success',
+    'failure',
+    'surface',
+  ];
+  const offs = names.map((event) =>
+    engine.on(event, (payload: unknown) => {
+      log.push({ event, payload: payload as Record<string, unknown> });
+    }),
+  );
+  const stop = () => {
+    for (const off of offs) off();
+  };
+  return { log, stop, of: (name: PortOneEventName) => log.filter((e) => e.event === name) };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function contractCases(
+  name: string,
+  backend: () => Backend,
+  makeClient: MakeClient,
+  real: boolean,
+) {
+  const client = (policy: PolicyOptions = {}) =>
+    makeClient(backend().baseUrl, { ...FAST, ...policy });
+  const createUrl = () => `${backend().baseUrl}/api/initiatePayment`;
+  const statusUrl = (ref: string) => `${backend().baseUrl}/api/transaction/${ref}/status`;
+  const create = (c: ContractClient, ref?: string, init?: { signal?: AbortSignal }) =>
+    c.post(
+      createUrl(),
+      { ...(ref === undefined ? {} : { merchant_order_id: ref }), amount: 1000, currency: 'KRW' },
+      init,
+    );
+
+  describe(`${name}: outcomes per series`, () => {
+    it('2000: resolves with PortOne’s answer after one request', async () => {
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.status).toBe(200);
+      expect(res.data).toMatchObject({ is_success: true, merchant_order_ref: ref });
+      expect(backend().requests(`POST /api/initiatePayment`)).toBe(1);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('1000: polls the pending payment until it settles', async () => {
+      const c = client();
+      const events = record(c.engine);
+      backend().script(CREATE, [{ pending: 2 }]);
+      const ref = newRef();
+      const res = await create(c, ref);
+      expect(res.data).toMatchObject({ content: { status: 'Success' } });
+      expect(events.of('poll').length).toBeGreaterThanOrEqual(3);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('4001: fails fast with a validation error, one request', async () => {
+      backend().script(CREATE, [{ code: 4001 }]);
+      const error = await failure(create(client(), newRef()));
+      expect(error).toBeInstanceOf(PortOneValidationError);
+      expect(backend().requests(CREATE)).toBe(1);
+    });
+
+    it('5024 twice: reconciled, re-sent, and charged exactly once', async () => {
+      const c = client();
+      const events = record(c.engine);
+      backend().script(CREATE, [{ code: 5024 }, { code: 5024 }]);
+      const ref = newRef();
+      const res = await create(c, ref);
+      expect(res.status).toBe(200);
+      expect(backend().requests(CREATE)).toBe(3);
+      expect(events.of('reconcile').map((e) => e.payload.action)).toEqual(['resend', 'resend']);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('6014: a card error with a customer message, never retried', async () => {
+      const c = client();
+      const events = record(c.engine);
+      backend().script(CREATE, [{ code: 6014 }]);
+      const error = await failure(create(c, newRef()));
+      expect(error).toBeInstanceOf(PortOneCardError);
+      expect((error as PortOneCardError).customerMessage).toMatch(/declined/);
+      expect(events.of('surface')).toHaveLength(1);
+      expect(backend().requests(CREATE)).toBe(1);
+    });
+
+    it('7000: fails with an unknown error, one request', async () => {
+      backend().script(CREATE, [{ code: 7000 }]);
+      expect(await failure(create(client(), newRef()))).toBeInstanceOf(PortOneUnknownError);
+      expect(backend().requests(CREATE)).toBe(1);
+    });
+
+    it('8001 on a read: retried, then resolved', async () => {
+      const ref = newRef();
+      await create(client(), ref);
+      backend().script(STATUS, [{ code: 8001 }]);
+      const res = await client().get(statusUrl(ref));
+      expect(res.data).toMatchObject({ content: { status: 'Success' } });
+      expect(backend().requests(`GET /api/transaction/${ref}/status`)).toBe(2);
+    });
+
+    it('5024 on a read past its retries: a system error carrying the attempts', async () => {
+      backend().script(STATUS, [{ code: 5024 }, { code: 5024 }, { code: 5024 }]);
+      const error = await failure(client({ retries: 2 }).get(statusUrl('ANY')));
+      expect(error).toBeInstanceOf(PortOneSystemError);
+      expect((error as PortOneSystemError).attempts).toBe(3);
+    });
+  });
+
+  describe(`${name}: time, hints and cancellation`, () => {
+    it('honours Retry-After from a proxy’s HTML 503', async () => {
+      const ref = newRef();
+      await create(client(), ref);
+      const c = client();
+      const events = record(c.engine);
+      backend().script(STATUS, [{ html: 503, retryAfter: '0.05' }]);
+      await c.get(statusUrl(ref));
+      expect(events.of('retry')[0]?.payload.delayMs).toBe(50);
+    });
+
+    it('aborts during the wait between attempts, at once', async () => {
+      const c = client({ minDelayMs: 5000, maxDelayMs: 5000 });
+      const controller = new AbortController();
+      c.engine.on('retry', () => controller.abort());
+      backend().script(STATUS, [{ code: 5024 }]);
+      const started = Date.now();
+      const error = await failure(c.get(statusUrl('ANY'), { signal: controller.signal }));
+      expect(error).toBeInstanceOf(PortOneAbortError);
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(backend().requests()).toBe(1);
+    });
+
+    it('times out a slow attempt and tries again', async () => {
+      const ref = newRef();
+      await create(client(), ref);
+      const c = client({ attemptTimeoutMs: 100 });
+      const events = record(c.engine);
+      backend().script(STATUS, [{ delayMs: 1000 }]);
+      const res = await c.get(statusUrl(ref));
+      expect(res.status).toBe(200);
+      expect(events.of('retry')[0]?.payload.error).toBeInstanceOf(PortOneTimeoutError);
+    });
+  });
+
+  describe(`${name}: money safety`, () => {
+    it('a create that PortOne processed before the connection dropped is reconciled, not re-sent', async () => {
+      const c = client();
+      const events = record(c.engine);
+      backend().script(CREATE, [{ reset: 'after' }]);
+      const ref = newRef();
+      const res = await create(c, ref);
+      expect(res.data).toMatchObject({ content: { status: 'Success' } });
+      expect(backend().requests(CREATE)).toBe(1);
+      expect(backend().ledger.count(ref)).toBe(1);
+      expect(events.of('reconcile')[0]?.payload).toMatchObject({
+        found: true,
+        action: 'follow',
+        orderRef: ref,
+      });
+    });
+
+    it('an ambiguous create without an order ref is never re-sent', async () => {
+      backend().script(CREATE, [{ reset: 'after' }]);
+      const error = await failure(create(client()));
+      expect(error).toBeInstanceOf(PortOneNetworkError);
+      expect((error as PortOneNetworkError).ambiguous).toBe(true);
+      expect(backend().requests(CREATE)).toBe(1);
+    });
+
+    it('a create reset before processing is looked up, then re-sent once', async () => {
+      backend().script(CREATE, [{ reset: 'before' }]);
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.status).toBe(200);
+      expect(backend().requests(CREATE)).toBe(2);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('a duplicate answer to the re-sent create is resolved by looking the original up', async () => {
+      // The first lookup lags behind (says "not found") although the payment exists.
+      backend().script(CREATE, [{ reset: 'after' }]);
+      backend().script(STATUS, [{ code: 5001 }]);
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.data).toMatchObject({ content: { status: 'Success' } });
+      expect(backend().requests(CREATE)).toBe(2);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('every rejection is a PortOneError', async () => {
+      backend().script(CREATE, [{ html: 502 }, { html: 502 }, { html: 502 }, { html: 502 }]);
+      const error = await failure(create(client(), newRef()));
+      expect(isPortOneError(error)).toBe(true);
+    });
+  });
+
+  if (real) {
+    it(`${name}: a host that is not PortOne passes through untouched`, async () => {
+      const other = await startSimulator();
+      try {
+        other.script(CREATE, [{ code: 5024 }]);
+        const c = client();
+        const events = record(c.engine);
+        const error = await c
+          .post(`${other.url}/api/initiatePayment`, { merchant_order_id: newRef() })
+          .then(
+            (res) => res,
+            (e: unknown) => e,
+          );
+        expect(isPortOneError(error)).toBe(false);
+        expect(other.requests(CREATE)).toBe(1);
+        expect(events.log).toHaveLength(0);
+      } finally {
+        await other.close();
+      }
+    });
+  }
+}
+
+/** Runs the contract for one adapter against the loopback simulator and against msw. */
+export function runAdapterContract(name: string, makeClient: MakeClient): void {
+  describe(`${name} over real sockets (simulator)`, () => {
+    let sim: Simulator;
+    // A fresh simulator per test: its ledger and request counts belong to that test alone.
+    beforeEach(async () => {
+      sim = await startSimulator();
+    });
+    afterEach(async () => {
+      await sim.close();
+    });
+    contractCases(
+      name,
+      () => ({
+        baseUrl: sim.url,
+        ledger: sim.ledger,
+        script: (route, steps) => sim.script(route, steps),
+        requests: (route) => sim.requests(route),
+      }),
+      makeClient,
+      true,
+    );
+  });
+
+  describe(`${name} through msw`, () => {
+    const mock = createPortOneMock({ baseUrl: 'https://api.portone.cloud' });
+    const server = setupServer(...mock.handlers);
+    beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+    afterEach(() => {
+      server.resetHandlers();
+      mock.reset();
+    });
+    afterAll(() => server.close());
+    contractCases(
+      name,
+      () => ({
+        baseUrl: 'https://api.portone.cloud',
+        ledger: mock.ledger,
+        script: (route, steps) => mock.script(route, steps),
+        requests: (route) => mock.requests(route),
+      }),
+      makeClient,
+      false,
+    );
+  });
+}
