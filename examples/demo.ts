@@ -1,0 +1,185 @@
+/**
+ * `pnpm demo`: a checkout backend's day against PortOne, on the built-in simulator. Each scene is
+ * one call through the SDK; the timeline is printed from the SDK's own events.
+ *   pnpm demo          readable timeline and summary (colours on a TTY only)
+ *   pnpm demo --json   the events as JSON lines
+ */
+import { withPortOne } from '@portone-retry/axios-adapter';
+import { isPortOneError, type PortOneEventName } from '@portone-retry/core';
+import { type Simulator, type Step, startSimulator } from '@portone-retry/testing';
+import axios from 'axios';
+
+const json = process.argv.includes('--json');
+const colour = process.stdout.isTTY && !json && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+const dim = paint(2);
+const green = paint(32);
+const red = paint(31);
+const yellow = paint(33);
+const bold = paint(1);
+
+interface Scene {
+  title: string;
+  script?: [string, Step[]];
+  orderRef?: string;
+  /** What a payment engineer should see happen. */
+  expect: string;
+}
+
+const scenes: Scene[] = [
+  { title: 'A clean payment', orderRef: 'ORDER-1001', expect: 'one attempt, resolved' },
+  {
+    title: 'A PSP hiccup: 5024 twice',
+    orderRef: 'ORDER-1002',
+    script: ['POST /api/initiatePayment', [{ code: 5024 }, { code: 5024 }]],
+    expect: 'checked by order ref, re-sent, recovered on the third attempt',
+  },
+  {
+    title: 'A pending payment',
+    orderRef: 'ORDER-1003',
+    script: ['POST /api/initiatePayment', [{ pending: 2 }]],
+    expect: 'polled until it settles',
+  },
+  {
+    title: 'A card declined (6014)',
+    orderRef: 'ORDER-1004',
+    script: ['POST /api/initiatePayment', [{ code: 6014 }]],
+    expect: 'never retried; the customer gets a message they can act on',
+  },
+  {
+    title: 'A validation error (4001)',
+    orderRef: 'ORDER-1005',
+    script: ['POST /api/initiatePayment', [{ code: 4001 }]],
+    expect: 'fails fast, no retry',
+  },
+  {
+    title: 'The connection drops after PortOne took the payment',
+    orderRef: 'ORDER-1006',
+    script: ['POST /api/initiatePayment', [{ reset: 'after' }]],
+    expect: 'reconciled by order ref: no second charge',
+  },
+];
+
+function describeEvent(event: PortOneEventName, p: Record<string, unknown>): string {
+  switch (event) {
+    case 'attempt':
+      return `attempt ${p.attempt}  ${p.method} ${new URL(String(p.url)).pathname}`;
+    case 'response':
+      return `answer  HTTP ${p.httpStatus === 0 ? '— (connection dropped)' : p.httpStatus}${p.code ? ` code ${p.code} ${p.status ?? ''}` : ''}`;
+    case 'retry':
+      return yellow(`${p.reason}: wait ${p.delayMs} ms before the next step`);
+    case 'poll':
+      return yellow(`payment ${p.status ?? 'Pending'}: check status in ${p.delayMs} ms`);
+    case 'reconcile':
+      return yellow(
+        p.found
+          ? `reconcile ${p.orderRef}: PortOne has it (${p.status}) → follow it, do not re-send`
+          : `reconcile ${p.orderRef}: PortOne does not have it → ${p.action === 'resend' ? 're-send' : 'give up'}`,
+      );
+    case 'success':
+      return green(`success after ${p.attempts} attempt(s)`);
+    case 'surface':
+      return red(`show the customer: “${p.customerMessage}”`);
+    case 'failure': {
+      const error = p.error as Error;
+      return red(`failure ${error.name}: ${error.message}`);
+    }
+    default:
+      return event;
+  }
+}
+
+async function main(): Promise<void> {
+  const sim: Simulator = await startSimulator();
+  const checkout = withPortOne(axios.create({ baseURL: sim.url }), {
+    // Short waits so the demo runs in a second; the defaults are 250 ms base, 8 s cap.
+    policy: { minDelayMs: 20, maxDelayMs: 200, pollIntervalMs: 50, pollMaxIntervalMs: 200 },
+  });
+  const names: PortOneEventName[] = [
+    'attempt',
+    'response',
+    'retry',
+    'poll',
+    'reconcile',
+    'success',
+    'surface',
+    'failure',
+  ];
+  let scene = '';
+  for (const name of names) {
+    checkout.portone.on(name, (payload: unknown) => {
+      const p = payload as Record<string, unknown>;
+      if (json) {
+        const { error, ...rest } = p;
+        const out = error && isPortOneError(error) ? { ...rest, error: error.toJSON() } : rest;
+        console.log(JSON.stringify({ scene, event: name, ...out }));
+      } else {
+        console.log(`  ${dim(`${String(p.elapsedMs).padStart(5)} ms`)}  ${describeEvent(name, p)}`);
+      }
+    });
+  }
+
+  const summary: {
+    scene: string;
+    outcome: string;
+    attempts: number;
+    ms: number;
+    payments: number;
+  }[] = [];
+  for (const s of scenes) {
+    scene = s.title;
+    if (s.script) sim.script(s.script[0], s.script[1]);
+    if (!json) console.log(`\n${bold(s.title)} ${dim(`— expect: ${s.expect}`)}`);
+    const started = Date.now();
+    const createsBefore = sim.requests('POST /api/initiatePayment');
+    let outcome: string;
+    try {
+      const res = await checkout.post('/api/initiatePayment', {
+        merchant_order_id: s.orderRef,
+        amount: 25_000,
+        currency: 'KRW',
+        pmt_channel: 'DEMO',
+      });
+      const status = (res.data as { content?: { status?: string } }).content?.status ?? 'created';
+      outcome = `paid (${status})`;
+    } catch (error) {
+      if (!isPortOneError(error)) throw error;
+      outcome = `${error.name}${error.customerMessage ? ' → customer told' : ''}`;
+    }
+    summary.push({
+      scene: s.title,
+      outcome,
+      attempts: sim.requests('POST /api/initiatePayment') - createsBefore,
+      ms: Date.now() - started,
+      payments: sim.ledger.count(s.orderRef ?? ''),
+    });
+  }
+  await sim.close();
+
+  if (json) return;
+  console.log(`\n${bold('Summary')}`);
+  const rows = [
+    ['scene', 'outcome', 'creates sent', 'ms', 'payments in ledger'],
+    ...summary.map((r) => [
+      r.scene,
+      r.outcome,
+      String(r.attempts),
+      String(r.ms),
+      String(r.payments),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(`  ${row.map((cell, j) => cell.padEnd(widths[j]!)).join('  ')}`);
+    if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  }
+  const doubles = sim.ledger.duplicates();
+  console.log(
+    `\n  Ledger: ${sim.ledger.total()} payments for ${summary.length} orders; customers charged twice: ${doubles.length === 0 ? green('0') : red(String(doubles.length))}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

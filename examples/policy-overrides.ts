@@ -1,0 +1,42 @@
+/**
+ * Tune what happens per series, per code and per call. Every option is validated: a typo throws
+ * a TypeError naming it.
+ * Run: pnpm tsx examples/policy-overrides.ts
+ */
+import { withPortOne } from '@portone-retry/axios-adapter';
+import { createPolicy } from '@portone-retry/core';
+import axios from 'axios';
+import { runAgainstSimulator } from './support.js';
+
+export const policy = createPolicy({
+  retries: 4, // retryable answers: up to 4 retries
+  deadlineMs: 20_000, // a checkout answers within 20 s, retries included
+  series: {
+    psp: { retries: 2 }, // 8000s: fewer retries than PortOne's own 5000s
+  },
+  codes: {
+    5000: { retries: 1 }, // PAYMENT_SYSTEM_ERROR is also used for permanent PSP validation failures
+    5024: { minDelayMs: 500, maxDelayMs: 4000 }, // give a PSP link time to come back
+  },
+  customerMessages: {
+    6014: 'Your card was declined. Try another card or pay by bank transfer.',
+  },
+});
+
+export function createClient(baseURL: string) {
+  return withPortOne(axios.create({ baseURL }), { policy });
+}
+
+runAgainstSimulator(import.meta.url, async (sim) => {
+  const client = createClient(sim.url);
+  sim.script('POST /api/initiatePayment', [{ code: 6014 }]);
+  const error = await client
+    .post('/api/initiatePayment', { merchant_order_id: 'P-1' })
+    .catch((e: Error & { customerMessage?: string }) => e);
+  console.log((error as { customerMessage?: string }).customerMessage);
+  try {
+    createPolicy({ codes: { 5024: { retries: -1 } } });
+  } catch (e) {
+    console.log(String(e));
+  }
+});

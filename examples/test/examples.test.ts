@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createEngine } from '@portone-retry/core';
+import { createPortOneFetch } from '@portone-retry/fetch-adapter';
+import { type Simulator, startSimulator } from '@portone-retry/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCheckout } from '../axios-checkout.js';
+import { instrument, Metrics } from '../events-metrics.js';
+import { payHandler } from '../express-handler.js';
+import { createPaymentLinks } from '../fetch-checkout.js';
+import { createClient, policy } from '../policy-overrides.js';
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator();
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+describe('examples run against the simulator', () => {
+  it('axios-checkout: pays once through a hiccup and turns a decline into a message', async () => {
+    const pay = createCheckout(sim.url);
+    sim.script('POST /api/initiatePayment', [{ code: 5024 }]);
+    expect(await pay({ id: 'O-1', amount: 100, currency: 'KRW' })).toMatchObject({ ok: true });
+    expect(sim.ledger.count('O-1')).toBe(1);
+    sim.script('POST /api/initiatePayment', [{ code: 6013 }]);
+    expect(await pay({ id: 'O-2', amount: 100, currency: 'KRW' })).toEqual({
+      ok: false,
+      message: 'Your card has expired. Please use a different card.',
+    });
+  });
+
+  it('fetch-checkout: a dropped connection after creation is reconciled, not duplicated', async () => {
+    const createLink = createPaymentLinks(sim.url);
+    sim.script('POST /api/paymentLink', [{ reset: 'after' }]);
+    expect(await createLink('L-1', 100)).toMatch(/^order PO/);
+    expect(sim.ledger.count('L-1')).toBe(1);
+    expect(sim.requests('POST /api/paymentLink')).toBe(1);
+  });
+
+  it('events-metrics: counters and histogram add up with what the server saw', async () => {
+    const engine = createEngine({ policy: { minDelayMs: 1, maxDelayMs: 5 } });
+    const metrics = new Metrics();
+    const logs: string[] = [];
+    const off = instrument(engine, metrics, (line) => logs.push(line));
+    const portoneFetch = createPortOneFetch({ engine, baseUrl: sim.url });
+    sim.setFaults({ rate: 0.3, code: 5024, seed: 7 });
+    for (let i = 0; i < 20; i++) {
+      await portoneFetch(`${sim.url}/api/initiatePayment`, {
+        method: 'POST',
+        body: JSON.stringify({ merchant_order_id: `M-${i}` }),
+      }).catch(() => undefined);
+    }
+    off();
+    const sum = (prefix: string) =>
+      [...metrics.counters].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+    expect(sum('portone_attempts_total')).toBe(sim.requests('POST /api/initiatePayment'));
+    expect(sum('portone_calls_total')).toBe(20);
+    expect([...metrics.histogram.values()].reduce((a, b) => a + b, 0)).toBe(20);
+    expect(sum('portone_retries_total')).toBeGreaterThan(0);
+    expect(logs.some((line) => line.includes('portone retry'))).toBe(true);
+    expect(sim.ledger.duplicates()).toEqual([]);
+  });
+
+  it('policy-overrides: the overrides hold and the custom message reaches the customer', async () => {
+    expect(policy.settings.retries).toBe(4);
+    const client = createClient(sim.url);
+    sim.script('POST /api/initiatePayment', [{ code: 6014 }]);
+    const error = await client
+      .post('/api/initiatePayment', { merchant_order_id: 'P-1' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      customerMessage: 'Your card was declined. Try another card or pay by bank transfer.',
+    });
+  });
+
+  it('express-handler: 200 when paid, 402 with the customer message on a decline', async () => {
+    const handler = payHandler(sim.url);
+    const call = async (orderId: string) => {
+      const out: { status?: number; body?: unknown } = {};
+      const res = {
+        writeHead(status: number) {
+          out.status = status;
+          return this;
+        },
+        end(text: string) {
+          out.body = JSON.parse(text);
+        },
+      };
+      await handler({ body: { orderId, amount: 100 } }, res as never);
+      return out;
+    };
+    expect(await call('H-1')).toMatchObject({ status: 200, body: { paid: true } });
+    sim.script('POST /api/initiatePayment', [{ code: 6015 }]);
+    expect(await call('H-2')).toEqual({
+      status: 402,
+      body: { message: 'Your card is blocked. Please contact your bank or use a different card.' },
+    });
+  });
+});
+
+describe('pnpm demo', () => {
+  it('tells the checkout story and exits 0, with --json giving one event per line', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const { stdout } = await promisify(execFile)(tsx, ['examples/demo.ts', '--json'], {
+      cwd: root,
+      timeout: 60_000,
+    });
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const of = (scene: string, event: string) =>
+      events.filter((e) => String(e.scene).startsWith(scene) && e.event === event);
+    expect(of('A clean payment', 'success')).toHaveLength(1);
+    expect(of('A PSP hiccup', 'retry')).toHaveLength(2);
+    expect(of('A pending payment', 'poll').length).toBeGreaterThan(0);
+    expect(of('A card declined', 'surface')).toHaveLength(1);
+    expect(of('A validation error', 'attempt')).toHaveLength(1);
+    expect(of('The connection drops', 'reconcile')[0]).toMatchObject({
+      found: true,
+      action: 'follow',
+    });
+    for (const event of events) expect(JSON.stringify(event)).not.toMatch(/Bearer|signature_hash/);
+  }, 60_000);
+});
