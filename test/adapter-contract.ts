@@ -15,12 +15,14 @@ import {
   PortOneTimeoutError,
   PortOneUnknownError,
   PortOneValidationError,
+  type TokenOption,
 } from '@portone-retry/core';
 import {
   createPortOneMock,
   type Ledger,
   type Simulator,
   type Step,
+  seededRandom,
   startSimulator,
 } from '@portone-retry/testing';
 import { setupServer } from 'msw/node';
@@ -37,7 +39,16 @@ export interface ContractClient {
   get(url: string, init?: { signal?: AbortSignal }): Promise<{ status: number; data: unknown }>;
 }
 
-export type MakeClient = (baseUrl: string, policy: PolicyOptions) => ContractClient;
+/** Extra adapter options a case may need. */
+export interface ClientExtras {
+  token?: TokenOption;
+}
+
+export type MakeClient = (
+  baseUrl: string,
+  policy: PolicyOptions,
+  extras?: ClientExtras,
+) => ContractClient;
 
 /** A PortOne to talk to: the loopback simulator or msw. */
 interface Backend {
@@ -98,8 +109,8 @@ function contractCases(
   makeClient: MakeClient,
   real: boolean,
 ) {
-  const client = (policy: PolicyOptions = {}) =>
-    makeClient(backend().baseUrl, { ...FAST, ...policy });
+  const client = (policy: PolicyOptions = {}, extras: ClientExtras = {}) =>
+    makeClient(backend().baseUrl, { ...FAST, ...policy }, extras);
   const createUrl = () => `${backend().baseUrl}/api/initiatePayment`;
   const statusUrl = (ref: string) => `${backend().baseUrl}/api/transaction/${ref}/status`;
   const create = (c: ContractClient, ref?: string, init?: { signal?: AbortSignal }) =>
@@ -263,6 +274,28 @@ function contractCases(
       expect(backend().ledger.count(ref)).toBe(1);
     });
 
+    it('an expired token is renewed once and the request sent again, never looped', async () => {
+      let issued = 0;
+      const token = () => {
+        issued++;
+        const iat = Math.floor(Date.now() / 1000) + issued;
+        const payload = btoa(
+          JSON.stringify({ iss: 'PORTONE', sub: 'merchant-key', iat, exp: iat + 3600 }),
+        );
+        return `eyJhbGciOiJIUzI1NiJ9.${payload.replace(/=+$/, '')}.sig`;
+      };
+      backend().script(CREATE, [{ code: 4054 }]);
+      const ref = newRef();
+      const res = await create(client({}, { token }), ref);
+      expect(res.status).toBe(200);
+      expect(issued).toBe(2);
+      expect(backend().requests(CREATE)).toBe(2);
+      backend().script(CREATE, [{ code: 4054 }, { code: 4054 }, { code: 4054 }]);
+      const error = await failure(create(client({}, { token }), newRef()));
+      expect(error.name).toBe('PortOneAuthenticationError');
+      expect(backend().requests(CREATE)).toBe(4);
+    });
+
     it('every rejection is a PortOneError', async () => {
       backend().script(CREATE, [{ html: 502 }, { html: 502 }, { html: 502 }, { html: 502 }]);
       const error = await failure(create(client(), newRef()));
@@ -271,6 +304,41 @@ function contractCases(
   });
 
   if (real) {
+    it(`${name}: 200 creates under mixed faults end with one payment per resolved order and no duplicates`, async () => {
+      const random = seededRandom(2026);
+      const faults: Step[] = [
+        { code: 5024 },
+        { reset: 'after' },
+        { reset: 'before' },
+        { html: 502 },
+        { code: 8001 },
+        { delayMs: 300 },
+      ];
+      const c = client({ attemptTimeoutMs: 150, retries: 4 });
+      const outcomes = { resolved: [] as string[], failed: [] as string[] };
+      for (let batch = 0; batch < 10; batch++) {
+        const refsOfBatch = Array.from({ length: 20 }, () => newRef());
+        const steps: Step[] = refsOfBatch.map(() =>
+          random() < 0.4 ? (faults[Math.floor(random() * faults.length)] as Step) : {},
+        );
+        backend().script(CREATE, steps);
+        // Sequential within a batch so each scripted step meets its own create.
+        for (const ref of refsOfBatch) {
+          try {
+            await create(c, ref);
+            outcomes.resolved.push(ref);
+          } catch (error) {
+            expect(isPortOneError(error)).toBe(true);
+            outcomes.failed.push(ref);
+          }
+        }
+      }
+      expect(outcomes.resolved.length + outcomes.failed.length).toBe(200);
+      expect(outcomes.resolved.length).toBeGreaterThan(150);
+      for (const ref of outcomes.resolved) expect(backend().ledger.count(ref)).toBe(1);
+      expect(backend().ledger.duplicates()).toEqual([]);
+    }, 60_000);
+
     it(`${name}: a host that is not PortOne passes through untouched`, async () => {
       const other = await startSimulator();
       try {

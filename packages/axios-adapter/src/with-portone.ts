@@ -58,7 +58,7 @@ export function withPortOne(
     throw new TypeError('instance is already wrapped by withPortOne');
   }
   const defaultBase = instance.defaults.baseURL ?? undefined;
-  const { engine, baseUrl, checkStatus } = resolveAdapterOptions<AxiosStatusCheck>(
+  const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<AxiosStatusCheck>(
     options,
     defaultBase,
   );
@@ -91,6 +91,13 @@ export function withPortOne(
       const value = config.headers.get(name);
       if (value !== undefined && value !== null) lookupHeaders.set(name, value as string);
     }
+    /** A copy of the headers with fresh credentials from the token provider, when there is one. */
+    const withAuth = async (headers: AxiosHeaders): Promise<AxiosHeaders> => {
+      if (auth === undefined) return headers;
+      const merged = AxiosHeaders.from(headers.toJSON() as Record<string, string>);
+      for (const [name, value] of Object.entries(await auth.headers())) merged.set(name, value);
+      return merged;
+    };
     const lookup: StatusCheck<AxiosResponse> = async (ref, { signal }) =>
       toAttempt(
         checkStatus
@@ -100,7 +107,7 @@ export function withPortOne(
                 method: 'get',
                 url: statusUrl(baseUrl, ref),
                 baseURL: '',
-                headers: lookupHeaders,
+                headers: await withAuth(lookupHeaders),
                 data: undefined,
                 params: undefined,
               }),
@@ -116,9 +123,11 @@ export function withPortOne(
         ...(callerSignal ? { signal: callerSignal } : {}),
         ...(config.timeout ? { policy: { attemptTimeoutMs: config.timeout } } : {}),
         checkStatus: lookup,
+        ...(auth === undefined ? {} : { refreshAuth: () => auth.refresh() }),
         send: async ({ signal }) => {
           try {
-            return toAttempt(await inner(attemptConfig(signal)));
+            const headers = await withAuth(config.headers);
+            return toAttempt(await inner(attemptConfig(signal, { headers })));
           } catch (error) {
             throw redactAxiosError(error);
           }

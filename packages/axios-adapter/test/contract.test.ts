@@ -2,8 +2,8 @@ import { withPortOne } from '@portone-retry/axios-adapter';
 import axios from 'axios';
 import { runAdapterContract } from '../../../test/adapter-contract.js';
 
-runAdapterContract('axios adapter', (baseUrl, policy) => {
-  const client = withPortOne(axios.create({ baseURL: baseUrl }), { policy });
+runAdapterContract('axios adapter', (baseUrl, policy, extras = {}) => {
+  const client = withPortOne(axios.create({ baseURL: baseUrl }), { policy, ...extras });
   return {
     engine: client.portone,
     post: async (url, body, init) => {

@@ -1,3 +1,4 @@
+import { resolveTokenProvider, type TokenOption, type TokenProvider } from './auth/index.js';
 import { createEngine, type Engine, isEngine } from './engine/engine.js';
 import { isPolicy, type Policy, type PolicyOptions } from './policy/index.js';
 import { DEFAULT_BASE_URL } from './request.js';
@@ -26,15 +27,24 @@ export interface AdapterOptions<S = never> {
    * @default a GET to the status endpoint through the same client, with the request's auth headers
    */
   checkStatus?: S;
+  /**
+   * Authentication: a function returning a JWT, or `{ key, secret }` from which the SDK signs
+   * one (HS256, `iss: "PORTONE"`, `sub: key`). The adapter adds `X-Portone-Client-Key` and
+   * `Authorization: Bearer …` to every PortOne request, caches the token until shortly before
+   * it expires, and on 401 / 4054 renews it once and sends again.
+   * @default none: the request's own headers are sent as they are
+   */
+  token?: TokenOption;
 }
 
-const ADAPTER_KEYS = new Set(['engine', 'policy', 'baseUrl', 'checkStatus']);
+const ADAPTER_KEYS = new Set(['engine', 'policy', 'baseUrl', 'checkStatus', 'token']);
 
 /** The engine and base URL an adapter works with, after validating its options. */
 export interface ResolvedAdapterOptions<S> {
   readonly engine: Engine;
   readonly baseUrl: string;
   readonly checkStatus: S | undefined;
+  readonly auth: TokenProvider | undefined;
 }
 
 /**
@@ -47,9 +57,14 @@ export function resolveAdapterOptions<S>(
   extraKeys: readonly string[] = [],
 ): ResolvedAdapterOptions<S> {
   if (options === undefined)
-    return { engine: createEngine(), baseUrl: defaultBaseUrl, checkStatus: undefined };
+    return {
+      engine: createEngine(),
+      baseUrl: defaultBaseUrl,
+      checkStatus: undefined,
+      auth: undefined,
+    };
   if (isEngine(options))
-    return { engine: options, baseUrl: defaultBaseUrl, checkStatus: undefined };
+    return { engine: options, baseUrl: defaultBaseUrl, checkStatus: undefined, auth: undefined };
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object or an engine');
   }
@@ -86,5 +101,10 @@ export function resolveAdapterOptions<S>(
         ? {}
         : { policy: isPolicy(options.policy) ? options.policy : options.policy },
     );
-  return { engine, baseUrl: baseUrl.replace(/\/+$/, ''), checkStatus: options.checkStatus };
+  return {
+    engine,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    checkStatus: options.checkStatus,
+    auth: resolveTokenProvider(options.token),
+  };
 }

@@ -44,9 +44,10 @@ export interface PollEvent extends EventBase {
   readonly polls: number;
 }
 
-/** An ambiguous create was looked up by order ref. */
+/** An ambiguous create was looked up by order ref, or could not be. */
 export interface ReconcileEvent extends EventBase {
-  readonly orderRef: string;
+  /** The order ref looked up; absent when the request carried none (then `action` is `fail`). */
+  readonly orderRef?: string;
   /** Whether PortOne holds a payment for the order ref. */
   readonly found: boolean;
   /** `follow`: the existing payment is followed; `resend`: it did not exist, so the create is sent again; `fail`: it could not be looked up. */

@@ -3,6 +3,7 @@ export {
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
 } from './adapter-options.js';
+export * from './auth/index.js';
 export {
   CATALOGUE,
   lookupCode,

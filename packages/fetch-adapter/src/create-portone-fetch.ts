@@ -73,11 +73,14 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     throw new TypeError('fetch must be a function');
   }
   const fetchImpl: typeof fetch = fetchOption ?? ((...args) => globalThis.fetch(...args));
-  const { engine, baseUrl, checkStatus } = resolveAdapterOptions<FetchStatusCheck>(
-    rest,
-    undefined,
-    [],
-  );
+  const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<FetchStatusCheck>(rest);
+  /** The headers with fresh credentials from the token provider, when there is one. */
+  const withAuth = async (headers: Headers): Promise<Headers> => {
+    if (auth === undefined) return headers;
+    const merged = new Headers(headers);
+    for (const [name, value] of Object.entries(await auth.headers())) merged.set(name, value);
+    return merged;
+  };
 
   const portoneFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = urlOf(input);
@@ -89,13 +92,19 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     const kind = operationKindOf(method, url);
     const request = replayable(input, init);
     const orderRef = kind === 'create' ? orderRefOf(await request.text()) : undefined;
-    const auth = authHeadersOf(input, init);
+    const lookupHeaders = authHeadersOf(input, init);
     const lookup: StatusCheck<Response> = async (ref, { signal }) =>
       toAttempt(
         checkStatus
           ? await checkStatus(ref, { signal })
-          : await fetchImpl(statusUrl(baseUrl, ref), { headers: auth, signal }),
+          : await fetchImpl(statusUrl(baseUrl, ref), {
+              headers: await withAuth(lookupHeaders),
+              signal,
+            }),
       );
+    const requestHeaders = new Headers(
+      init?.headers ?? (input instanceof Request ? input.headers : undefined),
+    );
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
 
     return engine.execute<Response>({
@@ -106,8 +115,12 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       ...(signal ? { signal } : {}),
       ...(request.notReplayable === undefined ? {} : { notReplayable: request.notReplayable }),
       checkStatus: lookup,
-      send: async ({ signal: attemptSignal }) =>
-        toAttempt(await fetchImpl(...request.next(attemptSignal))),
+      ...(auth === undefined ? {} : { refreshAuth: () => auth.refresh() }),
+      send: async ({ signal: attemptSignal }) => {
+        const [attemptInput, attemptInit] = request.next(attemptSignal);
+        if (auth !== undefined) attemptInit.headers = await withAuth(requestHeaders);
+        return toAttempt(await fetchImpl(attemptInput, attemptInit));
+      },
     });
   };
   return Object.assign(portoneFetch, { portone: engine });

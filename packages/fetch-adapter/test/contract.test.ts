@@ -1,8 +1,8 @@
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
 import { runAdapterContract } from '../../../test/adapter-contract.js';
 
-runAdapterContract('fetch adapter', (baseUrl, policy) => {
-  const portoneFetch = createPortOneFetch({ baseUrl, policy });
+runAdapterContract('fetch adapter', (baseUrl, policy, extras = {}) => {
+  const portoneFetch = createPortOneFetch({ baseUrl, policy, ...extras });
   const read = async (res: Response) => {
     const text = await res.text();
     let data: unknown = text;

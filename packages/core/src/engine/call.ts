@@ -71,6 +71,7 @@ export class Call<R> {
       elapsedMs: this.elapsed(),
       kind: this.operation.kind,
       random: this.random,
+      hasOrderRef: this.orderRef !== undefined && this.operation.checkStatus !== undefined,
     };
   }
 

@@ -14,7 +14,7 @@ class StillPending extends Error {
 /** Wait before the next status check: growing from pollIntervalMs to pollMaxIntervalMs, ±20 % jitter. */
 function pollDelay<R>(call: Call<R>): number {
   const { pollIntervalMs, pollMaxIntervalMs } = call.policy.settings;
-  const base = Math.min(pollMaxIntervalMs, pollIntervalMs * 1.5 ** Math.max(0, call.polls - 1));
+  const base = Math.min(pollMaxIntervalMs, pollIntervalMs * 1.5 ** call.polls);
   return Math.round(base * (0.8 + 0.4 * call.random()));
 }
 

@@ -6,6 +6,11 @@ import { Again, MAX_LOOP, Stop } from './control.js';
 import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
 
+/** PortOne refused the token itself (4054), or a 401 came without a code. */
+function tokenRejected(c: Classification): boolean {
+  return c.code === 4054 || (c.httpStatus === 401 && c.code === undefined);
+}
+
 /** The last answer that failed, kept to rebuild its error with a note. */
 interface Failure {
   readonly classification: Classification;
@@ -29,6 +34,7 @@ function stopIfNotReplayable<R>(call: Call<R>, failure: Failure): void {
 export function runCall<R>(call: Call<R>): Promise<R> {
   let pendingReconcile: ReconcileMode | undefined;
   let lastFailure: Failure | undefined;
+  let authRefreshed = false;
 
   return pRetry(
     async () => {
@@ -45,6 +51,17 @@ export function runCall<R>(call: Call<R>): Promise<R> {
       }
 
       const { classification, response, cause } = await call.send();
+      // An expired or missing token is renewed once and the request sent again: PortOne
+      // refused it before doing anything, so the re-send is safe even for a create.
+      if (
+        !authRefreshed &&
+        call.operation.refreshAuth !== undefined &&
+        tokenRejected(classification)
+      ) {
+        authRefreshed = true;
+        await call.operation.refreshAuth();
+        throw new Again(0, call.error(classification, { cause }), 'token rejected; renewed once');
+      }
       const decision = decide(classification, call.policy, call.state());
       switch (decision.type) {
         case 'succeed':
@@ -54,7 +71,10 @@ export function runCall<R>(call: Call<R>): Promise<R> {
         case 'surface':
           throw new Stop(call.error(classification, { cause, outcome: 'surface' }));
         case 'fail':
-          throw new Stop(call.error(classification, { cause }));
+          if (decision.unreconciled) {
+            call.emit('reconcile', { ...call.base(), found: false, action: 'fail' });
+          }
+          throw new Stop(call.error(classification, { cause, note: decision.note }));
         case 'retry': {
           const error = call.error(classification, { cause, outcome: 'retry' });
           call.lastError = error;

@@ -3,8 +3,8 @@ import type { Classification } from '../types.js';
 
 /**
  * The classification of a payment that ended Failed or Expired while it was followed (polled
- * or reconciled). A Failed payment is a decline for the customer (generic message: the status
- * answer does not say why); an Expired one is 4072 TRANSACTION_EXPIRED: start again.
+ * or reconciled). A Failed payment is a decline for the customer (a generic message unless the
+ * answer carries a card code); an Expired one is 4072 TRANSACTION_EXPIRED: start again.
  */
 export function terminalFailure(c: Classification, orderRef: string | undefined): Classification {
   const ref = orderRef ?? c.orderRef;
@@ -22,11 +22,15 @@ export function terminalFailure(c: Classification, orderRef: string | undefined)
       ...(ref === undefined ? {} : { orderRef: ref }),
     };
   }
+  // The status answer's own code (2000) says the lookup worked, not why the payment failed: only
+  // a card code in the body is kept, so the customer message can name the decline.
+  const { code: _code, info: _info, ...rest } = c;
+  const cardCode = c.series === 'card';
   return {
-    ...c,
+    ...(cardCode ? c : rest),
     kind: 'error',
     series: 'card',
-    status: 'Failed',
+    status: cardCode ? (c.status ?? 'Failed') : 'Failed',
     message: ended,
     ...(ref === undefined ? {} : { orderRef: ref }),
   };

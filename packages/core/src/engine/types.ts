@@ -69,6 +69,11 @@ export interface Operation<R = unknown> {
    * re-sent, and the error says why. Polling and reconciliation still happen.
    */
   readonly notReplayable?: string;
+  /**
+   * Renews the credentials after PortOne rejects the token (401 / 4054): the engine calls it
+   * once per call, then sends again. Absent when the user gave no token provider.
+   */
+  refreshAuth?(): void | Promise<void>;
   /** The `cause` to put on the error of an answered failure (e.g. an AxiosError). */
   causeOf?(response: AttemptResponse<R>): unknown;
   /** Per-call policy overrides, on top of the engine's policy. */

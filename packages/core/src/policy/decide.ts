@@ -14,6 +14,11 @@ export interface AttemptState {
   readonly kind: OperationKind;
   /** Source of jitter in [0, 1); injected so tests can pin delays. */
   readonly random: () => number;
+  /**
+   * Whether the payment can be looked up by its merchant order ref (the request carries one and
+   * a status check is configured). Without it an ambiguous create is never re-sent.
+   */
+  readonly hasOrderRef: boolean;
 }
 
 /** What the engine does next. */
@@ -22,7 +27,14 @@ export type Decision =
   | { readonly type: 'poll' }
   | { readonly type: 'retry'; readonly delayMs: number; readonly reason: string }
   | { readonly type: 'reconcile'; readonly delayMs: number; readonly reason: string }
-  | { readonly type: 'fail'; readonly reason: string }
+  | {
+      readonly type: 'fail';
+      readonly reason: string;
+      /** Said in the error's message when the user would otherwise wonder why nothing was retried. */
+      readonly note?: string;
+      /** True when a create was not re-sent because it cannot be looked up by order ref. */
+      readonly unreconciled?: true;
+    }
   | { readonly type: 'surface' };
 
 /** Full jitter: uniformly random in [0, min(cap, base · 2^n)) — the AWS-recommended backoff. */
@@ -54,7 +66,8 @@ export function decide(c: Classification, policy: Policy, state: AttemptState): 
   if (c.kind === 'pending' || rule.outcome === 'poll') return { type: 'poll' };
 
   // A duplicate answer to a retried attempt means the first attempt went through: look it up.
-  if (state.attempt > 1 && c.info?.tags.includes('duplicate')) {
+  // Without a way to look it up, it fails below as the duplicate it is.
+  if (state.attempt > 1 && state.hasOrderRef && c.info?.tags.includes('duplicate')) {
     return { type: 'reconcile', delayMs: 0, reason: 'duplicate answer to a retried attempt' };
   }
 
@@ -91,12 +104,25 @@ export function decide(c: Classification, policy: Policy, state: AttemptState): 
   if (state.kind === 'read') return { type: 'retry', delayMs, reason: describe(c) };
 
   // A create whose outcome is unknown (reset, timeout, proxy 5xx) or that PortOne failed with a
-  // retryable code may exist already: check its status by order ref before any re-send.
-  if (state.kind === 'create') return { type: 'reconcile', delayMs, reason: describe(c) };
+  // retryable code may exist already: check its status by order ref before any re-send, and
+  // without an order ref to check by, never send it again.
+  if (state.kind === 'create') {
+    if (state.hasOrderRef) return { type: 'reconcile', delayMs, reason: describe(c) };
+    return {
+      type: 'fail',
+      reason: 'create with no order ref to reconcile by',
+      unreconciled: true,
+      note: 'not re-sent: the request has no merchant order ref to reconcile it by',
+    };
+  }
 
   // A capture or refund whose outcome is unknown is never re-sent blind: it could move money twice.
   if (c.ambiguous) {
-    return { type: 'fail', reason: 'ambiguous outcome of a request that is not idempotent' };
+    return {
+      type: 'fail',
+      reason: 'ambiguous outcome of a request that is not idempotent',
+      note: 'not re-sent: the outcome is unknown and a second capture or refund could move money twice',
+    };
   }
 
   // PortOne answered with a retryable code: nothing was done, so sending again is safe.

@@ -1,0 +1,1 @@
+export { resolveTokenProvider, type TokenOption, type TokenProvider } from './token-provider.js';
