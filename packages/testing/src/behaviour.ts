@@ -68,7 +68,8 @@ function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
   const part = token.split('.')[1];
   if (part === undefined) return undefined;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const json = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
     const payload: unknown = JSON.parse(json);
     return typeof payload === 'object' && payload !== null
       ? (payload as Record<string, unknown>)
@@ -140,7 +141,12 @@ export class PortOneBehaviour {
       this.faults = undefined;
       return;
     }
-    if (typeof faults.rate !== 'number' || faults.rate < 0 || faults.rate > 1) {
+    if (
+      typeof faults.rate !== 'number' ||
+      Number.isNaN(faults.rate) ||
+      faults.rate < 0 ||
+      faults.rate > 1
+    ) {
       throw new TypeError('faults.rate must be a number from 0 to 1');
     }
     const pattern = new Script();

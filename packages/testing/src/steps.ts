@@ -1,8 +1,10 @@
 import type { PaymentStatus } from '@portone-retry/core';
 
 /**
- * One scripted answer. The first field present decides what happens; `delayMs`, `slowBodyMs`
- * and `retryAfter` modify any of them.
+ * One scripted answer. What happens is decided in this order: `reset: 'before'`, `html`,
+ * `empty`, `raw`, an error `code`; otherwise the request is processed as PortOne would (a create
+ * honours `pending` and `settle`), and then `reset: 'after'` drops the connection or `truncated`
+ * cuts the body. `delayMs`, `slowBodyMs` and `retryAfter` modify any of them.
  */
 export interface Step {
   /** Drop the connection: `before` processing (nothing created) or `after` (the payment exists: the ambiguous case). */
@@ -21,7 +23,7 @@ export interface Step {
   http?: number;
   /** For creates: the payment stays Pending for this many status polls. */
   pending?: number;
-  /** What a pending payment settles to (default Success). */
+  /** What a created payment settles to (default Success); without `pending`, its status from the start. */
   settle?: PaymentStatus;
   /** Wait this long before sending headers (slow headers). */
   delayMs?: number;
