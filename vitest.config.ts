@@ -35,6 +35,7 @@ export default defineConfig({
       project('fetch-adapter', 'packages/fetch-adapter/test'),
       project('redis-store', 'packages/redis-store/test'),
       project('examples', 'examples/test'),
+      project('reliability', 'test/reliability'),
     ],
   },
 });

@@ -9,7 +9,9 @@ const shared = {
 } as const;
 
 export default defineConfig([
-  { ...shared, format: ['esm'], clean: true },
+  { ...shared, format: ['esm'] },
+  // The `portone-retry` bin: one self-contained ESM file.
+  { entry: ['src/cli.ts'], format: ['esm'], dts: false, target: 'es2022', noExternal: [/.*/] },
   // p-retry ships ESM only: the CommonJS build carries it inside, so `require()` works on every Node ≥ 20.
   { ...shared, format: ['cjs'], noExternal: ['p-retry', 'is-network-error'] },
 ]);

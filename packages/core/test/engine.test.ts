@@ -1,47 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createEngine,
-  type Engine,
+  createPolicy,
   PortOneAbortError,
   PortOneCardError,
-  type PortOneEventName,
-  PortOneNetworkError,
-  PortOnePendingTimeoutError,
   PortOneSystemError,
   PortOneTimeoutError,
   PortOneValidationError,
 } from '../src/index.js';
+import { record, settle } from './support/record.js';
 import { scripted } from './support/script.js';
 
-const EVENTS: PortOneEventName[] = [
-  'attempt',
-  'response',
-  'retry',
-  'poll',
-  'reconcile',
-  'success',
-  'failure',
-  'surface',
-];
-
-function record(engine: Engine) {
-  const log: { event: PortOneEventName; payload: Record<string, unknown> }[] = [];
-  for (const event of EVENTS) {
-    engine.events.on(event, (payload: unknown) => {
-      log.push({ event, payload: payload as Record<string, unknown> });
-    });
-  }
-  return log;
-}
-
-/** Runs a call to its end under fake timers; resolves with its value or its error. */
-async function settle<T>(promise: Promise<T>): Promise<T | Error> {
-  const caught = promise.catch((error: Error) => error);
-  await vi.runAllTimersAsync();
-  return caught;
-}
-
-const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 
 beforeEach(() => {
@@ -168,6 +137,64 @@ describe('retries', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('fails an ambiguous attempt timeout of a capture with phase attempt, without re-sending', async () => {
+    const engine = createEngine({ policy: { attemptTimeoutMs: 100 } });
+    const { operation, sent } = scripted([{ hang: true }, { code: 2000 }], [], {
+      kind: 'mutate',
+    });
+    const error = (await settle(engine.execute(operation))) as PortOneTimeoutError;
+    expect(error).toBeInstanceOf(PortOneTimeoutError);
+    expect(error).toMatchObject({ phase: 'attempt', timeoutMs: 100, ambiguous: true });
+    expect(sent()).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('re-sends a request that never left, for every kind', async () => {
+    for (const kind of ['create', 'read', 'mutate'] as const) {
+      const engine = createEngine();
+      const { operation, sent } = scripted([{ throws: refused() }, { code: 2000 }], [], { kind });
+      expect(await settle(engine.execute(operation))).toBe('answer:2000');
+      expect(sent()).toBe(2);
+    }
+  });
+
+  it('surfaces a card decline with its customer message, without retrying', async () => {
+    const engine = createEngine({ policy: { customerMessages: { 6014: 'Try another card.' } } });
+    const log = record(engine);
+    const { operation, sent } = scripted([{ code: 6014 }, { code: 2000 }]);
+    const error = (await settle(engine.execute(operation))) as PortOneCardError;
+    expect(error).toBeInstanceOf(PortOneCardError);
+    expect(error.customerMessage).toBe('Try another card.');
+    expect(sent()).toBe(1);
+    expect(log.map((e) => e.event)).toEqual(['attempt', 'response', 'surface', 'failure']);
+    expect(log[2]?.payload).toMatchObject({ customerMessage: 'Try another card.', error });
+  });
+
+  it('gives every call its own operation id', async () => {
+    const engine = createEngine();
+    const ids = new Set<unknown>();
+    engine.on('success', (e) => ids.add(e.operationId));
+    for (let i = 0; i < 3; i++) {
+      await settle(engine.execute(scripted([{ code: 2000 }], [], { kind: 'read' }).operation));
+    }
+    expect(ids.size).toBe(3);
+  });
+
+  it('takes a ready-made policy, and layers per-call overrides on it', async () => {
+    const policy = createPolicy({ retries: 0 });
+    const engine = createEngine({ policy });
+    expect(engine.policy).toBe(policy);
+    const once = scripted([{ code: 5024, http: 500 }, { code: 2000 }], [], { kind: 'read' });
+    expect(await settle(engine.execute(once.operation))).toBeInstanceOf(PortOneSystemError);
+    expect(once.sent()).toBe(1);
+    const twice = scripted([{ code: 5024, http: 500 }, { code: 2000 }], [], {
+      kind: 'read',
+      policy: { retries: 1 },
+    });
+    expect(await settle(engine.execute(twice.operation))).toBe('answer:2000');
+    expect(twice.sent()).toBe(2);
+  });
+
   it('keeps the call alive when a listener throws', async () => {
     const engine = createEngine();
     engine.on('attempt', () => {
@@ -236,124 +263,6 @@ describe('abort', () => {
     });
     expect(await settle(engine.execute(operation))).toBeInstanceOf(PortOneAbortError);
     expect(sent()).toBe(0);
-  });
-});
-
-describe('money safety', () => {
-  it('polls a pending payment until it settles', async () => {
-    const engine = createEngine();
-    const log = record(engine);
-    const { operation, sent, looked } = scripted(
-      [{ code: 1000 }],
-      [{ payment: 'Pending' }, { payment: 'Pending' }, { payment: 'Success' }],
-    );
-    expect(await settle(engine.execute(operation))).toBe('status:Success');
-    expect(sent()).toBe(1);
-    expect(looked()).toBe(3);
-    expect(log.filter((e) => e.event === 'poll')).toHaveLength(3);
-  });
-
-  it('gives up polling at the poll deadline with everything needed to reconcile later', async () => {
-    const engine = createEngine({ policy: { pollDeadlineMs: 10_000 } });
-    const { operation } = scripted([{ code: 1000 }], [{ payment: 'Pending' }]);
-    const error = (await settle(engine.execute(operation))) as PortOnePendingTimeoutError;
-    expect(error).toBeInstanceOf(PortOnePendingTimeoutError);
-    expect(error).toMatchObject({ orderRef: 'ORDER-1', lastStatus: 'Pending', attempts: 1 });
-    expect(error.elapsedMs).toBeGreaterThanOrEqual(10_000);
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
-  it('throws a customer-facing decline when a polled payment fails', async () => {
-    const engine = createEngine();
-    const log = record(engine);
-    const { operation } = scripted([{ code: 1000 }], [{ payment: 'Failed' }]);
-    const error = await settle(engine.execute(operation));
-    expect(error).toBeInstanceOf(PortOneCardError);
-    expect(log.some((e) => e.event === 'surface')).toBe(true);
-  });
-
-  it('reconciles an ambiguous create: found → followed, never re-sent', async () => {
-    const engine = createEngine();
-    const log = record(engine);
-    const { operation, sent } = scripted([{ throws: reset() }], [{ payment: 'Success' }]);
-    expect(await settle(engine.execute(operation))).toBe('status:Success');
-    expect(sent()).toBe(1);
-    expect(log.find((e) => e.event === 'reconcile')?.payload).toMatchObject({
-      found: true,
-      action: 'follow',
-      orderRef: 'ORDER-1',
-    });
-  });
-
-  it('reconciles an ambiguous create: not found → re-sent once', async () => {
-    const engine = createEngine();
-    const log = record(engine);
-    const { operation, sent } = scripted(
-      [{ throws: reset() }, { code: 2000 }],
-      [{ notFound: true }],
-    );
-    expect(await settle(engine.execute(operation))).toBe('answer:2000');
-    expect(sent()).toBe(2);
-    expect(log.find((e) => e.event === 'reconcile')?.payload).toMatchObject({
-      found: false,
-      action: 'resend',
-    });
-  });
-
-  it('never re-sends an ambiguous create without an order ref', async () => {
-    const engine = createEngine();
-    const { operation, sent, looked } = scripted(
-      [{ throws: reset() }, { code: 2000 }],
-      [{ payment: 'Success' }],
-      { orderRef: undefined },
-    );
-    const error = await settle(engine.execute(operation));
-    expect(error).toBeInstanceOf(PortOneNetworkError);
-    expect((error as PortOneNetworkError).ambiguous).toBe(true);
-    expect((error as Error).message).toContain('not re-sent');
-    expect(sent()).toBe(1);
-    expect(looked()).toBe(0);
-  });
-
-  it('re-sends a create that surely never left without looking it up', async () => {
-    const engine = createEngine();
-    const { operation, sent, looked } = scripted(
-      [{ throws: refused() }, { code: 2000 }],
-      [{ payment: 'Success' }],
-    );
-    expect(await settle(engine.execute(operation))).toBe('answer:2000');
-    expect(sent()).toBe(2);
-    expect(looked()).toBe(0);
-  });
-
-  it('never re-sends an ambiguous refund', async () => {
-    const engine = createEngine();
-    const { operation, sent } = scripted([{ throws: reset() }, { code: 2000 }], [], {
-      kind: 'mutate',
-      orderRef: undefined,
-    });
-    expect(await settle(engine.execute(operation))).toBeInstanceOf(PortOneNetworkError);
-    expect(sent()).toBe(1);
-  });
-
-  it('resolves a duplicate answer to a retried attempt by looking the original up', async () => {
-    const engine = createEngine();
-    const { operation, sent, looked } = scripted(
-      [{ throws: refused() }, { code: 4002 }],
-      [{ payment: 'Success' }],
-    );
-    expect(await settle(engine.execute(operation))).toBe('status:Success');
-    expect(sent()).toBe(2);
-    expect(looked()).toBe(1);
-  });
-
-  it('keeps reconciling when the lookup itself fails, and never re-sends blind', async () => {
-    const engine = createEngine();
-    const { operation, sent, looked } = scripted([{ throws: reset() }], [{ throws: reset() }]);
-    const error = await settle(engine.execute(operation));
-    expect(error).toBeInstanceOf(PortOneNetworkError);
-    expect(sent()).toBe(1);
-    expect(looked()).toBeGreaterThan(1);
   });
 });
 

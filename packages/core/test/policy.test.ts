@@ -1,13 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { REFINEMENTS } from '../src/catalogue/refinements.js';
 import {
-  type AttemptState,
-  backoffDelay,
   type Classification,
   classify,
   createPolicy,
-  decide,
+  isPolicy,
   lookupCode,
   POLICY_DEFAULTS,
+  type PolicyOptions,
 } from '../src/index.js';
 
 const answer = (
@@ -20,15 +21,6 @@ const answer = (
     headers,
     body: { status_code: String(code), status_reason: lookupCode(code)?.status },
   });
-
-const state = (over: Partial<AttemptState> = {}): AttemptState => ({
-  attempt: 1,
-  retriesUsed: 0,
-  elapsedMs: 0,
-  kind: 'read',
-  random: () => 0.5,
-  ...over,
-});
 
 describe('createPolicy', () => {
   it('starts from the documented defaults', () => {
@@ -84,79 +76,64 @@ describe('createPolicy', () => {
     expect(base.ruleFor(answer(5024)).minDelayMs).toBe(250);
     expect(() => base.with({ retries: -1 })).toThrow('policy.retries');
   });
+
+  it('ignores options given as undefined (as JavaScript callers do), keeping the defaults', () => {
+    const loose = (options: unknown) => createPolicy(options as PolicyOptions);
+    const policy = loose({ retries: undefined, minDelayMs: 100, deadlineMs: undefined });
+    expect(policy.settings).toMatchObject({ retries: 3, minDelayMs: 100, deadlineMs: 30_000 });
+    const rule = loose({ codes: { 5024: { retries: undefined, maxDelayMs: 500 } } });
+    expect(rule.ruleFor(answer(5024, 500))).toMatchObject({ retries: 3, maxDelayMs: 500 });
+  });
+
+  it('overrides a series: retries, delays and outcome', () => {
+    const policy = createPolicy({
+      series: {
+        psp: { retries: 1, minDelayMs: 10, maxDelayMs: 20 },
+        transport: { outcome: 'fail' },
+      },
+    });
+    expect(policy.ruleFor(answer(8001))).toMatchObject({
+      outcome: 'retry',
+      retries: 1,
+      minDelayMs: 10,
+      maxDelayMs: 20,
+    });
+    const reset = classify({ error: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+    expect(policy.ruleFor(reset)).toMatchObject({ outcome: 'fail', source: 'series' });
+    expect(createPolicy().ruleFor(reset).outcome).toBe('retry');
+  });
+
+  it('is branded, frozen and validated again on with()', () => {
+    const policy = createPolicy();
+    expect(isPolicy(policy)).toBe(true);
+    expect(isPolicy({ ...policy })).toBe(false);
+    expect(Object.isFrozen(policy.settings)).toBe(true);
+    expect(policy.with()).toBe(policy);
+    expect(() => policy.with({ series: { card: { outcome: 'maybe' as never } } })).toThrow(
+      'policy.series.card.outcome',
+    );
+  });
+
+  it.each([[null], [5], ['retries'], [[]]])('rejects %j as options', (options) => {
+    expect(() => createPolicy(options as never)).toThrow(TypeError);
+  });
 });
 
-describe('decide', () => {
-  const policy = createPolicy();
+describe('the README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-  it.each([
-    [2000, 200, 'succeed'],
-    [1000, 200, 'poll'],
-    [4097, 400, 'poll'],
-    [4001, 400, 'fail'],
-    [4054, 401, 'fail'],
-    [5001, 400, 'fail'],
-    [6014, 400, 'surface'],
-    [7000, 400, 'fail'],
-    [8002, 400, 'surface'],
-    [5024, 500, 'retry'],
-    [8001, 400, 'retry'],
-  ])('code %i (HTTP %i) → %s for a read', (code, http, type) => {
-    expect(decide(answer(code, http), policy, state()).type).toBe(type);
-  });
-
-  it('computes full-jitter backoff within its bounds', () => {
-    expect(backoffDelay(0, 250, 8000, () => 0)).toBe(0);
-    expect(backoffDelay(0, 250, 8000, () => 0.999)).toBeLessThan(250);
-    expect(backoffDelay(3, 250, 8000, () => 0.5)).toBe(1000);
-    expect(backoffDelay(10, 250, 8000, () => 0.5)).toBe(4000);
-  });
-
-  it('honours Retry-After first, and fails when it is beyond the cap', () => {
-    const hinted = decide(answer(5024, 503, { 'retry-after': '2' }), policy, state());
-    expect(hinted).toEqual({
-      type: 'retry',
-      delayMs: 2000,
-      reason: '5024 PSP_COMMUNICATION_ERROR',
-    });
-    const tooLong = decide(answer(5024, 503, { 'retry-after': '3600' }), policy, state());
-    expect(tooLong.type).toBe('fail');
-  });
-
-  it('fails once retries are spent or the deadline would pass', () => {
-    expect(decide(answer(5024, 500), policy, state({ retriesUsed: 3 })).type).toBe('fail');
-    expect(decide(answer(5024, 500), policy, state({ elapsedMs: 29_999 })).type).toBe('fail');
-  });
-
-  it('reconciles a create instead of re-sending it, and never re-sends an ambiguous mutate', () => {
-    const reset = classify({ error: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
-    expect(decide(reset, policy, state({ kind: 'create' })).type).toBe('reconcile');
-    expect(decide(answer(5024, 500), policy, state({ kind: 'create' })).type).toBe('reconcile');
-    expect(decide(reset, policy, state({ kind: 'mutate' })).type).toBe('fail');
-    expect(decide(reset, policy, state({ kind: 'read' })).type).toBe('retry');
-  });
-
-  it('re-sends any request that surely never left', () => {
-    const refused = classify({
-      error: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
-    });
-    for (const kind of ['create', 'mutate', 'read'] as const) {
-      expect(decide(refused, policy, state({ kind })).type).toBe('retry');
+  it('lists every per-code refinement with its outcome and reason', () => {
+    for (const [code, { outcome, reason }] of Object.entries(REFINEMENTS)) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${code} |`));
+      expect(row, `row for ${code}`).toBeDefined();
+      expect(row).toContain(`| ${outcome} | ${reason} |`);
     }
   });
 
-  it('looks a duplicate up when it answers a retried attempt, and fails it on the first', () => {
-    expect(decide(answer(4002), policy, state({ attempt: 1, kind: 'create' })).type).toBe('fail');
-    expect(decide(answer(4002), policy, state({ attempt: 2, kind: 'create' })).type).toBe(
-      'reconcile',
-    );
-    expect(decide(answer(5002), policy, state({ attempt: 3, kind: 'create' })).type).toBe(
-      'reconcile',
-    );
-  });
-
-  it('stops at once for an aborted call', () => {
-    const aborted = classify({ error: Object.assign(new Error('x'), { name: 'AbortError' }) });
-    expect(decide(aborted, policy, state()).type).toBe('fail');
+  it('states every default as the code has it', () => {
+    for (const [option, value] of Object.entries(POLICY_DEFAULTS)) {
+      const expected = typeof value === 'number' ? `\`${value}\`` : '`{}`';
+      expect(readme).toContain(`| \`${option}\` | ${expected} |`);
+    }
   });
 });

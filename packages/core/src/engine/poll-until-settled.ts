@@ -66,11 +66,13 @@ export async function pollUntilSettled<R>(call: Call<R>, first: Classification):
       onFailedAttempt: async ({ error }) => {
         if (!(error instanceof StillPending)) throw error;
         const delayMs = pollDelay(call);
+        // A 1000-series answer names no status, but says as much as Pending does.
+        const status = last.paymentStatus ?? (last.kind === 'pending' ? 'Pending' : undefined);
         call.emit('poll', {
           ...call.base(),
           delayMs,
           polls: call.polls,
-          ...(last.paymentStatus === undefined ? {} : { status: last.paymentStatus }),
+          ...(status === undefined ? {} : { status }),
         });
         await call.sleep(delayMs);
       },

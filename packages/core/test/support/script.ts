@@ -8,7 +8,12 @@ export type Step =
       readonly retryAfter?: string;
       readonly content?: unknown;
     }
-  | { readonly payment: 'Success' | 'Failed' | 'Pending' | 'Expired' }
+  | {
+      readonly payment: 'Success' | 'Failed' | 'Pending' | 'Expired';
+      /** The envelope's code, when the status answer carries more than 2000. */
+      readonly code?: number;
+    }
+  | { readonly proxy: number }
   | { readonly notFound: true }
   | { readonly throws: unknown }
   | { readonly hang: true };
@@ -26,10 +31,18 @@ export function answer(step: Step, signal: AbortSignal): Promise<AttemptResponse
       headers: {},
       body: {
         content: { status: step.payment, order_ref: 'PO-1' },
-        status_code: '2000',
-        status_reason: 'SUCCESS',
+        status_code: String(step.code ?? 2000),
+        status_reason: step.code === undefined ? 'SUCCESS' : 'X',
       },
       raw: `status:${step.payment}`,
+    });
+  }
+  if ('proxy' in step) {
+    return Promise.resolve({
+      httpStatus: step.proxy,
+      headers: { 'content-type': 'text/html' },
+      body: `<html><body>${step.proxy} Bad Gateway</body></html>`,
+      raw: `proxy:${step.proxy}`,
     });
   }
   if ('notFound' in step) {
