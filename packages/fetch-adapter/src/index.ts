@@ -1,5 +1,6 @@
 export {
   createPortOneFetch,
+  type FetchStatusCheck,
   type PortOneFetch,
   type PortOneFetchOptions,
 } from './create-portone-fetch.js';

@@ -1,5 +1,6 @@
 import type { PaymentStatus } from '@portone-retry/core';
 import { envelope, htmlStatusPage, httpStatusFor } from './envelope.js';
+import { verifyHs256 } from './hs256.js';
 import { Ledger, type LedgerPayment } from './ledger.js';
 import { seededRandom } from './prng.js';
 import { type Route, Script, type Step } from './steps.js';
@@ -45,8 +46,11 @@ export interface FaultOptions {
 
 /** Options of the simulator and of the msw handlers. */
 export interface SimulatorOptions {
-  /** When set, requests must carry `X-Portone-Client-Key: key` and `Authorization: Bearer <JWT whose sub is key>`. */
-  auth?: { key: string };
+  /**
+   * When set, requests must carry `X-Portone-Client-Key: key` and `Authorization: Bearer <JWT
+   * whose sub is key>`; with `secret`, the JWT's HS256 signature must verify with it too.
+   */
+  auth?: { key: string; secret?: string };
   /** Random failures for load tests. */
   faults?: FaultOptions;
   /**
@@ -126,6 +130,13 @@ export class PortOneBehaviour {
   private tokensExpiredAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SimulatorOptions = {}) {
+    const auth = options.auth;
+    if (auth !== undefined && (typeof auth.key !== 'string' || auth.key === '')) {
+      throw new TypeError('auth.key must be a non-empty string');
+    }
+    if (auth?.secret !== undefined && (typeof auth.secret !== 'string' || auth.secret === '')) {
+      throw new TypeError('auth.secret must be a non-empty string when given');
+    }
     if (options.faults !== undefined) this.setFaults(options.faults);
   }
 
@@ -179,12 +190,13 @@ export class PortOneBehaviour {
     if (step.html !== undefined)
       return answer(step.html, htmlStatusPage(step.html), modifiers, 'text/html');
     if (step.empty !== undefined) return answer(step.empty, '', modifiers, 'text/plain');
-    if (step.raw !== undefined) {
+    const raw = step.raw ?? (step.status === undefined ? undefined : step);
+    if (raw?.status !== undefined) {
       return answer(
-        step.raw.status,
-        step.raw.body,
+        raw.status,
+        raw.body === undefined ? '' : raw.body,
         modifiers,
-        step.raw.contentType ?? 'application/json',
+        raw.contentType ?? 'application/json',
       );
     }
     if (step.code !== undefined && !(Number(step.code) >= 2000 && Number(step.code) < 3000)) {
@@ -233,6 +245,9 @@ export class PortOneBehaviour {
     const bearer = /^Bearer\s+(.+)$/i.exec(header('authorization') ?? '')?.[1];
     const payload = bearer === undefined ? undefined : decodeJwtPayload(bearer);
     if (payload === undefined || payload.sub !== auth.key) return answer(401, envelope(4054));
+    if (auth.secret !== undefined && !verifyHs256(bearer ?? '', auth.secret)) {
+      return answer(401, envelope(4054));
+    }
     const iat = typeof payload.iat === 'number' ? payload.iat : 0;
     const exp = typeof payload.exp === 'number' ? payload.exp : Number.POSITIVE_INFINITY;
     if (iat <= this.tokensExpiredAt || exp * 1000 < Date.now()) return answer(401, envelope(4054));

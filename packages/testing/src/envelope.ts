@@ -1,17 +1,41 @@
-import { lookupCode, seriesOf } from '@portone-retry/core';
-
-const AUTH_CODES = new Set([4010, 4011, 4012, 4054, 4084, 4099]);
+import { lookupCode, type Series, seriesOf } from '@portone-retry/core';
 
 /**
- * The HTTP status PortOne answers a code with: 200 for 1000/2000, 401 for authentication codes,
- * 400 for other 4000 codes and for card/unknown/other-PSP failures, 500 for 5000 system errors.
+ * The HTTP status the simulator answers each series with. PortOne's specs document only 200,
+ * 400 (validation, not found), 401 (auth) and 404 (capture of an unknown transaction); they show
+ * no 5xx, so the 5000 series gets 500 to let clients see a server-side failure the way proxies
+ * and most HTTP tooling expect. The code in the body, not this status, is what clients must act on.
+ *
+ * | series     | HTTP | why |
+ * | ---------- | ---- | --- |
+ * | pending    | 200  | a 1000 code is an accepted request still in progress |
+ * | success    | 200  | |
+ * | validation | 400  | as the specs show; auth codes (below) get 401 |
+ * | system     | 500  | not in the specs: PortOne's or the PSP's own failure |
+ * | card       | 400  | a decline is an answer about the request, not a server fault |
+ * | unknown    | 400  | |
+ * | psp        | 400  | |
+ *
+ * A status lookup or refund for an unknown ref answers 400 / 5001 RECORD_NOT_FOUND_ERROR, and a
+ * capture of one 404 / 5001, as the capture spec documents.
  */
+const HTTP_BY_SERIES: Readonly<Record<Series, number>> = {
+  pending: 200,
+  success: 200,
+  validation: 400,
+  system: 500,
+  card: 400,
+  unknown: 400,
+  psp: 400,
+};
+
+/** Authentication codes, answered with 401 as the specs show for a bad key or token. */
+const AUTH_CODES = new Set([4010, 4011, 4012, 4054, 4084, 4099]);
+
+/** The HTTP status PortOne answers a code with (see `HTTP_BY_SERIES`). */
 export function httpStatusFor(code: number): number {
-  const series = seriesOf(code);
-  if (series === 'pending' || series === 'success') return 200;
   if (AUTH_CODES.has(code)) return 401;
-  if (series === 'system') return 500;
-  return 400;
+  return HTTP_BY_SERIES[seriesOf(code)];
 }
 
 /** PortOne's envelope for a code: string `status_code`, `status_reason`, `message`. */

@@ -2,7 +2,7 @@ import type { PaymentStatus } from '@portone-retry/core';
 
 /**
  * One scripted answer. What happens is decided in this order: `reset: 'before'`, `html`,
- * `empty`, `raw`, an error `code`; otherwise the request is processed as PortOne would (a create
+ * `empty`, `raw` (or `status` with `body`), an error `code`; otherwise the request is processed as PortOne would (a create
  * honours `pending` and `settle`), and then `reset: 'after'` drops the connection or `truncated`
  * cuts the body. `delayMs`, `slowBodyMs` and `retryAfter` modify any of them.
  */
@@ -17,6 +17,12 @@ export interface Step {
   truncated?: true;
   /** Answer exactly this. */
   raw?: { status: number; body: unknown; contentType?: string };
+  /** Answer exactly this HTTP status with `body` and `contentType` (the flat form of `raw`). */
+  status?: number;
+  /** With `status`: the body; a string goes as is, anything else as JSON. @default '' */
+  body?: unknown;
+  /** With `status`: the content type. @default 'application/json' */
+  contentType?: string;
   /** Answer this PortOne code (any code, known or not) in PortOne's envelope. */
   code?: number | string;
   /** HTTP status for `code` (default: by series, see `httpStatusFor`). */

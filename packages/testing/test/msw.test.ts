@@ -1,7 +1,7 @@
 import { createPortOneMock, portoneHandlers } from '@portone-retry/testing';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { answerOf, create, status } from './support.js';
+import { answerOf, create, nowSeconds, signedJwt, status } from './support.js';
 
 const BASE = 'https://api.portone.cloud';
 const CREATE = 'POST /api/initiatePayment';
@@ -102,6 +102,37 @@ describe('createPortOneMock', () => {
     expect(sandbox.ledger.count('ORDER-9')).toBe(1);
     expect(sandbox.requests(CREATE)).toBe(1);
     expect(mock.requests()).toBe(0);
+  });
+
+  it('checks auth as the simulator does, secret included', async () => {
+    const secured = createPortOneMock({
+      baseUrl: 'https://secured.example.test',
+      auth: { key: 'k', secret: 's' },
+    });
+    server.use(...secured.handlers);
+    const url = 'https://secured.example.test';
+    const claims = { sub: 'k', iat: nowSeconds(), exp: nowSeconds() + 60 };
+    const noKey = await create(url, 'ORDER-1');
+    expect([noKey.status, (await answerOf(noKey)).status_code]).toEqual([401, '4010']);
+    const wrongSecret = await create(url, 'ORDER-1', {
+      headers: { 'x-portone-client-key': 'k', authorization: `Bearer ${signedJwt(claims, 'x')}` },
+    });
+    expect([wrongSecret.status, (await answerOf(wrongSecret)).status_code]).toEqual([401, '4054']);
+    const signed = await create(url, 'ORDER-1', {
+      headers: { 'x-portone-client-key': 'k', authorization: `Bearer ${signedJwt(claims, 's')}` },
+    });
+    expect(signed.status).toBe(200);
+    expect(secured.ledger.count('ORDER-1')).toBe(1);
+  });
+
+  it('fails an outage with { rate: 1, code: 5000 } and creates nothing', async () => {
+    mock.setFaults({ rate: 1, code: 5000 });
+    const codes: (string | undefined)[] = [];
+    for (const ref of ['A', 'B', 'C'])
+      codes.push((await answerOf(await create(BASE, ref))).status_code);
+    expect(codes).toEqual(['5000', '5000', '5000']);
+    expect(mock.requests(CREATE)).toBe(3);
+    expect(mock.ledger.total()).toBe(0);
   });
 
   it('portoneHandlers() gives the handlers alone', () => {

@@ -1,6 +1,6 @@
 import { type Simulator, type StartSimulatorOptions, startSimulator } from '@portone-retry/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answerOf, create, jwt, nowSeconds, status } from './support.js';
+import { answerOf, create, jwt, nowSeconds, signedJwt, status } from './support.js';
 
 const CREATE = 'POST /api/initiatePayment';
 
@@ -186,6 +186,22 @@ describe('scripted steps', () => {
     expect(second.status).toBe(418);
     expect(second.headers.get('content-type')).toBe('text/plain');
     expect(await second.text()).toBe('teapot');
+  });
+
+  it('{ status, body, contentType } is the flat form of { raw }', async () => {
+    sim.script(CREATE, [
+      { status: 503, body: 'Service Unavailable', contentType: 'text/plain', retryAfter: 2 },
+      { status: 200, body: { is_success: 'false' } },
+    ]);
+    const first = await create(sim.url, 'ORDER-1');
+    expect(first.status).toBe(503);
+    expect(first.headers.get('content-type')).toBe('text/plain');
+    expect(first.headers.get('retry-after')).toBe('2');
+    expect(await first.text()).toBe('Service Unavailable');
+    const second = await create(sim.url, 'ORDER-2');
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ is_success: 'false' });
+    expect(sim.ledger.total()).toBe(0);
   });
 
   it('{ delayMs: 50 } answers later, and still creates the payment', async () => {
@@ -374,6 +390,44 @@ describe('auth', () => {
     });
     expect(renewed.status).toBe(200);
     expect(secured.ledger.count('ORDER-1')).toBe(1);
+  });
+});
+
+describe('auth with a secret', () => {
+  const key = 'merchant-key';
+  const secret = 'merchant-secret-0123456789';
+  const headers = (bearer: string) => ({
+    'x-portone-client-key': key,
+    authorization: `Bearer ${bearer}`,
+  });
+  const claims = () => ({ iss: 'PORTONE', sub: key, iat: nowSeconds(), exp: nowSeconds() + 3600 });
+
+  it('accepts a JWT signed with the secret', async () => {
+    const secured = await start({ auth: { key, secret } });
+    const res = await create(secured.url, 'ORDER-1', {
+      headers: headers(signedJwt(claims(), secret)),
+    });
+    expect(res.status).toBe(200);
+    expect(secured.ledger.count('ORDER-1')).toBe(1);
+  });
+
+  it('refuses an unsigned JWT, or one signed with another secret, with 401 / 4054', async () => {
+    const secured = await start({ auth: { key, secret } });
+    for (const bearer of [jwt(claims()), signedJwt(claims(), 'another-secret')]) {
+      const res = await create(secured.url, 'ORDER-1', { headers: headers(bearer) });
+      expect(res.status).toBe(401);
+      expect((await answerOf(res)).status_code).toBe('4054');
+    }
+    expect(secured.requests(CREATE)).toBe(2);
+    expect(secured.ledger.count('ORDER-1')).toBe(0);
+  });
+
+  it.each([
+    [{ key: '' }, 'auth.key'],
+    [{ key, secret: '' }, 'auth.secret'],
+  ])('refuses %j with a TypeError naming the option', async (auth, name) => {
+    await expect(startSimulator({ auth })).rejects.toThrow(TypeError);
+    await expect(startSimulator({ auth })).rejects.toThrow(name);
   });
 });
 

@@ -1,4 +1,5 @@
 /** Shared helpers of the testing kit's own tests. */
+import { createHmac } from 'node:crypto';
 
 /** The fields of PortOne's answers the tests look at. */
 export interface Answer {
@@ -43,6 +44,12 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 /** An unsigned-looking JWT (the simulator reads the payload, it does not verify the signature). */
 export function jwt(payload: Record<string, unknown>): string {
   return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(payload)}.not-a-real-signature`;
+}
+
+/** A JWT signed with HS256 by node:crypto, as PortOne's docs build one. */
+export function signedJwt(payload: Record<string, unknown>, secret: string): string {
+  const input = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(payload)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 /** Seconds since the epoch, as JWTs count time. */
