@@ -1,6 +1,7 @@
 import {
   type AdapterOptions,
   type AttemptResponse,
+  channelOf,
   type Engine,
   isPortOneError,
   isPortOneUrl,
@@ -71,6 +72,7 @@ export function withPortOne(
     const method = (config.method ?? 'get').toUpperCase();
     const kind = operationKindOf(method, url);
     const orderRef = kind === 'create' ? orderRefOf(config.data) : undefined;
+    const channel = kind === 'create' ? channelOf(config.data) : undefined;
     const callerSignal = config.signal as AbortSignal | undefined;
     // The engine owns time and cancellation; axios must not replace its errors with its own.
     delete config.signal;
@@ -120,6 +122,7 @@ export function withPortOne(
         url,
         kind,
         ...(orderRef === undefined ? {} : { orderRef }),
+        ...(channel === undefined ? {} : { channel }),
         ...(callerSignal ? { signal: callerSignal } : {}),
         ...(config.timeout ? { policy: { attemptTimeoutMs: config.timeout } } : {}),
         checkStatus: lookup,

@@ -4,6 +4,8 @@ export {
   resolveAdapterOptions,
 } from './adapter-options.js';
 export * from './auth/index.js';
+export * from './breaker/index.js';
+export * from './budget/index.js';
 export {
   CATALOGUE,
   lookupCode,
@@ -20,12 +22,14 @@ export * from './events.js';
 export * from './policy/index.js';
 export * from './redact.js';
 export {
+  channelOf,
   DEFAULT_BASE_URL,
   isPortOneUrl,
   operationKindOf,
   orderRefOf,
   statusUrl,
 } from './request.js';
+export * from './store/index.js';
 export type {
   Classification,
   CodeInfo,

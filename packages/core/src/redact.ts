@@ -6,7 +6,9 @@
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
+/** Field and header names (lower case, `-`, `_` and spaces removed) whose values are secret. */
 const SENSITIVE_KEYS = new Set([
+  // PortOne names the merchant key `key` in bodies and `X-Portone-Client-Key` in headers.
   'key',
   'secret',
   'secretkey',
@@ -40,11 +42,33 @@ const SENSITIVE_KEYS = new Set([
   'expiryyear',
 ]);
 
+/**
+ * Endings that make any name secret (`client_secret`, `x-api-key`, `id_token`, `webhook_secret`).
+ * A bare `key` ending is not among them: `idempotency_key` or `sort_key` are not secrets, and
+ * over-matching them would hide what support needs to read.
+ */
+const SENSITIVE_ENDINGS = [
+  'secret',
+  'secretkey',
+  'clientkey',
+  'apikey',
+  'privatekey',
+  'token',
+  'password',
+  'passwd',
+  'signature',
+  'signaturehash',
+  'cardnumber',
+  'cvv',
+];
+
 const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_\s]/g, '');
 
 /** True when a field or header of this name holds a secret. */
 export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEYS.has(normaliseKey(key));
+  if (typeof key !== 'string') return false;
+  const name = normaliseKey(key);
+  return SENSITIVE_KEYS.has(name) || SENSITIVE_ENDINGS.some((ending) => name.endsWith(ending));
 }
 
 function passesLuhn(digits: string): boolean {
@@ -62,56 +86,178 @@ function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** The digit groups of a run, each with where it starts in the run. */
+function groupsOf(run: string): Array<{ digits: string; start: number; end: number }> {
+  const groups: Array<{ digits: string; start: number; end: number }> = [];
+  for (const match of run.matchAll(/\d+/g)) {
+    groups.push({ digits: match[0], start: match.index, end: match.index + match[0].length });
+  }
+  return groups;
+}
+
+/**
+ * Masks every card number inside a run of digit groups. A card often sits beside other digits
+ * ("order 12 4111 1111 1111 1111 12/25"), so each group is tried as a start and, from it, the
+ * longest span of whole groups with 12–19 digits that passes Luhn is masked.
+ */
+function maskCards(run: string): string {
+  const groups = groupsOf(run);
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < groups.length) {
+    let digits = '';
+    let found: { digits: string; last: number } | undefined;
+    for (let j = i; j < groups.length; j++) {
+      digits += groups[j]!.digits;
+      if (digits.length > 19) break;
+      if (digits.length >= 12 && passesLuhn(digits)) found = { digits, last: j };
+    }
+    if (found === undefined) {
+      i++;
+      continue;
+    }
+    const start = groups[i]!.start;
+    out += `${run.slice(copied, start)}****${found.digits.slice(-4)}`;
+    copied = groups[found.last]!.end;
+    i = found.last + 1;
+  }
+  return out + run.slice(copied);
+}
+
+/** Masks the value of every `name=value` / `name: value` / `"name": "value"` with a secret name. */
+function maskPairs(text: string): string {
+  let out = '';
+  let copied = 0;
+  PAIR_HEAD.lastIndex = 0;
+  for (let head = PAIR_HEAD.exec(text); head !== null; head = PAIR_HEAD.exec(text)) {
+    const [whole, name = '', separator = ''] = head;
+    if (!isSensitiveKey(name)) continue;
+    const valueStart = head.index + whole.length;
+    const quote = separator.endsWith('"') || separator.endsWith("'") ? separator.at(-1) : undefined;
+    const value = quote === undefined ? BARE_VALUE : quote === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED;
+    value.lastIndex = valueStart;
+    const found = value.exec(text)?.[0];
+    if (found === undefined || found === '') continue;
+    // `Authorization: Bearer [REDACTED]`: the scheme is harmless and its token is already gone.
+    if (
+      /^(Bearer|Basic)$/i.test(found) &&
+      text.startsWith(` ${REDACTED}`, valueStart + found.length)
+    ) {
+      continue;
+    }
+    out += `${text.slice(copied, valueStart)}${REDACTED}`;
+    copied = valueStart + found.length;
+    PAIR_HEAD.lastIndex = copied;
+  }
+  return out + text.slice(copied);
+}
+
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-const CARD = /\b\d(?:[ -]?\d){11,18}\b/g;
-const PAIRS =
-  /\b(key|secret|secret_key|client_key|token|access_token|jwt|signature|signature_hash|password|cvv|cvc|otp|pin|card_number)(["']?\s*[=:]\s*["']?)([^&\s"',}]+)/gi;
+// Digit groups joined by single spaces or dashes. Not bounded by \b: a card glued to letters
+// ("tx_4111…") is still a card.
+const CARD_RUN = /(?<!\d)\d+(?:[ -]\d+)*(?!\d)/g;
+// Only the name and separator are matched, so a harmless name never swallows a secret pair that
+// follows it (`https://host/x?key=…`). A name starts where a word starts, which keeps the scan
+// linear on long tokens.
+const PAIR_HEAD = /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]*)(["']?[ \t]*[=:][ \t]*["']?)/g;
+const BARE_VALUE = /[^&\s"',;}]+/y;
+const DOUBLE_QUOTED = /[^"]*/y;
+const SINGLE_QUOTED = /[^']*/y;
 
 /** Masks secrets inside free text: JWTs, bearer tokens, Luhn-valid card numbers, key=value pairs. */
 export function redactText(text: string): string {
   if (typeof text !== 'string' || text === '') return text;
-  return text
-    .replace(JWT, REDACTED)
-    .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(PAIRS, (_match, name: string, sep: string) => `${name}${sep}${REDACTED}`)
-    .replace(CARD, (match) => {
-      const digits = match.replace(/[ -]/g, '');
-      return passesLuhn(digits) ? `****${digits.slice(-4)}` : match;
-    });
+  try {
+    const masked = maskPairs(
+      text
+        .replace(JWT, REDACTED)
+        .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`),
+    );
+    return masked.replace(CARD_RUN, (run) =>
+      run.replace(/[ -]/g, '').length < 12 ? run : maskCards(run),
+    );
+  } catch {
+    // Only a pathological string gets here; dropping it is safer than showing it.
+    return REDACTED;
+  }
 }
 
 const MAX_DEPTH = 8;
 const MAX_KEYS = 200;
 
-function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (value === null || typeof value !== 'object') {
-    return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+function redactObject(value: object, depth: number, seen: WeakSet<object>): unknown {
+  if (Array.isArray(value)) {
+    return value.slice(0, MAX_KEYS).map((item) => redactValue(item, depth + 1, seen));
   }
+  if (typeof Headers !== 'undefined' && value instanceof Headers) return redactHeaders(value);
+  if (typeof URLSearchParams !== 'undefined' && value instanceof URLSearchParams) {
+    return redactEntries(value.entries(), depth, seen);
+  }
+  if (value instanceof Map) return redactEntries(value.entries(), depth, seen);
+  if (value instanceof Set) return redactValue([...value], depth, seen);
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  }
+  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  // Raw bytes may hold anything; their size is all a log needs.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    return `[Binary ${value.byteLength} bytes]`;
+  }
+  return redactEntries(
+    Object.keys(value)
+      .slice(0, MAX_KEYS)
+      .map((key) => [key, readField(value, key)] as const),
+    depth,
+    seen,
+  );
+}
+
+function readField(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return '[Unreadable]';
+  }
+}
+
+function redactEntries(
+  entries: Iterable<readonly [unknown, unknown]>,
+  depth: number,
+  seen: WeakSet<object>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  for (const [rawKey, field] of entries) {
+    if (++count > MAX_KEYS) break;
+    const key = typeof rawKey === 'string' ? rawKey : String(redactValue(rawKey, depth + 1, seen));
+    out[key] = isSensitiveKey(key) ? REDACTED : redactValue(field, depth + 1, seen);
+  }
+  return out;
+}
+
+function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  switch (typeof value) {
+    case 'string':
+      return redactText(value);
+    // BigInt would make the JSON.stringify of a log line throw.
+    case 'bigint':
+      return value.toString();
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return null;
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Truncated]';
   seen.add(value);
   try {
-    if (Array.isArray(value)) {
-      return value.slice(0, MAX_KEYS).map((item) => redactValue(item, depth + 1, seen));
-    }
-    if (typeof Headers !== 'undefined' && value instanceof Headers) return redactHeaders(value);
-    if (value instanceof Date) return value.toISOString();
-    if (value instanceof Error) {
-      return { name: value.name, message: redactText(value.message) };
-    }
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).slice(0, MAX_KEYS)) {
-      let field: unknown;
-      try {
-        field = (value as Record<string, unknown>)[key];
-      } catch {
-        field = '[Unreadable]';
-      }
-      out[key] = isSensitiveKey(key) ? REDACTED : redactValue(field, depth + 1, seen);
-    }
-    return out;
+    return redactObject(value, depth, seen);
   } finally {
     seen.delete(value);
   }
@@ -119,13 +265,14 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
 
 /**
  * A deep copy of `value` with every secret replaced: values of sensitive keys become
- * `[REDACTED]` and every string goes through `redactText`. Cycle-safe, depth-capped, and it
- * never throws; the input is left untouched.
+ * `[REDACTED]` and every string goes through `redactText`. Cycle-safe, depth-capped, JSON-safe
+ * (BigInt becomes a string), and it never throws; the input is left untouched.
  */
 export function redact(value: unknown): unknown {
   try {
     return redactValue(value, 0, new WeakSet());
   } catch {
+    // A proxy whose traps throw: nothing of it can be shown safely.
     return REDACTED;
   }
 }
@@ -152,18 +299,43 @@ export function redactHeaders(
   return out;
 }
 
-/** A URL with its userinfo dropped and secret query values replaced; origin and path are kept. */
+/**
+ * Path templates that carry the merchant's PortOne key as a segment, e.g.
+ * `/api/merchant/{key}/payouts` and `/api/{key}/transaction-details`: the key is masked there too.
+ */
+const KEY_IN_PATH: readonly RegExp[] = [
+  /^(\/api\/merchants?\/)[^/]+(?=\/(?:webhook|add-pay-channel|pay-channel|fetch-all-payments|payouts?|paymentLink)(?:\/|$))/,
+  /^(\/api\/)[^/]+(?=\/(?:transaction-details|update-transaction-details)(?:\/|$))/,
+];
+
+function redactPath(path: string): string {
+  for (const pattern of KEY_IN_PATH) {
+    if (pattern.test(path)) return path.replace(pattern, `$1${REDACTED}`);
+  }
+  return path;
+}
+
+/**
+ * A URL with its userinfo dropped, secret query values replaced, and the merchant key masked
+ * where PortOne puts it in the path; origin and the rest of the path are kept. A path-only URL
+ * (`/api/…?key=…`) is treated the same way; other input goes through `redactText`.
+ */
 export function redactUrl(url: string): string {
   if (typeof url !== 'string') return '';
   try {
-    const parsed = new URL(url);
+    const relative = url.startsWith('/') && !url.startsWith('//');
+    const parsed = new URL(url, relative ? RELATIVE_BASE : undefined);
     parsed.username = '';
     parsed.password = '';
+    parsed.pathname = redactPath(parsed.pathname);
     for (const name of [...parsed.searchParams.keys()]) {
       if (isSensitiveKey(name)) parsed.searchParams.set(name, REDACTED);
     }
-    return redactText(parsed.toString().replace(encodeURIComponent(REDACTED), REDACTED));
+    const text = relative ? parsed.href.slice(RELATIVE_BASE.length) : parsed.href;
+    return redactText(text.replaceAll(encodeURIComponent(REDACTED), REDACTED));
   } catch {
     return redactText(url);
   }
 }
+
+const RELATIVE_BASE = 'http://relative.invalid';

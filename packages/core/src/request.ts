@@ -118,3 +118,9 @@ export function orderRefOf(body: unknown): string | undefined {
 export function statusUrl(baseUrl: string, orderRef: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/api/transaction/${encodeURIComponent(orderRef)}/status`;
 }
+
+/** The PSP channel a request names (`pmt_channel`), for per-channel circuit breakers. */
+export function channelOf(body: unknown): string | undefined {
+  const value = fieldsOf(body)?.pmt_channel;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

@@ -1,6 +1,7 @@
 import {
   type AdapterOptions,
   type AttemptResponse,
+  channelOf,
   type Engine,
   isPortOneUrl,
   operationKindOf,
@@ -91,7 +92,9 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     ).toUpperCase();
     const kind = operationKindOf(method, url);
     const request = replayable(input, init);
-    const orderRef = kind === 'create' ? orderRefOf(await request.text()) : undefined;
+    const text = kind === 'create' ? await request.text() : undefined;
+    const orderRef = orderRefOf(text);
+    const channel = channelOf(text);
     const lookupHeaders = authHeadersOf(input, init);
     const lookup: StatusCheck<Response> = async (ref, { signal }) =>
       toAttempt(
@@ -112,6 +115,7 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       url,
       kind,
       ...(orderRef === undefined ? {} : { orderRef }),
+      ...(channel === undefined ? {} : { channel }),
       ...(signal ? { signal } : {}),
       ...(request.notReplayable === undefined ? {} : { notReplayable: request.notReplayable }),
       checkStatus: lookup,

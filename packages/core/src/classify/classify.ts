@@ -1,5 +1,5 @@
 import { lookupCode, parseCode, seriesOf } from '../catalogue/index.js';
-import type { Classification, ErrorSeries } from '../types.js';
+import type { Classification, ErrorSeries, TransportFailure } from '../types.js';
 import { parseBody, readEnvelope } from './envelope.js';
 import { headerOf, parseRetryAfter } from './retry-after.js';
 import { transportFailureOf } from './transport.js';
@@ -23,8 +23,7 @@ export type ClassifyInput = ResponseInput | ErrorInput;
 const isPortOneCode = (code: number | undefined): code is number =>
   code !== undefined && code >= 1000 && code <= 8999;
 
-function classifyError(error: unknown): Classification {
-  const transport = transportFailureOf(error);
+function transportClassification(transport: TransportFailure): Classification {
   return {
     kind: 'transport',
     series: 'transport',
@@ -38,6 +37,15 @@ function seriesOfHttp(httpStatus: number): ErrorSeries {
   if (httpStatus >= 500 || httpStatus === 429 || httpStatus === 408) return 'system';
   if (httpStatus >= 400) return 'validation';
   return 'unknown';
+}
+
+/**
+ * Whether a 5xx without a PortOne code may hide a processed request. A proxy's 500/502/503/504
+ * (or a CDN's 52x) can arrive after PortOne already acted, so it is ambiguous. 501 and 505 say
+ * the server never handled the request at all. 4xx and 429 are answers given before processing.
+ */
+function mayHaveBeenProcessed(httpStatus: number): boolean {
+  return httpStatus >= 500 && httpStatus !== 501 && httpStatus !== 505;
 }
 
 function classifyResponse(input: ResponseInput): Classification {
@@ -97,26 +105,32 @@ function classifyResponse(input: ResponseInput): Classification {
     return { ...base, kind: 'success', series: 'success', ambiguous: false };
   }
 
-  // No code: the answer came from a proxy or a server in trouble. A 5xx may have been
-  // forwarded after PortOne processed the request, so it is ambiguous (429 is not).
+  // No code: the answer came from a proxy or a server in trouble.
   const series = seriesOfHttp(httpStatus);
-  const ambiguous = httpStatus >= 500;
-  return { ...base, kind: 'error', series, ambiguous };
+  return { ...base, kind: 'error', series, ambiguous: mayHaveBeenProcessed(httpStatus) };
 }
 
 /**
  * Turns one answer, or one thrown transport error, into a `Classification`. Pure and total: it
  * never throws, whatever it is given (it tolerates every envelope variant PortOne sends, HTML
  * from proxies, empty bodies, unknown codes and hostile objects).
+ *
+ * A status answer (`2000` with `content.status`) is classified as the HTTP call it is: `Pending`
+ * makes it `pending`, but `Failed` and `Expired` stay `success` with `paymentStatus` set. The
+ * lookup worked; what a terminal payment state means (a decline, an expired session, a
+ * reconciled create that never happened) depends on why the engine asked, so it decides.
  */
 export function classify(input: ClassifyInput): Classification {
+  let isError = false;
   try {
-    if (input !== null && typeof input === 'object' && 'error' in input) {
-      return classifyError(input.error);
-    }
+    isError = input !== null && typeof input === 'object' && 'error' in input;
+    if (isError) return transportClassification(transportFailureOf((input as ErrorInput).error));
     return classifyResponse((input ?? {}) as ResponseInput);
   } catch {
-    // Unreachable by design; if a hostile input gets here, treat it as unreadable and ambiguous.
-    return { kind: 'error', series: 'unknown', ambiguous: true };
+    // Unreachable by design; if a hostile input gets here, it is unreadable, so it is taken as
+    // "it may have gone through", the only safe assumption for money.
+    return isError
+      ? transportClassification('ambiguous')
+      : { kind: 'error', series: 'unknown', ambiguous: true };
   }
 }

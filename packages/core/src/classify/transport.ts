@@ -36,7 +36,7 @@ const AMBIGUOUS = new Set([
   'ERR_BAD_RESPONSE',
 ]);
 
-const ABORTED = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+const ABORTED = new Set(['ERR_CANCELED', 'ABORT_ERR', 'UND_ERR_ABORTED']);
 
 function read(value: unknown, name: string): unknown {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function'))
@@ -67,24 +67,53 @@ function ownFailure(error: unknown): TransportFailure | undefined {
   return undefined;
 }
 
+/** How far down `cause` chains and AggregateError members the search goes, and how wide. */
+const MAX_DEPTH = 6;
+const MAX_MEMBERS = 16;
+const MAX_VISITS = 64;
+
+interface Search {
+  /** Results by error; `null` while an error is being looked at, so a loop ends there. */
+  readonly memo: Map<unknown, TransportFailure | null>;
+  visits: number;
+}
+
+function failureOf(error: unknown, depth: number, search: Search): TransportFailure {
+  if (error === undefined || error === null || depth >= MAX_DEPTH) return 'ambiguous';
+  const known = search.memo.get(error);
+  if (known !== undefined) return known ?? 'ambiguous';
+  if (++search.visits > MAX_VISITS) return 'ambiguous';
+  search.memo.set(error, null);
+  const result = ownFailure(error) ?? viaMembers(error, depth, search) ?? viaCause(error, depth, search);
+  search.memo.set(error, result);
+  return result;
+}
+
+/** An AggregateError (happy eyeballs tried several addresses): nothing sent only if none was. */
+function viaMembers(error: unknown, depth: number, search: Search): TransportFailure | undefined {
+  const members = read(error, 'errors');
+  if (!Array.isArray(members) || members.length === 0) return undefined;
+  const failures = members
+    .slice(0, MAX_MEMBERS)
+    .map((member) => failureOf(member, depth + 1, search));
+  if (failures.every((f) => f === 'not-sent')) return 'not-sent';
+  return failures.find((f) => f !== 'not-sent') ?? 'ambiguous';
+}
+
+function viaCause(error: unknown, depth: number, search: Search): TransportFailure {
+  const cause = read(error, 'cause');
+  return cause === undefined || cause === null ? 'ambiguous' : failureOf(cause, depth + 1, search);
+}
+
 /**
  * How a thrown transport error relates to the request. Looks through `cause` chains (undici's
  * `TypeError: fetch failed`) and AggregateError members. Anything not recognised is taken as
  * ambiguous: for money, "it may have gone through" is the only safe assumption.
  */
 export function transportFailureOf(error: unknown): TransportFailure {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
-    const own = ownFailure(current);
-    if (own !== undefined) return own;
-    const members = read(current, 'errors');
-    if (Array.isArray(members) && members.length > 0) {
-      const failures = members.map(transportFailureOf);
-      // Every address refused the connection: nothing was sent.
-      if (failures.every((f) => f === 'not-sent')) return 'not-sent';
-      return failures.find((f) => f !== 'not-sent') ?? 'ambiguous';
-    }
-    current = read(current, 'cause');
+  try {
+    return failureOf(error, 0, { memo: new Map(), visits: 0 });
+  } catch {
+    return 'ambiguous';
   }
-  return 'ambiguous';
 }

@@ -1,3 +1,5 @@
+import type { CircuitBreaker } from '../breaker/index.js';
+import type { RetryBudget } from '../budget/index.js';
 import { classify } from '../classify/index.js';
 import { createPortOneError, type ErrorContext, type PortOneError } from '../errors/index.js';
 import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
@@ -44,6 +46,8 @@ export class Call<R> {
     private readonly events: PortOneEventEmitter,
     private readonly now: () => number,
     readonly random: () => number,
+    /** The engine's retry budget and circuit breaker, shared by its calls. */
+    readonly resilience: { readonly budget?: RetryBudget; readonly breaker?: CircuitBreaker } = {},
   ) {
     this.startedAt = now();
     this.url = redactUrl(operation.url);

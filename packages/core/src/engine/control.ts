@@ -15,6 +15,8 @@ export class Again extends Error {
     readonly delayMs: number,
     readonly error: PortOneError,
     readonly reason: string,
+    /** Whether this retry spends the retry budget (a renewed token does not). */
+    readonly budgeted = true,
   ) {
     super(reason);
   }

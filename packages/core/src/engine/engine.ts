@@ -1,6 +1,9 @@
+import { type CircuitBreakerOptions, createCircuitBreaker } from '../breaker/index.js';
+import { createRetryBudget, type RetryBudgetOptions } from '../budget/index.js';
 import { isPortOneError, type PortOneError } from '../errors/index.js';
 import { PortOneEventEmitter, type PortOneEventName, type PortOneListener } from '../events.js';
 import { createPolicy, isPolicy, type Policy, type PolicyOptions } from '../policy/index.js';
+import { createMemoryStore, type ResilienceStore } from '../store/index.js';
 import type { Classification } from '../types.js';
 import { Call } from './call.js';
 import { Stop } from './control.js';
@@ -26,6 +29,26 @@ export interface EngineOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * The retry budget, a token bucket shared by every call of the engine (AWS standard-mode
+   * numbers by default: 500 tokens, 5 per retry, 10 per retry after a timeout, refunded on
+   * success). With the bucket empty a retryable failure fails at once and `budget` is emitted.
+   * `false` turns it off.
+   * @default {}
+   */
+  budget?: RetryBudgetOptions | false;
+  /**
+   * A circuit breaker per endpoint and PSP channel: `true` for the defaults, or options. While
+   * open, calls fail fast with `PortOneCircuitOpenError`; `circuit` is emitted on every change.
+   * @default false
+   */
+  breaker?: CircuitBreakerOptions | boolean;
+  /**
+   * Where budget and breaker state live; share a Redis store (`@portone-retry/redis-store`) so
+   * a fleet sees one budget and one breaker.
+   * @default createMemoryStore()
+   */
+  store?: ResilienceStore;
 }
 
 /** Runs calls: classifies each answer, decides, waits, polls, reconciles, and emits events. */
@@ -46,7 +69,7 @@ export interface Engine {
 }
 
 const ENGINE_BRAND = Symbol.for('portone-retry.engine');
-const ENGINE_KEYS = new Set(['policy', 'random', 'now']);
+const ENGINE_KEYS = new Set(['policy', 'random', 'now', 'budget', 'breaker', 'store']);
 
 /** True for a value made by `createEngine` (across package copies). */
 export function isEngine(value: unknown): value is Engine {
@@ -63,6 +86,28 @@ function validateOptions(options: EngineOptions): void {
   }
   for (const key of Object.keys(options)) {
     if (!ENGINE_KEYS.has(key)) throw new TypeError(`${key} is not an engine option`);
+  }
+  if (
+    options.store !== undefined &&
+    (typeof options.store !== 'object' ||
+      options.store === null ||
+      typeof options.store.takeTokens !== 'function')
+  ) {
+    throw new TypeError('store must be a ResilienceStore');
+  }
+  if (
+    options.budget !== undefined &&
+    options.budget !== false &&
+    (typeof options.budget !== 'object' || options.budget === null)
+  ) {
+    throw new TypeError('budget must be budget options or false');
+  }
+  if (
+    options.breaker !== undefined &&
+    typeof options.breaker !== 'boolean' &&
+    (typeof options.breaker !== 'object' || options.breaker === null)
+  ) {
+    throw new TypeError('breaker must be true, false or breaker options');
   }
   for (const key of ['random', 'now'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') {
@@ -137,6 +182,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const events = new PortOneEventEmitter();
+  const store = options.store ?? createMemoryStore(now);
+  const resilience = {
+    ...(options.budget === false ? {} : { budget: createRetryBudget(options.budget ?? {}, store) }),
+    ...(options.breaker === undefined || options.breaker === false
+      ? {}
+      : {
+          breaker: createCircuitBreaker(
+            options.breaker === true ? {} : options.breaker,
+            store,
+            (change) => events.emit('circuit', change),
+            now,
+          ),
+        }),
+  };
 
   const engine: Engine = {
     events,
@@ -153,7 +212,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async execute<R>(operation: Operation<R>): Promise<R> {
       validateOperation(operation);
       const callPolicy = operation.policy === undefined ? policy : policy.with(operation.policy);
-      const call = new Call(operation, callPolicy, events, now, random);
+      const call = new Call(operation, callPolicy, events, now, random, resilience);
       try {
         const raw = await runCall(call);
         call.emit('success', { ...call.base(), attempts: call.attempts });

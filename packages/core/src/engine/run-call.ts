@@ -1,4 +1,6 @@
 import pRetry from 'p-retry';
+import { breakerKeyOf } from '../breaker/index.js';
+import { PortOneCircuitOpenError } from '../errors/index.js';
 import { decide } from '../policy/index.js';
 import type { Classification } from '../types.js';
 import type { Call } from './call.js';
@@ -26,17 +28,40 @@ function stopIfNotReplayable<R>(call: Call<R>, failure: Failure): void {
   );
 }
 
+/** A failure of the service itself: what a circuit breaker counts. 4000 and 6000 never are. */
+function serviceFailed(c: Classification): boolean {
+  if (c.kind === 'transport') return c.transport !== 'aborted';
+  if (c.kind !== 'error') return false;
+  return c.series === 'system' || c.series === 'psp' || (c.httpStatus ?? 0) >= 500;
+}
+
+/** Resilience state lives in a store that may be remote: its failure never fails a payment. */
+async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work();
+  } catch {
+    return fallback;
+  }
+}
+
 /**
  * Runs a call to its end on p-retry: each round sends (or first reconciles), classifies, decides,
  * and either returns, throws `Stop`, or throws `Again` to wait and go round. p-retry's own delay
  * is zero; the decided wait happens in `onFailedAttempt`, abortable by the call's signal.
  */
-export function runCall<R>(call: Call<R>): Promise<R> {
+export async function runCall<R>(call: Call<R>): Promise<R> {
   let pendingReconcile: ReconcileMode | undefined;
   let lastFailure: Failure | undefined;
   let authRefreshed = false;
+  let budgetSpent = 0;
+  const { budget, breaker } = call.resilience;
+  const breakerKey = breakerKeyOf(
+    call.operation.method,
+    call.operation.url,
+    call.operation.channel,
+  );
 
-  return pRetry(
+  const raw = await pRetry(
     async () => {
       if (pendingReconcile !== undefined && canReconcile(call)) {
         const mode = pendingReconcile;
@@ -50,7 +75,32 @@ export function runCall<R>(call: Call<R>): Promise<R> {
         stopIfNotReplayable(call, lastFailure as Failure);
       }
 
+      if (breaker !== undefined) {
+        const verdict = await orDefault(() => breaker.acquire(breakerKey), {
+          allowed: true,
+          state: 'closed' as const,
+        });
+        if (!verdict.allowed) {
+          throw new Stop(
+            new PortOneCircuitOpenError({
+              message: `the circuit for ${breakerKey} is open after repeated failures; not sent`,
+              series: 'transport',
+              outcome: 'fail',
+              attempts: call.attempts,
+              orderRef: call.orderRef,
+              method: call.operation.method,
+              url: call.url,
+              key: breakerKey,
+              retryAfterMs: verdict.retryAfterMs,
+            }),
+          );
+        }
+      }
       const { classification, response, cause } = await call.send();
+      if (breaker !== undefined && classification.transport !== 'aborted') {
+        const outcome = serviceFailed(classification) ? 'failure' : 'success';
+        await orDefault(() => breaker.record(breakerKey, outcome), undefined);
+      }
       // An expired or missing token is renewed once and the request sent again: PortOne
       // refused it before doing anything, so the re-send is safe even for a create.
       if (
@@ -60,7 +110,12 @@ export function runCall<R>(call: Call<R>): Promise<R> {
       ) {
         authRefreshed = true;
         await call.operation.refreshAuth();
-        throw new Again(0, call.error(classification, { cause }), 'token rejected; renewed once');
+        throw new Again(
+          0,
+          call.error(classification, { cause }),
+          'token rejected; renewed once',
+          false,
+        );
       }
       const decision = decide(classification, call.policy, call.state());
       switch (decision.type) {
@@ -114,6 +169,21 @@ export function runCall<R>(call: Call<R>): Promise<R> {
       factor: 1,
       onFailedAttempt: async ({ error }) => {
         if (!(error instanceof Again)) throw error;
+        if (budget !== undefined && error.budgeted) {
+          const kind = error.error.name === 'PortOneTimeoutError' ? 'timeout' : 'retry';
+          if (!(await orDefault(() => budget.tryAcquire(kind), true))) {
+            const available = await orDefault(() => budget.available(), 0);
+            call.emit('budget', { ...call.base(), available });
+            const note =
+              'not retried: the retry budget is spent (PortOne or the PSP is failing widely)';
+            throw new Stop(
+              lastFailure === undefined
+                ? error.error
+                : call.error(lastFailure.classification, { cause: lastFailure.cause, note }),
+            );
+          }
+          budgetSpent += budget.costOf(kind);
+        }
         call.retriesUsed++;
         call.emit('retry', {
           ...call.base(),
@@ -125,4 +195,6 @@ export function runCall<R>(call: Call<R>): Promise<R> {
       },
     },
   );
+  if (budget !== undefined) await orDefault(() => budget.onSuccess(budgetSpent), undefined);
+  return raw;
 }

@@ -58,6 +58,8 @@ export interface Operation<R = unknown> {
   readonly kind: OperationKind;
   /** The request's merchant order ref, when the request carries one. */
   readonly orderRef?: string;
+  /** The PSP channel the request names (`pmt_channel`), so each channel gets its own breaker. */
+  readonly channel?: string;
   /** Performs one attempt. Throws only for transport failures (no answer read). */
   send(context: AttemptContext): Promise<AttemptResponse<R>>;
   /** Status lookup used to poll pending payments and to reconcile ambiguous creates. */

@@ -42,7 +42,10 @@ export function customerMessageFor(
   overrides?: Readonly<Record<number, string>>,
 ): string | undefined {
   if (code === undefined) return undefined;
-  const message = overrides?.[code] ?? DEFAULT_CUSTOMER_MESSAGES[code];
+  const override = overrides?.[code];
+  // Overrides come from user config: only a non-empty string may reach the customer.
+  if (typeof override === 'string' && override.trim() !== '') return override;
+  const message = DEFAULT_CUSTOMER_MESSAGES[code];
   if (message !== undefined) return message;
   return code >= 6000 && code < 7000 ? GENERIC_DECLINE_MESSAGE : undefined;
 }

@@ -41,8 +41,16 @@ function describe(c: Classification, attempts: number, note: string | undefined)
       : c.httpStatus !== undefined
         ? `PortOne answered HTTP ${c.httpStatus}`
         : 'PortOne request failed';
-  const detail = c.message ?? (c.kind === 'transport' ? transportDetail(c) : undefined);
+  const detail = shorten(c.message) ?? (c.kind === 'transport' ? transportDetail(c) : undefined);
   return `${head}${detail ? `: ${detail}` : ''}${note ? `; ${note}` : ''} (${attempts} ${plural})`;
+}
+
+/** PortOne's message may quote a PSP's whole answer; a log line needs its start. */
+const MAX_DETAIL = 300;
+
+function shorten(message: string | undefined): string | undefined {
+  if (message === undefined || message.length <= MAX_DETAIL) return message;
+  return `${message.slice(0, MAX_DETAIL)}…`;
 }
 
 function transportDetail(c: Classification): string {

@@ -7,6 +7,7 @@ export {
   DEFAULT_CUSTOMER_MESSAGES,
   GENERIC_DECLINE_MESSAGE,
 } from './customer-messages.js';
+export { ERROR_CLASSES, type PortOneErrorName } from './error-classes.js';
 export { createPortOneError, type ErrorContext } from './factory.js';
 export { PortOneNetworkError } from './network-error.js';
 export { PortOnePendingTimeoutError } from './pending-timeout-error.js';

@@ -1,4 +1,4 @@
-import { redact, redactText } from '../redact.js';
+import { redact, redactText, redactUrl } from '../redact.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 
 const BRAND = Symbol.for('portone-retry.error');
@@ -58,7 +58,8 @@ export class PortOneError extends Error {
   constructor(init: PortOneErrorInit) {
     super(redactText(init.message), init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
-    this.status = init.status;
+    // The status string comes from the answer's body, so it is treated as untrusted text.
+    this.status = init.status === undefined ? undefined : redactText(init.status);
     this.series = init.series;
     this.outcome = init.outcome;
     this.httpStatus = init.httpStatus;
@@ -72,7 +73,7 @@ export class PortOneError extends Error {
         ? undefined
         : { status: init.httpStatus, data: redact(init.response) };
     this.method = init.method;
-    this.url = init.url;
+    this.url = init.url === undefined ? undefined : redactUrl(init.url);
   }
 
   /** A plain, redacted summary for logs: no secrets, no raw request config. */
@@ -105,18 +106,45 @@ export class PortOneError extends Error {
     return {};
   }
 
-  /** `util.inspect` prints the redacted summary, never a raw cause such as an AxiosError. */
+  /**
+   * `util.inspect` (and so `console.log`) prints the stack and the redacted summary, never the raw
+   * cause: an AxiosError cause would otherwise print its request config, headers included.
+   */
   [INSPECT](): string {
-    return `${this.name}: ${this.message} ${JSON.stringify(this.toJSON(), null, 2)}`;
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    const head = redactText(this.stack ?? `${this.name}: ${this.message}`);
+    try {
+      return `${head} ${JSON.stringify(fields, null, 2)}`;
+    } catch {
+      return head;
+    }
   }
 }
 
+/**
+ * The cause as `{ name, message, code? }`. Read defensively: the cause may come from another
+ * realm (no `instanceof Error`) or have getters that throw, and `toJSON()` must not throw.
+ */
 function summariseCause(cause: unknown): unknown {
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return { name: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
+  if (cause === null || (typeof cause !== 'object' && typeof cause !== 'function')) {
+    return typeof cause === 'symbol' ? cause.toString() : String(cause);
   }
-  return typeof cause === 'object' ? '[object]' : String(cause);
+  const read = (name: string): unknown => {
+    try {
+      return (cause as Record<string, unknown>)[name];
+    } catch {
+      return undefined;
+    }
+  };
+  const name = read('name');
+  const message = read('message');
+  const code = read('code');
+  if (typeof name !== 'string' && typeof message !== 'string') return '[object]';
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : '',
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+  };
 }
 
 Object.defineProperty(PortOneError.prototype, BRAND, { value: true });

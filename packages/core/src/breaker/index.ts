@@ -1,0 +1,9 @@
+export {
+  breakerKeyOf,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitListener,
+  type CircuitState,
+  type CircuitVerdict,
+  createCircuitBreaker,
+} from './circuit-breaker.js';

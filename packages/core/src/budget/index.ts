@@ -1,0 +1,1 @@
+export { createRetryBudget, type RetryBudget, type RetryBudgetOptions } from './retry-budget.js';

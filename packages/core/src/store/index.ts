@@ -1,0 +1,1 @@
+export { createMemoryStore, type ResilienceStore } from './resilience-store.js';
