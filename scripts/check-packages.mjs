@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'axios-adapter', 'fetch-adapter', 'testing'];
+const packages = ['core', 'axios-adapter', 'fetch-adapter', 'testing', 'redis-store'];
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 
@@ -66,6 +66,7 @@ if (!failed && !process.argv.includes('--no-smoke')) {
       '@portone-retry/fetch-adapter':
         "typeof m.createPortOneFetch === 'function' && typeof m.createPortOneFetch().portone.execute === 'function'",
       '@portone-retry/testing': "typeof m.startSimulator === 'function'",
+      '@portone-retry/redis-store': "typeof m.createRedisStore === 'function'",
     };
     const esm = Object.entries(checks)
       .map(

@@ -1,1 +1,1 @@
-export {};
+export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
