@@ -3,12 +3,7 @@
  * error class, customer message and the reason where it departs from its series.
  * `pnpm docs:codes` writes it; a test fails when the committed file is stale.
  */
-import {
-  CATALOGUE,
-  type CodeInfo,
-  createPortOneError,
-  customerMessageFor,
-} from '@portone-retry/core';
+import { CATALOGUE, customerMessageFor, errorClassNameOf } from '@portone-retry/core';
 
 const SERIES_TITLES: Readonly<Record<string, string>> = {
   pending: '1000 pending',
@@ -19,21 +14,6 @@ const SERIES_TITLES: Readonly<Record<string, string>> = {
   unknown: '7000 unknown',
   psp: '8000 other PSP',
 };
-
-function errorClass(info: CodeInfo): string {
-  if (info.series === 'success') return '—';
-  return createPortOneError(
-    {
-      kind: info.series === 'pending' ? 'pending' : 'error',
-      series: info.series,
-      code: info.code,
-      status: info.status,
-      info,
-      ambiguous: false,
-    },
-    { attempts: 1 },
-  ).name;
-}
 
 const cell = (text: string | undefined) => (text ?? '—').replace(/\|/g, '\\|');
 
@@ -49,7 +29,7 @@ export function renderErrorCodesMarkdown(): string {
   ];
   for (const info of CATALOGUE) {
     lines.push(
-      `| ${info.code} | ${info.status} | ${SERIES_TITLES[info.series]} | ${info.outcome} | ${errorClass(info)} | ${cell(customerMessageFor(info.code))} | ${cell(info.reason)} |`,
+      `| ${info.code} | ${info.status} | ${SERIES_TITLES[info.series]} | ${info.outcome} | ${errorClassNameOf(info)} | ${cell(customerMessageFor(info.code))} | ${cell(info.reason)} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -6,7 +6,7 @@
  *   portone-retry codes --series card
  */
 import { CATALOGUE, SERIES } from './catalogue/index.js';
-import { createPortOneError, customerMessageFor } from './errors/index.js';
+import { customerMessageFor, errorClassNameOf } from './errors/index.js';
 import type { CodeInfo, Series } from './types.js';
 
 const HELP = `portone-retry — PortOne status codes and what the SDK does with them
@@ -16,21 +16,6 @@ Usage:
   portone-retry codes [--series <name>]  list codes (series: ${SERIES.join(', ')})
   portone-retry --help
 `;
-
-function errorClassOf(info: CodeInfo): string {
-  if (info.series === 'success') return '— (resolves)';
-  return createPortOneError(
-    {
-      kind: info.series === 'pending' ? 'pending' : 'error',
-      series: info.series,
-      code: info.code,
-      status: info.status,
-      info,
-      ambiguous: false,
-    },
-    { attempts: 1 },
-  ).name;
-}
 
 const WHAT_HAPPENS: Readonly<Record<string, string>> = {
   succeed: 'resolves with the answer',
@@ -48,7 +33,7 @@ function explain(info: CodeInfo): string {
     `  series:           ${info.series}`,
     `  default outcome:  ${info.outcome} — ${WHAT_HAPPENS[info.outcome]}`,
     ...(info.reason ? [`  why:              ${info.reason}`] : []),
-    `  error class:      ${errorClassOf(info)}`,
+    `  error class:      ${errorClassNameOf(info)}`,
     `  customer message: ${message ?? '— (not shown to customers)'}`,
   ].join('\n');
 }

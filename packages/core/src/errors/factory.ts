@@ -1,5 +1,5 @@
 import { SERIES_DEFAULTS } from '../catalogue/index.js';
-import type { Classification, Outcome } from '../types.js';
+import type { Classification, CodeInfo, Outcome } from '../types.js';
 import { PortOneAbortError } from './abort-error.js';
 import { PortOneAuthenticationError } from './authentication-error.js';
 import { PortOneCardError } from './card-error.js';
@@ -137,4 +137,20 @@ export function createPortOneError(c: Classification, context: ErrorContext): Po
     default:
       return new PortOneUnknownError(init);
   }
+}
+
+/** The name of the error class a catalogue code maps to (`—` for a success): for docs and the CLI. */
+export function errorClassNameOf(info: CodeInfo): string {
+  if (info.series === 'success') return '—';
+  return createPortOneError(
+    {
+      kind: info.series === 'pending' ? 'pending' : 'error',
+      series: info.series,
+      code: info.code,
+      status: info.status,
+      info,
+      ambiguous: false,
+    },
+    { attempts: 1 },
+  ).name;
 }

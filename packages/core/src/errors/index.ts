@@ -8,7 +8,7 @@ export {
   GENERIC_DECLINE_MESSAGE,
 } from './customer-messages.js';
 export { ERROR_CLASSES, type PortOneErrorName } from './error-classes.js';
-export { createPortOneError, type ErrorContext } from './factory.js';
+export { createPortOneError, type ErrorContext, errorClassNameOf } from './factory.js';
 export { PortOneNetworkError } from './network-error.js';
 export { PortOnePendingTimeoutError } from './pending-timeout-error.js';
 export { isPortOneError, PortOneError, type PortOneErrorInit } from './portone-error.js';
