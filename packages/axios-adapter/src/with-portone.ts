@@ -34,12 +34,27 @@ export type PortOneAxiosInstance = AxiosInstance & { readonly portone: Engine };
 
 const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
 
-const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => ({
-  httpStatus: response.status,
-  headers: response.headers as Record<string, string>,
-  body: response.data,
-  raw: response,
-});
+/**
+ * The attempt's answer for the engine. A JSON body is parsed here, once, and left parsed on the
+ * response: axios's own transformResponse then keeps it as it is instead of parsing it again.
+ */
+const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => {
+  const wantsJson =
+    response.config?.responseType === undefined || response.config.responseType === 'json';
+  if (wantsJson && typeof response.data === 'string' && /^\s*[{[]/.test(response.data)) {
+    try {
+      response.data = JSON.parse(response.data);
+    } catch {
+      // Not JSON after all (a truncated body): classify the text.
+    }
+  }
+  return {
+    httpStatus: response.status,
+    headers: response.headers as Record<string, string>,
+    body: response.data,
+    raw: response,
+  };
+};
 
 /**
  * Makes an axios instance safe to retry against PortOne: every call to PortOne's origin goes

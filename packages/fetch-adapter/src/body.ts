@@ -63,13 +63,29 @@ export function replayable(
   };
 }
 
-/** Reads a response's body from a clone (the original stays unread): JSON when it is JSON, else text. */
-export async function peek(response: Response): Promise<unknown> {
-  const text = await response.clone().text();
-  if (text === '') return '';
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * Reads a response's body once, for classification, and hands back a fresh Response carrying
+ * the same status, headers, URL and body, unread, for the caller. Reading once and rebuilding is
+ * cheaper than `clone()`, which tees the stream and buffers it twice.
+ */
+export async function peek(response: Response): Promise<{ body: unknown; response: Response }> {
+  const text = await response.text();
+  let body: unknown = text;
+  if (text !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
   }
+  const fresh = new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperty(fresh, 'url', { value: response.url });
+  if (response.redirected) Object.defineProperty(fresh, 'redirected', { value: true });
+  return { body, response: fresh };
 }

@@ -55,12 +55,8 @@ function authHeadersOf(input: RequestInfo | URL, init: RequestInit | undefined):
 }
 
 async function toAttempt(response: Response): Promise<AttemptResponse<Response>> {
-  return {
-    httpStatus: response.status,
-    headers: response.headers,
-    body: await peek(response),
-    raw: response,
-  };
+  const { body, response: fresh } = await peek(response);
+  return { httpStatus: response.status, headers: response.headers, body, raw: fresh };
 }
 
 /**

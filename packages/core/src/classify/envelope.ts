@@ -42,9 +42,25 @@ function toBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/** Parses a body given as text into JSON when it is JSON; other text is returned as is. */
+/** Raw bytes (an `arraybuffer` response, a Buffer) as UTF-8 text; `undefined` if not bytes. */
+function bytesToText(body: unknown): string | undefined {
+  if (!(body instanceof ArrayBuffer) && !ArrayBuffer.isView(body)) return undefined;
+  const bytes =
+    body instanceof ArrayBuffer
+      ? body
+      : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Parses a body given as text (or raw bytes) into JSON when it is JSON; other text is returned
+ * as is, so a proxy's HTML page stays readable in logs.
+ */
 export function parseBody(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
+  if (typeof body !== 'string') {
+    const text = bytesToText(body);
+    return text === undefined ? body : parseBody(text);
+  }
   const trimmed = body.trim();
   if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return body;
   try {
@@ -65,12 +81,12 @@ export function readEnvelope(body: unknown): Envelope | undefined {
   const message = text(field(body, 'message'));
   const isSuccess = toBoolean(field(body, 'is_success'));
   const statusCode = field(body, 'status_code');
-  return {
-    ...(statusCode === undefined || statusCode === null ? {} : { statusCode }),
-    ...(statusReason === undefined ? {} : { statusReason }),
-    ...(message === undefined ? {} : { message }),
-    ...(isSuccess === undefined ? {} : { isSuccess }),
-    ...(paymentStatus === undefined ? {} : { paymentStatus }),
-    ...(orderRef === undefined ? {} : { orderRef }),
-  };
+  const envelope: { -readonly [K in keyof Envelope]: Envelope[K] } = {};
+  if (statusCode !== undefined && statusCode !== null) envelope.statusCode = statusCode;
+  if (statusReason !== undefined) envelope.statusReason = statusReason;
+  if (message !== undefined) envelope.message = message;
+  if (isSuccess !== undefined) envelope.isSuccess = isSuccess;
+  if (paymentStatus !== undefined) envelope.paymentStatus = paymentStatus;
+  if (orderRef !== undefined) envelope.orderRef = orderRef;
+  return envelope;
 }

@@ -84,7 +84,8 @@ function failureOf(error: unknown, depth: number, search: Search): TransportFail
   if (known !== undefined) return known ?? 'ambiguous';
   if (++search.visits > MAX_VISITS) return 'ambiguous';
   search.memo.set(error, null);
-  const result = ownFailure(error) ?? viaMembers(error, depth, search) ?? viaCause(error, depth, search);
+  const result =
+    ownFailure(error) ?? viaMembers(error, depth, search) ?? viaCause(error, depth, search);
   search.memo.set(error, result);
   return result;
 }

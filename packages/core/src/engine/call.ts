@@ -106,14 +106,23 @@ export class Call<R> {
     };
   }
 
-  emit<E extends keyof PortOneEvents>(event: E, ...payload: PortOneEvents[E]): void {
-    this.events.emit(event, ...payload);
+  /**
+   * Emits `event` with the call's base fields plus `extra`. The payload is only built when
+   * someone listens: the happy path of an unobserved engine allocates nothing for events.
+   */
+  emit<E extends keyof PortOneEvents>(
+    event: E,
+    extra: Omit<PortOneEvents[E][0], keyof EventBase> & Partial<EventBase>,
+  ): void {
+    if (this.events.listenerCount(event) === 0) return;
+    const payload = Object.assign(this.base(), extra) as PortOneEvents[E][0];
+    (this.events.emit as (name: E, value: PortOneEvents[E][0]) => boolean)(event, payload);
   }
 
   /** Sends one attempt of the operation itself. */
   send(): Promise<AttemptOutcome<R>> {
     this.attempts++;
-    this.emit('attempt', this.base());
+    this.emit('attempt', {});
     return this.run((context) => this.operation.send(context), true);
   }
 
@@ -157,7 +166,6 @@ export class Call<R> {
       });
       if (emitResponse) {
         this.emit('response', {
-          ...this.base(),
           httpStatus: response.httpStatus,
           kind: classification.kind,
           ...(classification.code === undefined ? {} : { code: classification.code }),
@@ -177,7 +185,7 @@ export class Call<R> {
           ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
           : classify({ error });
       if (emitResponse) {
-        this.emit('response', { ...this.base(), httpStatus: 0, kind: 'transport' });
+        this.emit('response', { httpStatus: 0, kind: 'transport' });
       }
       return { classification, cause: error };
     } finally {

@@ -215,14 +215,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const call = new Call(operation, callPolicy, events, now, random, resilience);
       try {
         const raw = await runCall(call);
-        call.emit('success', { ...call.base(), attempts: call.attempts });
+        call.emit('success', { attempts: call.attempts });
         return raw;
       } catch (thrown) {
         const error = settleError(call, thrown);
         if (error.outcome === 'surface' && error.customerMessage !== undefined) {
-          call.emit('surface', { ...call.base(), error, customerMessage: error.customerMessage });
+          call.emit('surface', { error, customerMessage: error.customerMessage });
         }
-        call.emit('failure', { ...call.base(), error });
+        call.emit('failure', { error });
         throw error;
       } finally {
         call.dispose();

@@ -69,7 +69,6 @@ export async function pollUntilSettled<R>(call: Call<R>, first: Classification):
         // A 1000-series answer names no status, but says as much as Pending does.
         const status = last.paymentStatus ?? (last.kind === 'pending' ? 'Pending' : undefined);
         call.emit('poll', {
-          ...call.base(),
           delayMs,
           polls: call.polls,
           ...(status === undefined ? {} : { status }),

@@ -35,7 +35,6 @@ export async function reconcile<R>(
 
   if (c.paymentStatus !== undefined) {
     call.emit('reconcile', {
-      ...call.base(),
       orderRef,
       found: true,
       action: 'follow',
@@ -53,17 +52,17 @@ export async function reconcile<R>(
   const notFound = c.kind === 'error' && (c.series === 'validation' || c.code === 5001);
   if (notFound) {
     if (mode === 'duplicate') {
-      call.emit('reconcile', { ...call.base(), orderRef, found: false, action: 'fail' });
+      call.emit('reconcile', { orderRef, found: false, action: 'fail' });
       throw new Stop(original);
     }
-    call.emit('reconcile', { ...call.base(), orderRef, found: false, action: 'resend' });
+    call.emit('reconcile', { orderRef, found: false, action: 'resend' });
     return { settled: false };
   }
 
   // The lookup itself failed (transport, 5xx): try it again later, within the same budget.
   const settings = call.policy.settings;
   if (call.retriesUsed >= settings.retries) {
-    call.emit('reconcile', { ...call.base(), orderRef, found: false, action: 'fail' });
+    call.emit('reconcile', { orderRef, found: false, action: 'fail' });
     throw new Stop(original);
   }
   const delayMs = backoffDelay(

@@ -127,7 +127,7 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
           throw new Stop(call.error(classification, { cause, outcome: 'surface' }));
         case 'fail':
           if (decision.unreconciled) {
-            call.emit('reconcile', { ...call.base(), found: false, action: 'fail' });
+            call.emit('reconcile', { found: false, action: 'fail' });
           }
           throw new Stop(call.error(classification, { cause, note: decision.note }));
         case 'retry': {
@@ -173,7 +173,7 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
           const kind = error.error.name === 'PortOneTimeoutError' ? 'timeout' : 'retry';
           if (!(await orDefault(() => budget.tryAcquire(kind), true))) {
             const available = await orDefault(() => budget.available(), 0);
-            call.emit('budget', { ...call.base(), available });
+            call.emit('budget', { available });
             const note =
               'not retried: the retry budget is spent (PortOne or the PSP is failing widely)';
             throw new Stop(
@@ -186,7 +186,6 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         }
         call.retriesUsed++;
         call.emit('retry', {
-          ...call.base(),
           delayMs: error.delayMs,
           error: error.error,
           reason: error.reason,
