@@ -153,6 +153,12 @@ function maskPairs(text: string): string {
   return out + text.slice(copied);
 }
 
+// Paths where PortOne puts the merchant key as a segment (`/api/merchant/{key}/payouts`,
+// `/api/{key}/transaction-details`), matched in URLs and wherever an answer quotes them back.
+const KEY_IN_MERCHANT_PATH =
+  /(\/api\/merchants?\/)[^/?#\s"'<>]+(?=\/(?:webhook|add-pay-channel|pay-channel|fetch-all-payments|payouts?|paymentLink)(?:[/?#\s"'<]|$))/g;
+const KEY_IN_API_PATH =
+  /(\/api\/)[^/?#\s"'<>]+(?=\/(?:transaction-details|update-transaction-details)(?:[/?#\s"'<]|$))/g;
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 // Digit groups joined by single spaces or dashes. Not bounded by \b: a card glued to letters
@@ -166,13 +172,18 @@ const BARE_VALUE = /[^&\s"',;}]+/y;
 const DOUBLE_QUOTED = /[^"]*/y;
 const SINGLE_QUOTED = /[^']*/y;
 
-/** Masks secrets inside free text: JWTs, bearer tokens, Luhn-valid card numbers, key=value pairs. */
+/**
+ * Masks secrets inside free text: JWTs, bearer tokens, Luhn-valid card numbers (last four kept),
+ * `key=value` pairs with a secret name, and the merchant key in PortOne paths it quotes.
+ */
 export function redactText(text: string): string {
   if (typeof text !== 'string' || text === '') return text;
   try {
     const masked = maskPairs(
       text
         .replace(JWT, REDACTED)
+        .replace(KEY_IN_MERCHANT_PATH, `$1${REDACTED}`)
+        .replace(KEY_IN_API_PATH, `$1${REDACTED}`)
         .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`),
     );
     return masked.replace(CARD_RUN, (run) =>
@@ -300,25 +311,10 @@ export function redactHeaders(
 }
 
 /**
- * Path templates that carry the merchant's PortOne key as a segment, e.g.
- * `/api/merchant/{key}/payouts` and `/api/{key}/transaction-details`: the key is masked there too.
- */
-const KEY_IN_PATH: readonly RegExp[] = [
-  /^(\/api\/merchants?\/)[^/]+(?=\/(?:webhook|add-pay-channel|pay-channel|fetch-all-payments|payouts?|paymentLink)(?:\/|$))/,
-  /^(\/api\/)[^/]+(?=\/(?:transaction-details|update-transaction-details)(?:\/|$))/,
-];
-
-function redactPath(path: string): string {
-  for (const pattern of KEY_IN_PATH) {
-    if (pattern.test(path)) return path.replace(pattern, `$1${REDACTED}`);
-  }
-  return path;
-}
-
-/**
- * A URL with its userinfo dropped, secret query values replaced, and the merchant key masked
- * where PortOne puts it in the path; origin and the rest of the path are kept. A path-only URL
- * (`/api/…?key=…`) is treated the same way; other input goes through `redactText`.
+ * A URL with its userinfo dropped, secret query values replaced, and (through `redactText`) the
+ * merchant key masked where PortOne puts it in the path; origin and the rest of the path are
+ * kept. A path-only URL (`/api/…?key=…`) is treated the same way; other input goes through
+ * `redactText`.
  */
 export function redactUrl(url: string): string {
   if (typeof url !== 'string') return '';
@@ -327,7 +323,6 @@ export function redactUrl(url: string): string {
     const parsed = new URL(url, relative ? RELATIVE_BASE : undefined);
     parsed.username = '';
     parsed.password = '';
-    parsed.pathname = redactPath(parsed.pathname);
     for (const name of [...parsed.searchParams.keys()]) {
       if (isSensitiveKey(name)) parsed.searchParams.set(name, REDACTED);
     }

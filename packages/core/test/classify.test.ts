@@ -4,7 +4,9 @@ import {
   type Classification,
   type ClassifyInput,
   classify,
+  parseBody,
   parseRetryAfter,
+  readEnvelope,
 } from '../src/index.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -163,6 +165,88 @@ const cases: Case[] = [
     { kind: 'error', series: 'validation', code: undefined },
   ],
   [
+    'status_code with spaces and is_success "true"',
+    { httpStatus: 400, body: { status_code: ' 6014 ', is_success: 'true' } },
+    { kind: 'error', series: 'card', code: 6014, status: 'INVALID_CARD_DECLINED_ERROR' },
+  ],
+  [
+    'is_success "true" without status_code',
+    { httpStatus: 200, body: { is_success: 'true' } },
+    { kind: 'success', series: 'success' },
+  ],
+  [
+    'numeric 2000 with content.status Expired',
+    {
+      httpStatus: 200,
+      body: { status_code: 2000, content: { status: 'Expired', order_ref: 'PO3' } },
+    },
+    { kind: 'success', series: 'success', code: 2000, paymentStatus: 'Expired', orderRef: 'PO3' },
+  ],
+  [
+    'a 1000 code with content.status Success is still pending',
+    { httpStatus: 200, body: { status_code: '1000', content: { status: 'Success' } } },
+    { kind: 'pending', series: 'pending', paymentStatus: 'Success' },
+  ],
+  [
+    '2xx with a 6000 code in the body',
+    { httpStatus: 200, body: { status_code: '6013', status_reason: 'INVALID_CARD_EXPIRED_ERROR' } },
+    { kind: 'error', series: 'card', code: 6013, httpStatus: 200 },
+  ],
+  [
+    '"400" with a 400 falls back to the HTTP status',
+    { httpStatus: 400, body: { status_code: '400', message: 'bad plan' } },
+    { kind: 'error', series: 'validation', code: undefined, message: 'bad plan' },
+  ],
+  [
+    'status_message when status_reason is blank',
+    {
+      httpStatus: 400,
+      body: { status_code: '4001', status_reason: ' ', status_message: 'INVALID_PAYMENT_REQUEST' },
+    },
+    {
+      code: 4001,
+      status: 'INVALID_PAYMENT_REQUEST',
+      info: expect.objectContaining({ code: 4001 }),
+    },
+  ],
+  [
+    'JSON bytes (an arraybuffer response)',
+    {
+      httpStatus: 400,
+      body: new TextEncoder().encode('{"status_code":"4056","status_reason":"OTP_EXPIRED"}'),
+    },
+    { kind: 'error', code: 4056, status: 'OTP_EXPIRED' },
+  ],
+  [
+    'HTML bytes from a proxy',
+    { httpStatus: 504, body: Buffer.from('<html>504 Gateway Time-out</html>') },
+    { kind: 'error', series: 'system', ambiguous: true, body: '<html>504 Gateway Time-out</html>' },
+  ],
+  ['500 without a code', { httpStatus: 500, body: '' }, { series: 'system', ambiguous: true }],
+  ['503 without a code', { httpStatus: 503, body: '' }, { series: 'system', ambiguous: true }],
+  [
+    '501: the server never handled it',
+    { httpStatus: 501, body: '' },
+    { kind: 'error', series: 'system', ambiguous: false },
+  ],
+  [
+    '429 without Retry-After',
+    { httpStatus: 429, body: '' },
+    { kind: 'error', series: 'system', ambiguous: false, retryAfterMs: undefined },
+  ],
+  ['403 without a code', { httpStatus: 403, body: '' }, { kind: 'error', series: 'validation' }],
+  [
+    'Retry-After that only looks like a date',
+    { httpStatus: 503, headers: { 'retry-after': 'soon 2' }, body: '', now: NOW },
+    { retryAfterMs: undefined },
+  ],
+  [
+    'Retry-After given twice (array header)',
+    { httpStatus: 503, headers: { 'Retry-After': ['2'] }, body: '' },
+    { retryAfterMs: 2000 },
+  ],
+  ['no status and no body', {}, { kind: 'error', series: 'unknown', ambiguous: true }],
+  [
     'status_code object',
     { httpStatus: 500, body: { status_code: { a: 1 } } },
     { kind: 'error', series: 'system', ambiguous: true },
@@ -205,6 +289,77 @@ const transport: [string, unknown, Record<string, unknown>][] = [
     new AggregateError([err({ code: 'ECONNREFUSED' }), err({ code: 'ECONNREFUSED' })]),
     { transport: 'not-sent' },
   ],
+  ['EAI_AGAIN', err({ code: 'EAI_AGAIN' }), { transport: 'not-sent', ambiguous: false }],
+  [
+    'UND_ERR_CONNECT_TIMEOUT',
+    err({ code: 'UND_ERR_CONNECT_TIMEOUT' }),
+    { transport: 'not-sent', ambiguous: false },
+  ],
+  ['EPIPE', err({ code: 'EPIPE' }), { transport: 'ambiguous', ambiguous: true }],
+  ['UND_ERR_SOCKET', err({ code: 'UND_ERR_SOCKET' }), { transport: 'ambiguous' }],
+  [
+    'ERR_STREAM_PREMATURE_CLOSE',
+    err({ code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+    { transport: 'ambiguous' },
+  ],
+  [
+    'UND_ERR_HEADERS_TIMEOUT',
+    err({ code: 'UND_ERR_HEADERS_TIMEOUT' }),
+    { transport: 'timeout', ambiguous: true },
+  ],
+  ['UND_ERR_BODY_TIMEOUT', err({ code: 'UND_ERR_BODY_TIMEOUT' }), { transport: 'timeout' }],
+  ['DOMException AbortError', new DOMException('a', 'AbortError'), { transport: 'aborted' }],
+  [
+    'an AxiosError-shaped object (not an Error) that was reset',
+    { isAxiosError: true, name: 'AxiosError', code: 'ECONNRESET', message: 'read ECONNRESET' },
+    { transport: 'ambiguous', ambiguous: true },
+  ],
+  [
+    'an AxiosError whose cause was refused',
+    err({ name: 'AxiosError', code: 'ERR_NETWORK', cause: err({ code: 'ECONNREFUSED' }) }),
+    { transport: 'not-sent' },
+  ],
+  [
+    'undici fetch failed / AggregateError of refused addresses',
+    new TypeError('fetch failed', {
+      cause: new AggregateError([err({ code: 'ECONNREFUSED' }), err({ code: 'ECONNREFUSED' })]),
+    }),
+    { transport: 'not-sent', ambiguous: false },
+  ],
+  [
+    'AggregateError refused then reset',
+    new AggregateError([err({ code: 'ECONNREFUSED' }), err({ code: 'ECONNRESET' })]),
+    { transport: 'ambiguous' },
+  ],
+  [
+    'AggregateError holding the same refused error twice',
+    (() => {
+      const refused = err({ code: 'ECONNREFUSED' });
+      return new AggregateError([refused, refused]);
+    })(),
+    { transport: 'not-sent' },
+  ],
+  [
+    'a cause chain that loops',
+    (() => {
+      const a = new Error('a');
+      const b = new Error('b', { cause: a });
+      Object.defineProperty(a, 'cause', { value: b });
+      return a;
+    })(),
+    { transport: 'ambiguous' },
+  ],
+  [
+    'an AggregateError that contains itself',
+    (() => {
+      const self: Error[] = [];
+      const aggregate = new AggregateError(self);
+      self.push(aggregate, aggregate);
+      return aggregate;
+    })(),
+    { transport: 'ambiguous' },
+  ],
+  ['a plain Error', new Error('something odd'), { transport: 'ambiguous', ambiguous: true }],
   ['a thrown string', 'boom', { transport: 'ambiguous', ambiguous: true }],
   ['undefined', undefined, { transport: 'ambiguous' }],
 ];
@@ -229,11 +384,64 @@ describe('classify: transport errors', () => {
 });
 
 describe('parseRetryAfter', () => {
-  it('reads seconds, dates, and rejects junk', () => {
-    expect(parseRetryAfter('120', NOW)).toBe(120_000);
-    expect(parseRetryAfter(new Date(NOW - 1000).toUTCString(), NOW)).toBe(0);
-    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
-    expect(parseRetryAfter('', NOW)).toBeUndefined();
+  it.each([
+    ['120', 120_000],
+    [' 1.5 ', 1500],
+    [7, 7000],
+    [new Date(NOW + 90_000).toUTCString(), 90_000],
+    ['Sunday, 06-Nov-94 08:49:37 GMT', 0],
+    [new Date(NOW - 1000).toUTCString(), 0],
+    ['99999999', 86_400_000],
+    ['soon', undefined],
+    ['soon 2', undefined],
+    ['x 2030', undefined],
+    ['-5', undefined],
+    ['', undefined],
+    [Number.NaN, undefined],
+    [undefined, undefined],
+    [{}, undefined],
+  ] as const)('%s → %s', (value, expected) => {
+    expect(parseRetryAfter(value, NOW)).toBe(expected);
+  });
+
+  it('reads an HTTP-date against the real clock when no usable now is given', () => {
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    for (const now of [undefined, Number.NaN]) {
+      const ms = parseRetryAfter(inTenSeconds, now);
+      expect(ms).toBeGreaterThan(8000);
+      expect(ms).toBeLessThanOrEqual(10_000);
+    }
+  });
+});
+
+describe('readEnvelope and parseBody', () => {
+  it('reads every variant of the envelope into one shape', () => {
+    expect(
+      readEnvelope({
+        status_code: '2000',
+        status_message: 'SUCCESS',
+        message: 'ok',
+        is_success: 'false',
+        content: { status: 'FAILED', order_ref: 'PO9' },
+      }),
+    ).toEqual({
+      statusCode: '2000',
+      statusReason: 'SUCCESS',
+      message: 'ok',
+      isSuccess: false,
+      paymentStatus: 'Failed',
+      orderRef: 'PO9',
+    });
+    expect(readEnvelope('<html>')).toBeUndefined();
+    expect(readEnvelope([1, 2])).toBeUndefined();
+  });
+
+  it('parses JSON text and bytes, and keeps other text as text', () => {
+    expect(parseBody(' {"a":1} ')).toEqual({ a: 1 });
+    expect(parseBody(new TextEncoder().encode('[1]').buffer)).toEqual([1]);
+    expect(parseBody('<html>502</html>')).toBe('<html>502</html>');
+    expect(parseBody('{"truncated')).toBe('{"truncated');
+    expect(parseBody(undefined)).toBeUndefined();
   });
 });
 
@@ -252,11 +460,55 @@ describe('classify is total', () => {
   const valid = (c: Classification) =>
     kinds.includes(c.kind) && series.includes(c.series) && typeof c.ambiguous === 'boolean';
 
+  const anything = fc.anything({
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSparseArray: true,
+    withTypedArray: true,
+  });
+  // Objects whose every read of a string key throws (symbol keys answer, so fast-check itself
+  // can handle them), and values JSON has no word for.
+  const trap = (key: string | symbol) => {
+    if (typeof key === 'string') throw new Error('trap');
+    return undefined;
+  };
+  const hostileValue = fc.oneof(
+    fc.constant(null).map(
+      () =>
+        new Proxy(
+          {},
+          {
+            get: (_target, key) => trap(key),
+            has: (_target, key) => trap(key) ?? false,
+            ownKeys: () => {
+              throw new Error('trap');
+            },
+          },
+        ),
+    ),
+    fc.string().map((name) =>
+      Object.defineProperty({}, name || 'status_code', {
+        enumerable: true,
+        get() {
+          throw new Error('getter');
+        },
+      }),
+    ),
+    fc.constant(Symbol('s')),
+    fc.bigInt(),
+  );
+  const input = fc.oneof(anything, hostileValue);
+
   it('never throws on arbitrary bodies, headers and statuses', () => {
     fc.assert(
       fc.property(
-        fc.anything(),
-        fc.anything(),
+        input,
+        input,
         fc.oneof(fc.integer(), fc.double(), fc.constant(undefined)),
         (body, headers, httpStatus) => {
           const c = classify({
@@ -308,8 +560,18 @@ describe('classify is total', () => {
     );
     expect(valid(classify(hostile as ClassifyInput))).toBe(true);
     fc.assert(
-      fc.property(fc.anything(), (error) => {
-        expect(valid(classify({ error }))).toBe(true);
+      fc.property(input, (error) => {
+        const c = classify({ error });
+        expect(valid(c)).toBe(true);
+        // Whatever was thrown, nothing was read: it is a transport failure, never an answer.
+        expect(c.kind).toBe('transport');
+        expect(c.transport).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(input, (whole) => {
+        expect(valid(classify(whole as ClassifyInput))).toBe(true);
       }),
       { numRuns: 300 },
     );
