@@ -4,8 +4,6 @@ export {
   resolveAdapterOptions,
 } from './adapter-options.js';
 export * from './auth/index.js';
-export * from './breaker/index.js';
-export * from './budget/index.js';
 export {
   CATALOGUE,
   lookupCode,
@@ -29,7 +27,7 @@ export {
   orderRefOf,
   statusUrl,
 } from './request.js';
-export * from './store/index.js';
+export * from './resilience/index.js';
 export type {
   Classification,
   CodeInfo,

@@ -1,120 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  breakerKeyOf,
   type CircuitState,
-  createCircuitBreaker,
   createEngine,
   createMemoryStore,
-  createRetryBudget,
   PortOneCircuitOpenError,
   PortOneSystemError,
 } from '../src/index.js';
 import { scripted } from './support/script.js';
-
-describe('retry budget (AWS standard-mode numbers)', () => {
-  it('drains by 5 per retry and 10 per timeout retry, then refuses', async () => {
-    const budget = createRetryBudget({ capacity: 20 }, createMemoryStore());
-    expect(await budget.tryAcquire('timeout')).toBe(true);
-    expect(await budget.available()).toBe(10);
-    expect(await budget.tryAcquire('retry')).toBe(true);
-    expect(await budget.tryAcquire('retry')).toBe(true);
-    expect(await budget.available()).toBe(0);
-    expect(await budget.tryAcquire('retry')).toBe(false);
-  });
-
-  it('refills on success: the retries’ cost, or 1 for a call that needed none, never above capacity', async () => {
-    const budget = createRetryBudget({}, createMemoryStore());
-    expect(await budget.available()).toBe(500);
-    await budget.tryAcquire('retry');
-    await budget.tryAcquire('timeout');
-    expect(await budget.available()).toBe(485);
-    await budget.onSuccess(15);
-    expect(await budget.available()).toBe(500);
-    await budget.onSuccess(0);
-    expect(await budget.available()).toBe(500);
-    await budget.tryAcquire('retry');
-    await budget.onSuccess(0);
-    expect(await budget.available()).toBe(496);
-  });
-
-  it.each([
-    [{ capacity: -1 }, 'budget.capacity'],
-    [{ retryCost: 1.5 }, 'budget.retryCost'],
-    [{ key: '' }, 'budget.key'],
-    [{ size: 3 }, 'budget.size'],
-  ])('%j throws a TypeError naming the option', (options, name) => {
-    expect(() => createRetryBudget(options as never, createMemoryStore())).toThrow(name);
-  });
-});
-
-describe('circuit breaker', () => {
-  let now = 0;
-  const clock = () => now;
-  let changes: string[];
-  const make = (options = {}) =>
-    createCircuitBreaker(
-      { threshold: 3, cooldownMs: 1000, ...options },
-      createMemoryStore(clock),
-      (c) => changes.push(`${c.from}→${c.to}`),
-      clock,
-    );
-
-  beforeEach(() => {
-    now = 1_000_000;
-    changes = [];
-  });
-
-  it('opens after consecutive failures, fails fast, half-opens after the cool-down, closes on a good probe', async () => {
-    const breaker = make();
-    for (let i = 0; i < 3; i++) {
-      expect((await breaker.acquire('k')).allowed).toBe(true);
-      await breaker.record('k', 'failure');
-    }
-    expect(changes).toEqual(['closed→open']);
-    expect(await breaker.acquire('k')).toEqual({
-      allowed: false,
-      state: 'open',
-      retryAfterMs: 1000,
-    });
-    now += 1000;
-    expect(await breaker.acquire('k')).toMatchObject({ allowed: true, state: 'half-open' });
-    expect((await breaker.acquire('k')).allowed).toBe(false); // one probe at a time
-    await breaker.record('k', 'success');
-    expect(changes).toEqual(['closed→open', 'open→half-open', 'half-open→closed']);
-    expect(await breaker.acquire('k')).toEqual({ allowed: true, state: 'closed' });
-  });
-
-  it('reopens on a failed probe with a longer cool-down', async () => {
-    const breaker = make();
-    for (let i = 0; i < 3; i++) await breaker.record('k', 'failure');
-    now += 1000;
-    await breaker.acquire('k');
-    await breaker.record('k', 'failure');
-    expect(changes.at(-1)).toBe('half-open→open');
-    expect((await breaker.acquire('k')).retryAfterMs).toBe(2000);
-  });
-
-  it('a success between failures resets the count; failures outside the window do not add up', async () => {
-    const breaker = make({ failureWindowMs: 500 });
-    await breaker.record('k', 'failure');
-    await breaker.record('k', 'failure');
-    await breaker.record('k', 'success');
-    await breaker.record('k', 'failure');
-    await breaker.record('k', 'failure');
-    now += 600;
-    await breaker.record('k', 'failure');
-    expect(changes).toEqual([]);
-  });
-
-  it('keys by endpoint template and PSP channel', () => {
-    expect(breakerKeyOf('get', 'https://api.portone.cloud/api/transaction/ORDER-1/status')).toBe(
-      'GET /api/transaction/:ref/status',
-    );
-    expect(breakerKeyOf('POST', 'https://api.portone.cloud/api/initiatePayment', 'STRIPE')).toBe(
-      'POST /api/initiatePayment #STRIPE',
-    );
-  });
-});
 
 describe('engine with budget and breaker', () => {
   beforeEach(() => {
@@ -158,7 +50,7 @@ describe('engine with budget and breaker', () => {
 
   it('opens the breaker on repeated 5xx, fails fast while open, emits circuit events; 4000/6000 never count', async () => {
     const engine = createEngine({
-      breaker: { threshold: 3, cooldownMs: 10_000 },
+      breaker: { failureThreshold: 3, openMs: 10_000 },
       budget: false,
       policy: { retries: 0 },
     });
@@ -196,8 +88,8 @@ describe('engine with budget and breaker', () => {
   it.each([
     [{ budget: 5 }, 'budget must be'],
     [{ breaker: 'yes' }, 'breaker must be'],
-    [{ store: {} }, 'store must be'],
-    [{ breaker: { threshold: 0 } }, 'breaker.threshold'],
+    [{ store: {} }, 'store must be a ResilienceStore'],
+    [{ breaker: { failureThreshold: 0 } }, 'failureThreshold'],
   ])('%j throws a TypeError naming the option', (options, name) => {
     expect(() => createEngine(options as never)).toThrow(name);
   });

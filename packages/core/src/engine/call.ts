@@ -1,10 +1,9 @@
-import type { CircuitBreaker } from '../breaker/index.js';
-import type { RetryBudget } from '../budget/index.js';
 import { classify } from '../classify/index.js';
 import { createPortOneError, type ErrorContext, type PortOneError } from '../errors/index.js';
 import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
 import type { AttemptState, Policy } from '../policy/index.js';
 import { redactUrl } from '../redact.js';
+import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import { AttemptTimeout, CallAbort, raceAbort, sleep } from './signals.js';
 import type { AttemptResponse, Operation } from './types.js';

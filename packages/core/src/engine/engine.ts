@@ -1,9 +1,16 @@
-import { type CircuitBreakerOptions, createCircuitBreaker } from '../breaker/index.js';
-import { createRetryBudget, type RetryBudgetOptions } from '../budget/index.js';
 import { isPortOneError, type PortOneError } from '../errors/index.js';
 import { PortOneEventEmitter, type PortOneEventName, type PortOneListener } from '../events.js';
 import { createPolicy, isPolicy, type Policy, type PolicyOptions } from '../policy/index.js';
-import { createMemoryStore, type ResilienceStore } from '../store/index.js';
+import {
+  assertResilienceStore,
+  type CircuitBreakerOptions,
+  type CircuitChange,
+  createCircuitBreaker,
+  createMemoryStore,
+  createRetryBudget,
+  type ResilienceStore,
+  type RetryBudgetOptions,
+} from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import { Call } from './call.js';
 import { Stop } from './control.js';
@@ -87,14 +94,7 @@ function validateOptions(options: EngineOptions): void {
   for (const key of Object.keys(options)) {
     if (!ENGINE_KEYS.has(key)) throw new TypeError(`${key} is not an engine option`);
   }
-  if (
-    options.store !== undefined &&
-    (typeof options.store !== 'object' ||
-      options.store === null ||
-      typeof options.store.takeTokens !== 'function')
-  ) {
-    throw new TypeError('store must be a ResilienceStore');
-  }
+  if (options.store !== undefined) assertResilienceStore(options.store, 'store');
   if (
     options.budget !== undefined &&
     options.budget !== false &&
@@ -182,17 +182,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const events = new PortOneEventEmitter();
-  const store = options.store ?? createMemoryStore(now);
+  const store = options.store ?? createMemoryStore();
   const resilience = {
-    ...(options.budget === false ? {} : { budget: createRetryBudget(options.budget ?? {}, store) }),
+    ...(options.budget === false
+      ? {}
+      : { budget: createRetryBudget({ now, ...options.budget }, store) }),
     ...(options.breaker === undefined || options.breaker === false
       ? {}
       : {
           breaker: createCircuitBreaker(
-            options.breaker === true ? {} : options.breaker,
+            {
+              now,
+              onStateChange: (change: CircuitChange) => events.emit('circuit', change),
+              ...(options.breaker === true ? {} : options.breaker),
+            },
             store,
-            (change) => events.emit('circuit', change),
-            now,
           ),
         }),
   };

@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
-import { breakerKeyOf } from '../breaker/index.js';
 import { PortOneCircuitOpenError } from '../errors/index.js';
 import { decide } from '../policy/index.js';
+import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import type { Call } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
@@ -28,13 +28,6 @@ function stopIfNotReplayable<R>(call: Call<R>, failure: Failure): void {
   );
 }
 
-/** A failure of the service itself: what a circuit breaker counts. 4000 and 6000 never are. */
-function serviceFailed(c: Classification): boolean {
-  if (c.kind === 'transport') return c.transport !== 'aborted';
-  if (c.kind !== 'error') return false;
-  return c.series === 'system' || c.series === 'psp' || (c.httpStatus ?? 0) >= 500;
-}
-
 /** Resilience state lives in a store that may be remote: its failure never fails a payment. */
 async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise<T> {
   try {
@@ -53,12 +46,13 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
   let pendingReconcile: ReconcileMode | undefined;
   let lastFailure: Failure | undefined;
   let authRefreshed = false;
-  let budgetSpent = 0;
+  let lastRetry: RetryKind | undefined;
   const { budget, breaker } = call.resilience;
+  const channel = call.operation.channel;
   const breakerKey = breakerKeyOf(
     call.operation.method,
     call.operation.url,
-    call.operation.channel,
+    channel === undefined ? undefined : { pmt_channel: channel },
   );
 
   const raw = await pRetry(
@@ -97,8 +91,8 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         }
       }
       const { classification, response, cause } = await call.send();
-      if (breaker !== undefined && classification.transport !== 'aborted') {
-        const outcome = serviceFailed(classification) ? 'failure' : 'success';
+      if (breaker !== undefined) {
+        const outcome = breakerOutcomeOf(classification);
         await orDefault(() => breaker.record(breakerKey, outcome), undefined);
       }
       // An expired or missing token is renewed once and the request sent again: PortOne
@@ -182,7 +176,7 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
                 : call.error(lastFailure.classification, { cause: lastFailure.cause, note }),
             );
           }
-          budgetSpent += budget.costOf(kind);
+          lastRetry = kind;
         }
         call.retriesUsed++;
         call.emit('retry', {
@@ -194,6 +188,6 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
       },
     },
   );
-  if (budget !== undefined) await orDefault(() => budget.onSuccess(budgetSpent), undefined);
+  if (budget !== undefined) await orDefault(() => budget.onSuccess(lastRetry), undefined);
   return raw;
 }

@@ -1,1 +1,0 @@
-export { createRetryBudget, type RetryBudget, type RetryBudgetOptions } from './retry-budget.js';

@@ -1,1 +1,0 @@
-export { createMemoryStore, type ResilienceStore } from './resilience-store.js';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { type BucketSpec, createMemoryStore } from '../src/resilience/index.js';
+import { describeStoreContract } from './support/store-contract.js';
+
+describeStoreContract('memory store', createMemoryStore);
+
+describe('memory store: expiry follows the time its callers pass', () => {
+  const T0 = Date.UTC(2026, 10, 24, 12);
+  const bucket: BucketSpec = { capacity: 10, refillPerSecond: 0, idleTtlMs: 1_000 };
+
+  it('forgets a bucket left untouched for its idle TTL: it is full again', async () => {
+    const store = createMemoryStore();
+    await store.take('b', 10, bucket, T0);
+    expect(await store.tokens('b', bucket, T0 + 999)).toBe(0);
+    expect(await store.tokens('b', bucket, T0 + 1_000)).toBe(10);
+  });
+
+  it('forgets a breaker record after its TTL, and restarts its versions', async () => {
+    const store = createMemoryStore();
+    const next = { state: 'open', until: T0 + 100, opens: 1 } as const;
+    expect(await store.writeCircuit('c', 0, next, 500, T0)).toMatchObject({ version: 1 });
+    expect(await store.readCircuit('c', T0 + 499)).toMatchObject({ state: 'open' });
+    expect(await store.readCircuit('c', T0 + 500)).toBeUndefined();
+    expect(await store.writeCircuit('c', 0, next, 500, T0 + 500)).toMatchObject({ version: 1 });
+  });
+
+  it('forgets outcomes after a window and a slot with no call at all', async () => {
+    const store = createMemoryStore();
+    const window = { windowMs: 1_000, slotMs: 100 };
+    await store.recordOutcome('o', true, window, T0);
+    expect(await store.recordOutcome('o', true, window, T0 + 1_099)).toMatchObject({
+      consecutiveFailures: 2,
+    });
+    expect(await store.recordOutcome('o', true, window, T0 + 2_199)).toMatchObject({
+      consecutiveFailures: 1,
+      total: 1,
+    });
+  });
+
+  it('gives every store its own state', async () => {
+    const one = createMemoryStore();
+    const two = createMemoryStore();
+    await one.take('b', 10, bucket, T0);
+    expect(await two.tokens('b', bucket, T0)).toBe(10);
+  });
+});
