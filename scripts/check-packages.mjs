@@ -1,20 +1,36 @@
 // Checks every published package as users will receive it: publint --strict and
 // @arethetypeswrong/cli on the packed package, then a smoke test that installs the packed
-// tarballs into a temporary project and imports each package as ESM and as CJS.
+// tarballs into a temporary project and, as ESM and as CJS, imports each package and calls it.
 // Needs built packages (`pnpm build`). Usage: node scripts/check-packages.mjs [--no-smoke]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const packages = ['core', 'axios-adapter', 'fetch-adapter', 'testing', 'redis-store'];
-const run = (cmd, args, cwd) =>
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const run = (cmd, args, cwd, options = {}) =>
+  execFileSync(cmd, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 120_000,
+    ...options,
+  });
+const output = (error) => `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
 
 let failed = false;
+const fail = (what, detail) => {
+  failed = true;
+  console.error(`FAIL  ${what}${detail ? `\n${detail}` : ''}`);
+};
+
 for (const name of packages) {
   const dir = join(root, 'packages', name);
+  if (!existsSync(join(dir, 'dist'))) {
+    fail(`@portone-retry/${name}`, 'no dist/: run `pnpm build` first');
+    continue;
+  }
   for (const [tool, args] of [
     ['publint', ['publint', '--strict']],
     ['attw', ['attw', '--pack', '.', '--format', 'table-flipped']],
@@ -23,23 +39,87 @@ for (const name of packages) {
       run('npx', ['--no-install', ...args], dir);
       console.log(`ok    ${tool.padEnd(8)} @portone-retry/${name}`);
     } catch (error) {
-      failed = true;
-      console.error(
-        `FAIL  ${tool.padEnd(8)} @portone-retry/${name}\n${error.stdout ?? ''}${error.stderr ?? ''}`,
-      );
+      fail(`${tool.padEnd(8)} @portone-retry/${name}`, output(error));
     }
   }
 }
 
-if (!failed && !process.argv.includes('--no-smoke')) {
-  const work = mkdtempSync(join(tmpdir(), 'portone-retry-smoke-'));
-  try {
-    for (const name of packages) {
-      run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', name));
-    }
-    const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'));
-    writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
+/**
+ * What each package must do once installed, as an async function body given `m` (the package)
+ * and `load` (import or require, to reach a peer).
+ */
+const checks = {
+  '@portone-retry/core': `
+    if (m.lookupCode(6014).series !== 'card') throw new Error('lookupCode');
+    // jose is ESM only: this proves the CJS build still reaches it.
+    const headers = await m.resolveTokenProvider({ key: 'k', secret: 's' }).headers();
+    if (!headers.Authorization.startsWith('Bearer ey')) throw new Error('token provider');`,
+  '@portone-retry/axios-adapter': `
+    const axios = await load('axios');
+    const client = m.withPortOne((axios.default ?? axios).create());
+    if (typeof client.portone.execute !== 'function') throw new Error('withPortOne');`,
+  '@portone-retry/fetch-adapter': `
+    if (typeof m.createPortOneFetch().portone.execute !== 'function') throw new Error('createPortOneFetch');`,
+  '@portone-retry/testing': `
+    if (!(m.portoneHandlers().length > 0)) throw new Error('portoneHandlers');`,
+  '@portone-retry/redis-store': `
+    const ioredis = await load('ioredis');
+    // lazyConnect: a real client, and no connection is attempted.
+    const client = new (ioredis.Redis ?? ioredis.default)({ lazyConnect: true });
     try {
+      // The installed core must accept it as its store: the two packages agree on the contract.
+      const core = await load('@portone-retry/core');
+      core.createEngine({ store: m.createRedisStore({ client }) });
+    } finally {
+      client.disconnect();
+    }`,
+};
+
+/**
+ * msw's own CommonJS build requires an ESM-only dependency, so the testing kit's `require()` needs
+ * a Node that can require ESM (20.19+); the other packages must work on every Node 20.
+ */
+const NEEDS_REQUIRE_ESM = new Set(['@portone-retry/testing']);
+
+function smokeScript(kind, { requireEsm = true } = {}) {
+  const load = kind === 'esm' ? '(name) => import(name)' : 'async (name) => require(name)';
+  const body = Object.entries(checks)
+    .filter(([pkg]) => requireEsm || !NEEDS_REQUIRE_ESM.has(pkg))
+    .map(
+      ([pkg, check]) => `  try {
+    const m = await load('${pkg}');
+    ${check.trim()}
+  } catch (error) {
+    console.error('${kind.toUpperCase()} ${pkg}:', error);
+    process.exitCode = 1;
+  }`,
+    )
+    .join('\n');
+  return `const load = ${load};\n(async () => {\n${body}\n})();\n`;
+}
+
+/** The registry is reachable if `npm ping` answers; an offline machine skips, visibly. */
+function registryReachable() {
+  try {
+    run('npm', ['ping', '--loglevel=error'], root, { timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!failed && !process.argv.includes('--no-smoke')) {
+  if (!registryReachable()) {
+    console.warn('SKIP  smoke test: the npm registry cannot be reached (npm ping failed)');
+  } else {
+    const work = mkdtempSync(join(tmpdir(), 'portone-retry-smoke-'));
+    try {
+      for (const name of packages) {
+        // pnpm pack turns `workspace:^` into the real version range, as a publish does.
+        run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', name));
+      }
+      const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'));
+      writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
       run(
         'npm',
         [
@@ -53,51 +133,41 @@ if (!failed && !process.argv.includes('--no-smoke')) {
         ],
         work,
       );
-    } catch (error) {
-      console.warn(
-        `SKIP  smoke test: npm could not install the tarballs (registry unreachable?)\n${error.stderr ?? ''}`,
-      );
-      process.exit(0);
-    }
-    const checks = {
-      '@portone-retry/core':
-        "typeof m.createEngine === 'function' && m.lookupCode(6014).series === 'card'",
-      '@portone-retry/axios-adapter': "typeof m.withPortOne === 'function'",
-      '@portone-retry/fetch-adapter':
-        "typeof m.createPortOneFetch === 'function' && typeof m.createPortOneFetch().portone.execute === 'function'",
-      '@portone-retry/testing': "typeof m.startSimulator === 'function'",
-      '@portone-retry/redis-store': "typeof m.createRedisStore === 'function'",
-    };
-    const esm = Object.entries(checks)
-      .map(
-        ([pkg, check]) =>
-          `{ const m = await import('${pkg}'); if (!(${check})) throw new Error('ESM ${pkg}'); }`,
-      )
-      .join('\n');
-    const cjs = Object.entries(checks)
-      .map(
-        ([pkg, check]) =>
-          `{ const m = require('${pkg}'); if (!(${check})) throw new Error('CJS ${pkg}'); }`,
-      )
-      .join('\n');
-    writeFileSync(
-      join(work, 'esm.mjs'),
-      `${esm}\nconsole.log('ok    smoke    ESM import of ${packages.length} packages');\n`,
-    );
-    writeFileSync(
-      join(work, 'cjs.cjs'),
-      `${cjs}\nconsole.log('ok    smoke    CJS require of ${packages.length} packages');\n`,
-    );
-    for (const file of ['esm.mjs', 'cjs.cjs']) {
-      try {
-        process.stdout.write(run('node', [file], work));
-      } catch (error) {
-        failed = true;
-        console.error(`FAIL  smoke ${file}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      writeFileSync(join(work, 'esm.mjs'), smokeScript('esm'));
+      writeFileSync(join(work, 'cjs.cjs'), smokeScript('cjs'));
+      writeFileSync(join(work, 'cjs-old-node.cjs'), smokeScript('cjs', { requireEsm: false }));
+      const runs = [
+        ['ESM import', ['esm.mjs']],
+        ['CJS require', ['cjs.cjs']],
+      ];
+      // Node 20 before 20.19 cannot require() ESM: turn that off to test what those users get.
+      if (process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module')) {
+        runs.push([
+          'CJS require as on Node < 20.19 (testing kit excepted)',
+          ['--no-experimental-require-module', 'cjs-old-node.cjs'],
+        ]);
       }
+      for (const [label, args] of runs) {
+        try {
+          run('node', args, work);
+          console.log(`ok    smoke    ${label}`);
+        } catch (error) {
+          fail(`smoke    ${label}`, output(error));
+        }
+      }
+      try {
+        // Through the link npm makes from `bin`: checks the field, the hashbang and the mode.
+        const out = run(join('node_modules', '.bin', 'portone-retry'), ['explain', '4001'], work);
+        if (!out.includes('4001 INVALID_REQUEST_DATA')) throw { stdout: out };
+        console.log('ok    smoke    the installed `portone-retry` bin');
+      } catch (error) {
+        fail('smoke    the installed `portone-retry` bin', output(error));
+      }
+    } catch (error) {
+      fail('smoke    packing or installing the tarballs', output(error));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
   }
 }
 process.exit(failed ? 1 : 0);

@@ -296,6 +296,15 @@ function contractCases(
       expect(backend().requests(CREATE)).toBe(4);
     });
 
+    it('a token provider that fails ends the call at once, nothing sent', async () => {
+      const token = () => {
+        throw new Error('vault unreachable');
+      };
+      const error = await failure(create(client({}, { token }), newRef()));
+      expect(error.name).toBe('PortOneAuthenticationError');
+      expect(backend().requests(CREATE)).toBe(0);
+    });
+
     it('every rejection is a PortOneError', async () => {
       backend().script(CREATE, [{ html: 502 }, { html: 502 }, { html: 502 }, { html: 502 }]);
       const error = await failure(create(client(), newRef()));

@@ -11,7 +11,7 @@ const shared = {
 export default defineConfig([
   { ...shared, format: ['esm'] },
   // The `portone-retry` bin: one self-contained ESM file.
-  { entry: ['src/cli.ts'], format: ['esm'], dts: false, target: 'es2022', noExternal: [/.*/] },
+  { entry: ['src/bin.ts'], format: ['esm'], dts: false, target: 'es2022', noExternal: [/.*/] },
   // p-retry ships ESM only: the CommonJS build carries it inside, so `require()` works on every Node ≥ 20.
   { ...shared, format: ['cjs'], noExternal: ['p-retry', 'is-network-error'] },
 ]);

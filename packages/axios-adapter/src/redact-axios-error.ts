@@ -1,4 +1,11 @@
-import { redact, redactHeaders, redactUrl } from '@portone-retry/core';
+import {
+  markRedacted,
+  redact,
+  redactError,
+  redactHeaders,
+  redactText,
+  redactUrl,
+} from '@portone-retry/core';
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 
 /** A copy of a request config that is safe to expose: headers, body and URL redacted. */
@@ -44,11 +51,19 @@ export function redactedAxiosError(
           data: redact(typeof response.data === 'string' ? tryParse(response.data) : response.data),
           config: safe,
         } as AxiosResponse);
-  return new AxiosError(message, code, safe, undefined, safeResponse);
+  return markRedacted(new AxiosError(message, code, safe, undefined, safeResponse));
 }
 
 /** The same error, re-made with its config and response redacted. */
 export function redactAxiosError(error: unknown): unknown {
-  if (!(error instanceof AxiosError)) return error;
-  return redactedAxiosError(error.message, error.code, error.config, error.response);
+  if (!(error instanceof AxiosError)) return redactError(error);
+  const safe = redactedAxiosError(
+    redactText(error.message),
+    error.code,
+    error.config,
+    error.response,
+  );
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== undefined) Object.defineProperty(safe, 'cause', { value: redactError(cause) });
+  return safe;
 }

@@ -4,9 +4,9 @@ import {
   channelOf,
   type Engine,
   isPortOneError,
-  isPortOneUrl,
   operationKindOf,
   orderRefOf,
+  portOneUrlMatcher,
   resolveAdapterOptions,
   type StatusCheck,
   statusUrl,
@@ -80,9 +80,11 @@ export function withPortOne(
   );
   const inner: AxiosAdapter = axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter);
 
+  const isPortOne = portOneUrlMatcher(baseUrl);
+
   const portoneAdapter: AxiosAdapter = async (config) => {
     const url = axios.getUri(config);
-    if (!isPortOneUrl(url, baseUrl)) return inner(config);
+    if (!isPortOne(url)) return inner(config);
 
     const method = (config.method ?? 'get').toUpperCase();
     const kind = operationKindOf(method, url);

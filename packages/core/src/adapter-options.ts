@@ -79,7 +79,8 @@ export function resolveAdapterOptions<S>(
   if (options.engine !== undefined && options.policy !== undefined) {
     throw new TypeError('policy cannot be given with engine: the engine carries its own policy');
   }
-  const baseUrl = options.baseUrl ?? defaultBaseUrl;
+  // `null` must not silently mean production: only an absent baseUrl takes the default.
+  const baseUrl = options.baseUrl === undefined ? defaultBaseUrl : options.baseUrl;
   if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) {
     throw new TypeError('baseUrl must be an absolute http(s) URL');
   }

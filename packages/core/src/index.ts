@@ -25,6 +25,7 @@ export {
   isPortOneUrl,
   operationKindOf,
   orderRefOf,
+  portOneUrlMatcher,
   statusUrl,
 } from './request.js';
 export * from './resilience/index.js';

@@ -334,3 +334,44 @@ export function redactUrl(url: string): string {
 }
 
 const RELATIVE_BASE = 'http://relative.invalid';
+
+const ERROR_FIELDS = ['code', 'errno', 'syscall', 'status'] as const;
+const REDACTED_ERROR = Symbol.for('portone-retry.redacted-error');
+
+/** Marks an error whose every exposed part was already redacted (e.g. an adapter's copy). */
+export function markRedacted<E extends object>(error: E): E {
+  Object.defineProperty(error, REDACTED_ERROR, { value: true });
+  return error;
+}
+
+/**
+ * A copy of a thrown error that is safe to keep as a `cause`: message and stack redacted, its
+ * `code`/`errno`/`syscall` kept (they classify transport failures), its cause chain redacted
+ * the same way (four levels deep), and nothing else — no request config, no headers.
+ */
+export function redactError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) {
+    return typeof error === 'string' ? redactText(error) : redact(error);
+  }
+  // Already made safe by an adapter, which kept its own class (an AxiosError stays one).
+  if ((error as unknown as Record<symbol, unknown>)[REDACTED_ERROR] === true) return error;
+  try {
+    const cause = (error as { cause?: unknown }).cause;
+    const copy = new Error(
+      redactText(error.message),
+      cause === undefined || depth >= 4 ? undefined : { cause: redactError(cause, depth + 1) },
+    );
+    copy.name = error.name;
+    copy.stack = redactText(error.stack ?? '');
+    for (const field of ERROR_FIELDS) {
+      const value = (error as unknown as Record<string, unknown>)[field];
+      if (typeof value === 'string' || typeof value === 'number') {
+        (copy as unknown as Record<string, unknown>)[field] =
+          typeof value === 'string' ? redactText(value) : value;
+      }
+    }
+    return markRedacted(copy);
+  } catch {
+    return new Error('[unreadable error]');
+  }
+}

@@ -124,3 +124,24 @@ export function channelOf(body: unknown): string | undefined {
   const value = fieldsOf(body)?.pmt_channel;
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
+
+/**
+ * `isPortOneUrl` for one base URL, prepared once: a plain string-prefix test on the hot path,
+ * with the full URL comparison only for URLs the prefix does not settle.
+ */
+export function portOneUrlMatcher(baseUrl: string = DEFAULT_BASE_URL): (url: string) => boolean {
+  let prefix: string;
+  try {
+    const base = new URL(baseUrl);
+    prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return () => false;
+  }
+  return (url) => {
+    if (url.startsWith(prefix)) {
+      const next = url.charAt(prefix.length);
+      if (next === '' || next === '/' || next === '?' || next === '#') return true;
+    }
+    return isPortOneUrl(url, baseUrl);
+  };
+}

@@ -127,7 +127,7 @@ describe('retry budget: options', () => {
   it('rejects options that are not an object, and a store that is not a store', () => {
     expect(() => createRetryBudget(null as never)).toThrow(/options must be an object/);
     expect(() => createRetryBudget({}, {} as ResilienceStore)).toThrow(
-      /retry budget store must be a ResilienceStore; it lacks take, refund/,
+      /budget.store must be a ResilienceStore; it lacks take, refund/,
     );
   });
 

@@ -3,9 +3,9 @@ import {
   type AttemptResponse,
   channelOf,
   type Engine,
-  isPortOneUrl,
   operationKindOf,
   orderRefOf,
+  portOneUrlMatcher,
   resolveAdapterOptions,
   type StatusCheck,
   statusUrl,
@@ -65,7 +65,10 @@ async function toAttempt(response: Response): Promise<AttemptResponse<Response>>
  * a `PortOneError`. Calls to other origins pass through untouched. Runs on any runtime with fetch.
  */
 export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFetch {
-  const { fetch: fetchOption, ...rest } = options ?? {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('options must be an object of PortOne fetch options');
+  }
+  const { fetch: fetchOption, ...rest } = options;
   if (fetchOption !== undefined && typeof fetchOption !== 'function') {
     throw new TypeError('fetch must be a function');
   }
@@ -79,9 +82,11 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     return merged;
   };
 
+  const isPortOne = portOneUrlMatcher(baseUrl);
+
   const portoneFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = urlOf(input);
-    if (!isPortOneUrl(url, baseUrl)) return fetchImpl(input, init);
+    if (!isPortOne(url)) return fetchImpl(input, init);
 
     const method = (
       init?.method ?? (input instanceof Request ? input.method : 'GET')

@@ -116,7 +116,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       reply(req, res, answer);
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Above undici's default, so fetch clients reuse connections instead of opening one per request.
+  server.keepAliveTimeout = 5000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

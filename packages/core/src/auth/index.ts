@@ -1,1 +1,2 @@
-export { resolveTokenProvider, type TokenOption, type TokenProvider } from './token-provider.js';
+export type { TokenOption } from './token-option.js';
+export { resolveTokenProvider, type TokenProvider } from './token-provider.js';

@@ -1,131 +1,121 @@
 /**
- * Authentication for PortOne: `X-Portone-Client-Key: <key>` and `Authorization: Bearer <JWT>`,
- * the JWT signed HS256 with the merchant's secret (`iss: "PORTONE"`, `sub: <key>`). The secret
- * lives only in a closure here: it never reaches an error, an event, `toJSON()` or `inspect`.
+ * Authentication for PortOne: `X-Portone-Client-Key: <key>` and `Authorization: Bearer <JWT>`.
+ * The secret lives only in closures here: no property, `toJSON()`, `inspect` output or error
+ * message of the provider carries it.
  */
-
-/** A function returning a JWT, or the key and secret from which the SDK signs one. */
-export type TokenOption =
-  | (() => string | Promise<string>)
-  | {
-      /** The PortOne key (sent as `X-Portone-Client-Key`, and the JWT's `sub`). */
-      key: string;
-      /** The PortOne secret key the JWT is signed with. */
-      secret: string;
-      /**
-       * Lifetime of each signed token.
-       * @default 21600 (6 hours, as PortOne's tokens)
-       */
-      ttlSeconds?: number;
-    };
+import { PortOneAuthenticationError } from '../errors/index.js';
+import { readJwtClaims } from './jwt-claims.js';
+import { signPortOneJwt } from './sign-jwt.js';
+import {
+  DEFAULT_TOKEN_TTL_SECONDS,
+  type TokenOption,
+  validateTokenOption,
+} from './token-option.js';
 
 /** Supplies the auth headers of every PortOne request, caching the token until shortly before expiry. */
 export interface TokenProvider {
-  /** The headers to add: the client key (when known) and `Authorization: Bearer …`. */
+  /**
+   * The headers to add: `X-Portone-Client-Key` (when the key is known: given, or the `sub` of
+   * the JWT a function returned) and `Authorization: Bearer …`. Rejects with a
+   * `PortOneAuthenticationError` when no token can be had.
+   */
   headers(): Promise<Record<string, string>>;
-  /** Drops the cached token: the next `headers()` gets a fresh one (after a 401 / 4054). */
-  refresh(): void;
+  /** Drops the cached token, so the next `headers()` gets a fresh one (after a 401 / 4054). */
+  refresh(): Promise<void>;
 }
 
-/** A token is renewed this long before it expires, so no request leaves with a dying token. */
-const EARLY_RENEWAL_MS = 60_000;
+/** A token is renewed this long before its `exp`, so no request leaves with a dying token. */
+const RENEWAL_MARGIN_MS = 60_000;
 
-function claimsOf(token: string): { exp?: unknown; sub?: unknown } {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return {};
-  try {
-    const json: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof json === 'object' && json !== null ? json : {};
-  } catch {
-    return {};
-  }
+/** What can go into a header value as it is: printable ASCII. */
+const HEADER_SAFE = /^[\x20-\x7e]+$/;
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** A failure to obtain a token. The request was never sent, so this is final, not retryable. */
+function authFailure(message: string, cause?: unknown): PortOneAuthenticationError {
+  return new PortOneAuthenticationError({
+    message,
+    series: 'validation',
+    outcome: 'fail',
+    attempts: 0,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
-async function sign(
-  key: string,
-  secret: string,
-  ttlSeconds: number,
-  nowMs: number,
-): Promise<string> {
-  const { SignJWT } = await import('jose');
-  const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer('PORTONE')
-    .setSubject(key)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlSeconds)
-    .sign(new TextEncoder().encode(secret));
-}
-
-function validate(option: unknown): void {
-  if (typeof option === 'function') return;
-  if (typeof option !== 'object' || option === null) {
-    throw new TypeError('token must be a function returning a JWT, or { key, secret }');
+/** Turns the option into "get me a token now". */
+function issuerOf(option: TokenOption, now: () => number): () => Promise<string> {
+  if (typeof option === 'function') {
+    return async () => {
+      let token: unknown;
+      try {
+        token = await option();
+      } catch (error) {
+        throw authFailure('the token provider threw; the request was not sent', error);
+      }
+      // Trimmed: a token read from a file or an env var often ends with a newline.
+      const jwt = typeof token === 'string' ? token.trim() : '';
+      if (jwt === '' || !HEADER_SAFE.test(jwt)) {
+        throw authFailure(
+          'the token provider returned no usable JWT string; the request was not sent',
+        );
+      }
+      return jwt;
+    };
   }
-  const { key, secret, ttlSeconds } = option as Record<string, unknown>;
-  for (const name of Object.keys(option)) {
-    if (!['key', 'secret', 'ttlSeconds'].includes(name))
-      throw new TypeError(`token.${name} is not a token option`);
-  }
-  if (typeof key !== 'string' || key.trim() === '')
-    throw new TypeError('token.key must be a non-empty string');
-  if (typeof secret !== 'string' || secret === '')
-    throw new TypeError('token.secret must be a non-empty string');
-  if (
-    ttlSeconds !== undefined &&
-    (typeof ttlSeconds !== 'number' || !Number.isInteger(ttlSeconds) || ttlSeconds < 60)
-  ) {
-    throw new TypeError('token.ttlSeconds must be a whole number of seconds ≥ 60');
-  }
+  // Copied out of the option so later changes to the caller's object have no effect.
+  const { key, secret } = option;
+  const ttlSeconds = option.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  return async () => {
+    try {
+      return await signPortOneJwt(key, secret, ttlSeconds, now());
+    } catch (error) {
+      throw authFailure('signing the PortOne JWT failed; the request was not sent', error);
+    }
+  };
 }
 
 /**
- * Makes the token provider for an adapter's `token` option (undefined when there is none).
- * `now` is injectable for tests.
+ * Makes the token provider for an adapter's `token` option (`undefined` when there is none).
+ * A bad option throws a TypeError naming it. `now` is injectable for tests.
  */
 export function resolveTokenProvider(
   option: TokenOption | undefined,
   now: () => number = Date.now,
 ): TokenProvider | undefined {
   if (option === undefined) return undefined;
-  validate(option);
-  // With a function provider, the key is the JWT's `sub` (PortOne's tokens carry it there).
+  validateTokenOption(option);
+  const issue = issuerOf(option, now);
   let key = typeof option === 'function' ? undefined : option.key;
-  const issue: () => Promise<string> =
-    typeof option === 'function'
-      ? async () => {
-          const token = await option();
-          if (typeof token !== 'string' || token === '') {
-            throw new TypeError('token provider must return a non-empty JWT string');
-          }
-          return token;
-        }
-      : (
-          (secret: string, ttl: number) => () =>
-            sign(option.key, secret, ttl, now())
-        )(option.secret, option.ttlSeconds ?? 21_600);
 
   let cached: { token: string; renewAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
+  // Bumped by refresh(): a token asked for before it must neither be cached nor shared after it.
+  let generation = 0;
 
-  const token = async (): Promise<string> => {
-    if (cached !== undefined && now() < cached.renewAt) return cached.token;
-    // Concurrent callers share one signing (or one call to the user's provider).
-    inFlight ??= issue()
+  const token = (): Promise<string> => {
+    if (cached !== undefined && now() < cached.renewAt) return Promise.resolve(cached.token);
+    if (inFlight !== undefined) return inFlight;
+    const asked = generation;
+    const pending = issue()
       .then((fresh) => {
-        const claims = claimsOf(fresh);
-        if (key === undefined && typeof claims.sub === 'string') key = claims.sub;
-        cached =
-          typeof claims.exp === 'number'
-            ? { token: fresh, renewAt: claims.exp * 1000 - EARLY_RENEWAL_MS }
-            : undefined;
+        const claims = readJwtClaims(fresh);
+        // PortOne's tokens carry the client key as `sub`.
+        if (key === undefined && typeof claims.sub === 'string' && HEADER_SAFE.test(claims.sub)) {
+          key = claims.sub;
+        }
+        // A token without a readable exp is not cached: the function is asked again next time.
+        if (asked === generation && typeof claims.exp === 'number' && Number.isFinite(claims.exp)) {
+          cached = { token: fresh, renewAt: claims.exp * 1000 - RENEWAL_MARGIN_MS };
+        }
         return fresh;
       })
       .finally(() => {
-        inFlight = undefined;
+        if (inFlight === pending) inFlight = undefined;
       });
-    return inFlight;
+    // Concurrent callers share one signing (or one call to the user's function).
+    inFlight = pending;
+    return pending;
   };
 
   const provider: TokenProvider = {
@@ -136,13 +126,14 @@ export function resolveTokenProvider(
         Authorization: `Bearer ${jwt}`,
       };
     },
-    refresh() {
+    async refresh() {
+      generation++;
       cached = undefined;
+      inFlight = undefined;
     },
   };
+  // Holds nothing secret anyway; these keep logs of an options object short and plain.
   Object.defineProperty(provider, 'toJSON', { value: () => ({ type: 'TokenProvider' }) });
-  Object.defineProperty(provider, Symbol.for('nodejs.util.inspect.custom'), {
-    value: () => 'TokenProvider {}',
-  });
+  Object.defineProperty(provider, INSPECT, { value: () => 'TokenProvider {}' });
   return Object.freeze(provider);
 }

@@ -57,6 +57,12 @@ function classifyResponse(input: ResponseInput): Classification {
   const envelope = readEnvelope(body);
   const retryAfterMs = parseRetryAfter(headerOf(input.headers, 'retry-after'), input.now);
   const parsedCode = parseCode(envelope?.statusCode);
+  // A code beyond PortOne's series (9000+, or 600–999, or under 100) is not an HTTP-like code
+  // either: it is an answer nobody documented, and fails as unknown.
+  const undocumented =
+    parsedCode !== undefined &&
+    !isPortOneCode(parsedCode) &&
+    (parsedCode < 100 || parsedCode >= 600);
   const code = isPortOneCode(parsedCode) ? parsedCode : undefined;
   const info = code === undefined ? undefined : lookupCode(code, envelope?.statusReason);
   const status = envelope?.statusReason ?? info?.status;
@@ -83,6 +89,8 @@ function classifyResponse(input: ResponseInput): Classification {
     if (body !== undefined) c.body = body;
     return c;
   };
+
+  if (undocumented) return result('error', 'unknown', false);
 
   // A PortOne code decides, whatever the HTTP status says (errors also come with 2xx).
   if (code !== undefined) {

@@ -1,8 +1,13 @@
 import { classify } from '../classify/index.js';
-import { createPortOneError, type ErrorContext, type PortOneError } from '../errors/index.js';
+import {
+  createPortOneError,
+  type ErrorContext,
+  isPortOneError,
+  type PortOneError,
+} from '../errors/index.js';
 import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
 import type { AttemptState, Policy } from '../policy/index.js';
-import { redactUrl } from '../redact.js';
+import { redactError, redactUrl } from '../redact.js';
 import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import { AttemptTimeout, CallAbort, raceAbort, sleep } from './signals.js';
@@ -24,9 +29,9 @@ const newOperationId = (): string =>
  * Everything with time in it is cleared by `dispose()` when the call settles.
  */
 export class Call<R> {
-  readonly id = newOperationId();
+  private cachedId: string | undefined;
+  private cachedUrl: string | undefined;
   readonly startedAt: number;
-  readonly url: string;
   readonly orderRef: string | undefined;
   attempts = 0;
   retriesUsed = 0;
@@ -49,13 +54,24 @@ export class Call<R> {
     readonly resilience: { readonly budget?: RetryBudget; readonly breaker?: CircuitBreaker } = {},
   ) {
     this.startedAt = now();
-    this.url = redactUrl(operation.url);
     this.orderRef = operation.orderRef;
     this.onCallerAbort = () =>
       this.controller.abort(new CallAbort('caller', operation.signal?.reason));
     if (operation.signal?.aborted) this.onCallerAbort();
     else operation.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.armDeadline('deadline', policy.settings.deadlineMs);
+  }
+
+  /** Unique per call; made on first use (only events and errors need it). */
+  get id(): string {
+    this.cachedId ??= newOperationId();
+    return this.cachedId;
+  }
+
+  /** The request URL, redacted; made on first use. */
+  get url(): string {
+    this.cachedUrl ??= redactUrl(this.operation.url);
+    return this.cachedUrl;
   }
 
   /** The call's signal: aborted by the caller, the deadline or the poll deadline. */
@@ -179,6 +195,9 @@ export class Call<R> {
     } catch (error) {
       // The call itself was cut short: that ends everything, not just this attempt.
       if (this.signal.aborted) throw this.signal.reason;
+      // A PortOneError raised before anything was sent (a token provider that failed) is final:
+      // it is no transport failure, and retrying it would only repeat it.
+      if (isPortOneError(error)) throw error;
       const classification: Classification =
         attemptController.signal.reason instanceof AttemptTimeout
           ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
@@ -186,7 +205,7 @@ export class Call<R> {
       if (emitResponse) {
         this.emit('response', { httpStatus: 0, kind: 'transport' });
       }
-      return { classification, cause: error };
+      return { classification, cause: redactError(error) };
     } finally {
       clearTimeout(timer);
       this.signal.removeEventListener('abort', onCallAbort);

@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import type { Classification } from '../types.js';
 import type { Call } from './call.js';
-import { MAX_LOOP, Stop } from './control.js';
+import { Stop } from './control.js';
 import { terminalFailure } from './settle.js';
 
 class StillPending extends Error {
@@ -14,7 +14,11 @@ class StillPending extends Error {
 /** Wait before the next status check: growing from pollIntervalMs to pollMaxIntervalMs, ±20 % jitter. */
 function pollDelay<R>(call: Call<R>): number {
   const { pollIntervalMs, pollMaxIntervalMs } = call.policy.settings;
-  const base = Math.min(pollMaxIntervalMs, pollIntervalMs * 1.5 ** call.polls);
+  // At least 1 ms: a zero wait would never yield to the timer that ends polling.
+  const base = Math.max(
+    1,
+    Math.min(pollMaxIntervalMs, Math.max(1, pollIntervalMs) * 1.5 ** call.polls),
+  );
   return Math.round(base * (0.8 + 0.4 * call.random()));
 }
 
@@ -60,7 +64,8 @@ export async function pollUntilSettled<R>(call: Call<R>, first: Classification):
       throw new StillPending(last);
     },
     {
-      retries: MAX_LOOP * 10,
+      // Bounded by the poll deadline (its timer aborts the call), not by a count.
+      retries: Number.POSITIVE_INFINITY,
       minTimeout: 0,
       factor: 1,
       onFailedAttempt: async ({ error }) => {

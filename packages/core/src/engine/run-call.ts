@@ -49,145 +49,155 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
   let lastRetry: RetryKind | undefined;
   const { budget, breaker } = call.resilience;
   const channel = call.operation.channel;
-  const breakerKey = breakerKeyOf(
-    call.operation.method,
-    call.operation.url,
-    channel === undefined ? undefined : { pmt_channel: channel },
-  );
-
-  const raw = await pRetry(
-    async () => {
-      if (pendingReconcile !== undefined && canReconcile(call)) {
-        const mode = pendingReconcile;
-        const found = await reconcile(
-          call,
-          mode,
-          call.lastError as NonNullable<typeof call.lastError>,
+  // Only a configured breaker needs the key (it parses the URL).
+  const breakerKey =
+    breaker === undefined
+      ? ''
+      : breakerKeyOf(
+          call.operation.method,
+          call.operation.url,
+          channel === undefined ? undefined : { pmt_channel: channel },
         );
-        if (found.settled) return found.raw;
-        pendingReconcile = undefined;
-        stopIfNotReplayable(call, lastFailure as Failure);
-      }
 
-      if (breaker !== undefined) {
-        const verdict = await orDefault(() => breaker.acquire(breakerKey), {
-          allowed: true,
-          state: 'closed' as const,
+  const round = async (): Promise<R> => {
+    if (pendingReconcile !== undefined && canReconcile(call)) {
+      const mode = pendingReconcile;
+      const found = await reconcile(
+        call,
+        mode,
+        call.lastError as NonNullable<typeof call.lastError>,
+      );
+      if (found.settled) return found.raw;
+      pendingReconcile = undefined;
+      stopIfNotReplayable(call, lastFailure as Failure);
+    }
+
+    if (breaker !== undefined) {
+      const verdict = await orDefault(() => breaker.acquire(breakerKey), {
+        allowed: true,
+        state: 'closed' as const,
+      });
+      if (!verdict.allowed) {
+        throw new Stop(
+          new PortOneCircuitOpenError({
+            message: `the circuit for ${breakerKey} is open after repeated failures; not sent`,
+            series: 'transport',
+            outcome: 'fail',
+            attempts: call.attempts,
+            orderRef: call.orderRef,
+            method: call.operation.method,
+            url: call.url,
+            key: breakerKey,
+            retryAfterMs: verdict.retryAfterMs,
+          }),
+        );
+      }
+    }
+    const { classification, response, cause } = await call.send();
+    if (breaker !== undefined) {
+      const outcome = breakerOutcomeOf(classification);
+      await orDefault(() => breaker.record(breakerKey, outcome), undefined);
+    }
+    // An expired or missing token is renewed once and the request sent again: PortOne
+    // refused it before doing anything, so the re-send is safe even for a create.
+    if (
+      !authRefreshed &&
+      call.operation.refreshAuth !== undefined &&
+      tokenRejected(classification)
+    ) {
+      authRefreshed = true;
+      await call.operation.refreshAuth();
+      throw new Again(
+        0,
+        call.error(classification, { cause }),
+        'token rejected; renewed once',
+        false,
+      );
+    }
+    const decision = decide(classification, call.policy, call.state());
+    switch (decision.type) {
+      case 'succeed':
+        return (response as NonNullable<typeof response>).raw;
+      case 'poll':
+        return pollUntilSettled(call, classification);
+      case 'surface':
+        throw new Stop(call.error(classification, { cause, outcome: 'surface' }));
+      case 'fail':
+        if (decision.unreconciled) {
+          call.emit('reconcile', { found: false, action: 'fail' });
+        }
+        throw new Stop(call.error(classification, { cause, note: decision.note }));
+      case 'retry': {
+        const error = call.error(classification, { cause, outcome: 'retry' });
+        call.lastError = error;
+        lastFailure = { classification, cause };
+        stopIfNotReplayable(call, lastFailure);
+        throw new Again(decision.delayMs, error, decision.reason);
+      }
+      case 'reconcile': {
+        const duplicate = classification.info?.tags.includes('duplicate') === true;
+        const error = call.error(classification, {
+          cause,
+          outcome: duplicate ? 'fail' : 'retry',
         });
-        if (!verdict.allowed) {
+        call.lastError = error;
+        lastFailure = { classification, cause };
+        if (!canReconcile(call)) {
+          // Without an order ref and a status check, an ambiguous create is never sent again.
           throw new Stop(
-            new PortOneCircuitOpenError({
-              message: `the circuit for ${breakerKey} is open after repeated failures; not sent`,
-              series: 'transport',
+            call.error(classification, {
+              cause,
               outcome: 'fail',
-              attempts: call.attempts,
-              orderRef: call.orderRef,
-              method: call.operation.method,
-              url: call.url,
-              key: breakerKey,
-              retryAfterMs: verdict.retryAfterMs,
+              note: 'not re-sent: the request has no merchant order ref to reconcile it by',
             }),
           );
         }
+        pendingReconcile = duplicate ? 'duplicate' : 'ambiguous';
+        if (decision.delayMs <= 0) {
+          throw new Again(0, error, decision.reason);
+        }
+        throw new Again(decision.delayMs, error, decision.reason);
       }
-      const { classification, response, cause } = await call.send();
-      if (breaker !== undefined) {
-        const outcome = breakerOutcomeOf(classification);
-        await orDefault(() => breaker.record(breakerKey, outcome), undefined);
-      }
-      // An expired or missing token is renewed once and the request sent again: PortOne
-      // refused it before doing anything, so the re-send is safe even for a create.
-      if (
-        !authRefreshed &&
-        call.operation.refreshAuth !== undefined &&
-        tokenRejected(classification)
-      ) {
-        authRefreshed = true;
-        await call.operation.refreshAuth();
-        throw new Again(
-          0,
-          call.error(classification, { cause }),
-          'token rejected; renewed once',
-          false,
+    }
+  };
+
+  /** Between rounds: spend the retry budget, announce the retry, wait. Anything else ends the call. */
+  const onFailedAttempt = async (error: unknown): Promise<void> => {
+    if (!(error instanceof Again)) throw error;
+    if (budget !== undefined && error.budgeted) {
+      const kind = error.error.name === 'PortOneTimeoutError' ? 'timeout' : 'retry';
+      if (!(await orDefault(() => budget.tryAcquire(kind), true))) {
+        const available = await orDefault(() => budget.available(), 0);
+        call.emit('budget', { available });
+        const note =
+          'not retried: the retry budget is spent (PortOne or the PSP is failing widely)';
+        throw new Stop(
+          lastFailure === undefined
+            ? error.error
+            : call.error(lastFailure.classification, { cause: lastFailure.cause, note }),
         );
       }
-      const decision = decide(classification, call.policy, call.state());
-      switch (decision.type) {
-        case 'succeed':
-          return (response as NonNullable<typeof response>).raw;
-        case 'poll':
-          return pollUntilSettled(call, classification);
-        case 'surface':
-          throw new Stop(call.error(classification, { cause, outcome: 'surface' }));
-        case 'fail':
-          if (decision.unreconciled) {
-            call.emit('reconcile', { found: false, action: 'fail' });
-          }
-          throw new Stop(call.error(classification, { cause, note: decision.note }));
-        case 'retry': {
-          const error = call.error(classification, { cause, outcome: 'retry' });
-          call.lastError = error;
-          lastFailure = { classification, cause };
-          stopIfNotReplayable(call, lastFailure);
-          throw new Again(decision.delayMs, error, decision.reason);
-        }
-        case 'reconcile': {
-          const duplicate = classification.info?.tags.includes('duplicate') === true;
-          const error = call.error(classification, {
-            cause,
-            outcome: duplicate ? 'fail' : 'retry',
-          });
-          call.lastError = error;
-          lastFailure = { classification, cause };
-          if (!canReconcile(call)) {
-            // Without an order ref and a status check, an ambiguous create is never sent again.
-            throw new Stop(
-              call.error(classification, {
-                cause,
-                outcome: 'fail',
-                note: 'not re-sent: the request has no merchant order ref to reconcile it by',
-              }),
-            );
-          }
-          pendingReconcile = duplicate ? 'duplicate' : 'ambiguous';
-          if (decision.delayMs <= 0) {
-            throw new Again(0, error, decision.reason);
-          }
-          throw new Again(decision.delayMs, error, decision.reason);
-        }
-      }
-    },
-    {
+      lastRetry = kind;
+    }
+    call.retriesUsed++;
+    call.emit('retry', { delayMs: error.delayMs, error: error.error, reason: error.reason });
+    await call.sleep(error.delayMs);
+  };
+
+  let raw: R;
+  try {
+    // Most calls succeed at once: the first round runs directly, and p-retry takes over only
+    // when a retry is decided.
+    raw = await round();
+  } catch (first) {
+    await onFailedAttempt(first);
+    raw = await pRetry(round, {
       retries: MAX_LOOP,
       minTimeout: 0,
       factor: 1,
-      onFailedAttempt: async ({ error }) => {
-        if (!(error instanceof Again)) throw error;
-        if (budget !== undefined && error.budgeted) {
-          const kind = error.error.name === 'PortOneTimeoutError' ? 'timeout' : 'retry';
-          if (!(await orDefault(() => budget.tryAcquire(kind), true))) {
-            const available = await orDefault(() => budget.available(), 0);
-            call.emit('budget', { available });
-            const note =
-              'not retried: the retry budget is spent (PortOne or the PSP is failing widely)';
-            throw new Stop(
-              lastFailure === undefined
-                ? error.error
-                : call.error(lastFailure.classification, { cause: lastFailure.cause, note }),
-            );
-          }
-          lastRetry = kind;
-        }
-        call.retriesUsed++;
-        call.emit('retry', {
-          delayMs: error.delayMs,
-          error: error.error,
-          reason: error.reason,
-        });
-        await call.sleep(error.delayMs);
-      },
-    },
-  );
+      onFailedAttempt: ({ error }) => onFailedAttempt(error),
+    });
+  }
   if (budget !== undefined) await orDefault(() => budget.onSuccess(lastRetry), undefined);
   return raw;
 }

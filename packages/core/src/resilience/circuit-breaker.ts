@@ -123,8 +123,8 @@ const WINDOW_SLOTS = 10;
 const OUTCOMES: readonly BreakerOutcome[] = ['success', 'failure', 'ignored'];
 
 function validate(options: CircuitBreakerOptions): void {
-  checkKeys('circuit breaker', options, Object.keys(DEFAULTS));
-  const name = (option: string) => `circuit breaker ${option}`;
+  checkKeys('breaker', options, Object.keys(DEFAULTS));
+  const name = (option: string) => `breaker.${option}`;
   checkNumber(name('failureThreshold'), options.failureThreshold, { min: 1, integer: true });
   checkNumber(name('failureRatio'), options.failureRatio, { min: 0, max: 1, exclusiveMin: true });
   checkNumber(name('minimumCalls'), options.minimumCalls, { min: 1, integer: true });
@@ -136,9 +136,7 @@ function validate(options: CircuitBreakerOptions): void {
   const openMs = options.openMs ?? DEFAULTS.openMs;
   const maxOpenMs = options.maxOpenMs ?? DEFAULTS.maxOpenMs;
   if (openMs > maxOpenMs) {
-    throw new TypeError(
-      `circuit breaker openMs (${openMs}) must not exceed maxOpenMs (${maxOpenMs})`,
-    );
+    throw new TypeError(`breaker.openMs (${openMs}) must not exceed maxOpenMs (${maxOpenMs})`);
   }
   checkFunction(name('onStateChange'), options.onStateChange);
   checkFunction(name('now'), options.now);

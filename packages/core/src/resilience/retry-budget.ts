@@ -82,17 +82,17 @@ const DEFAULTS = {
 const IDLE_BUCKET_TTL_MS = 24 * 60 * 60 * 1000;
 
 function validate(options: RetryBudgetOptions): void {
-  checkKeys('retry budget', options, Object.keys(DEFAULTS));
-  checkNumber('retry budget capacity', options.capacity, { min: 1, integer: true });
+  checkKeys('budget', options, Object.keys(DEFAULTS));
+  checkNumber('budget.capacity', options.capacity, { min: 1, integer: true });
   const capacity = options.capacity ?? DEFAULTS.capacity;
   for (const name of ['retryCost', 'timeoutCost', 'successRefund'] as const) {
-    checkNumber(`retry budget ${name}`, options[name], { min: 0, max: capacity });
+    checkNumber(`budget.${name}`, options[name], { min: 0, max: capacity });
   }
-  checkNumber('retry budget refillPerSecond', options.refillPerSecond, { min: 0 });
+  checkNumber('budget.refillPerSecond', options.refillPerSecond, { min: 0 });
   if (options.key !== undefined && (typeof options.key !== 'string' || options.key === '')) {
-    throw new TypeError('retry budget key must be a non-empty string');
+    throw new TypeError('budget.key must be a non-empty string');
   }
-  checkFunction('retry budget now', options.now);
+  checkFunction('budget.now', options.now);
 }
 
 function checkKind(kind: unknown): asserts kind is RetryKind {
@@ -110,7 +110,7 @@ export function createRetryBudget(
   store: ResilienceStore = createMemoryStore(),
 ): RetryBudget {
   validate(options);
-  assertResilienceStore(store, 'retry budget store');
+  assertResilienceStore(store, 'budget.store');
   const o = { ...DEFAULTS, ...defined(options) };
   const key = `budget:${o.key}`;
   const bucket: BucketSpec = {

@@ -1,0 +1,168 @@
+import { withPortOne } from '@portone-retry/axios-adapter';
+import * as core from '@portone-retry/core';
+import { createEngine, type PolicyOptions } from '@portone-retry/core';
+import { createPortOneFetch } from '@portone-retry/fetch-adapter';
+import axios, { type AxiosError } from 'axios';
+import axiosRetry, { isNetworkError, isRetryableError } from 'axios-retry';
+import ky from 'ky';
+import pRetry, { AbortError } from 'p-retry';
+import { createBody } from './lib.js';
+
+/** Retries and delays shared by every retrying client in sections 2–4. */
+export const RETRIES = 3;
+export const MIN_DELAY_MS = 5;
+export const MAX_DELAY_MS = 50;
+
+/** Our policy for sections 2–4: the same retry count and delays as the others. */
+export const OUR_POLICY: PolicyOptions = {
+  retries: RETRIES,
+  minDelayMs: MIN_DELAY_MS,
+  maxDelayMs: MAX_DELAY_MS,
+  deadlineMs: 10_000,
+  attemptTimeoutMs: 5000,
+};
+
+/** One happy-path client: a GET of a transaction's status, body read. */
+export interface HappyClient {
+  readonly name: string;
+  /** The raw client this one wraps, for the ratio; undefined for a raw client. */
+  readonly baseline?: string;
+  readonly ours?: true;
+  readonly get: () => Promise<unknown>;
+}
+
+async function readOk(response: Response): Promise<unknown> {
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The six happy-path clients, each as a user would set it up (our adapters with defaults). */
+export function happyClients(baseUrl: string, ref: string): HappyClient[] {
+  const url = `${baseUrl}/api/transaction/${ref}/status`;
+  const rawAxios = axios.create();
+  const retryAxios = axios.create();
+  axiosRetry(retryAxios, { retries: RETRIES });
+  const ourAxios = withPortOne(axios.create(), { baseUrl });
+  const ourFetch = createPortOneFetch({ baseUrl });
+  return [
+    { name: 'axios', get: () => rawAxios.get(url).then((r) => r.data) },
+    {
+      name: 'axios + axios-retry',
+      baseline: 'axios',
+      get: () => retryAxios.get(url).then((r) => r.data),
+    },
+    {
+      name: 'ours: withPortOne(axios)',
+      baseline: 'axios',
+      ours: true,
+      get: () => ourAxios.get(url).then((r) => r.data),
+    },
+    { name: 'fetch', get: () => fetch(url).then(readOk) },
+    { name: 'ky', baseline: 'fetch', get: () => ky.get(url).json() },
+    {
+      name: 'ours: createPortOneFetch',
+      baseline: 'fetch',
+      ours: true,
+      get: () => ourFetch(url).then(readOk),
+    },
+  ];
+}
+
+/**
+ * Whether the engine has a retry budget (a token bucket shared by an engine's calls). It landed
+ * while this bench was being written; the outage section says which engine it measured.
+ */
+export const BUDGET_IN_ENGINE = 'createRetryBudget' in core;
+
+/** One client that creates payments, retrying as configured; `make` builds it for one simulator. */
+export interface CreateClient {
+  readonly name: string;
+  readonly ours?: true;
+  /** Only in the outage section (where the retry budget matters). */
+  readonly outageOnly?: true;
+  readonly make: (baseUrl: string) => (ref: string) => Promise<unknown>;
+}
+
+/** Full jitter with the same base and cap as ours: uniform in [0, min(cap, base · 2^(n-1))). */
+const fullJitter = (retryNumber: number): number =>
+  Math.random() * Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** (retryNumber - 1));
+
+/** What a merchant typically writes with axios-retry to also retry POSTs: network errors and 5xx. */
+const retryPosts = (error: AxiosError): boolean => isNetworkError(error) || isRetryableError(error);
+
+const jsonPost = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const createUrl = (baseUrl: string): string => `${baseUrl}/api/initiatePayment`;
+
+/** The retrying clients of sections 2–4, plus a no-retry baseline. */
+export const CREATE_CLIENTS: readonly CreateClient[] = [
+  {
+    name: 'ours: withPortOne(axios)',
+    ours: true,
+    make: (baseUrl) => {
+      const client = withPortOne(axios.create(), { baseUrl, policy: OUR_POLICY });
+      return (ref) => client.post(createUrl(baseUrl), createBody(ref));
+    },
+  },
+  {
+    name: 'ours: createPortOneFetch',
+    ours: true,
+    make: (baseUrl) => {
+      const client = createPortOneFetch({ baseUrl, policy: OUR_POLICY });
+      return (ref) => client(createUrl(baseUrl), jsonPost(createBody(ref))).then(readOk);
+    },
+  },
+  ...(BUDGET_IN_ENGINE
+    ? [
+        {
+          name: 'ours: createPortOneFetch, budget: false',
+          ours: true,
+          outageOnly: true,
+          make: (baseUrl: string) => {
+            const engine = createEngine({ policy: OUR_POLICY, budget: false });
+            const client = createPortOneFetch({ baseUrl, engine });
+            return (ref: string) =>
+              client(createUrl(baseUrl), jsonPost(createBody(ref))).then(readOk);
+          },
+        } as const,
+      ]
+    : []),
+  {
+    name: 'axios + axios-retry',
+    make: (baseUrl) => {
+      const client = axios.create({ timeout: 5000 });
+      axiosRetry(client, { retries: RETRIES, retryDelay: fullJitter, retryCondition: retryPosts });
+      return (ref) => client.post(createUrl(baseUrl), createBody(ref));
+    },
+  },
+  {
+    name: 'fetch + p-retry',
+    make: (baseUrl) => (ref) =>
+      pRetry(
+        async () => {
+          const response = await fetch(createUrl(baseUrl), jsonPost(createBody(ref)));
+          if (response.status >= 500) {
+            await response.body?.cancel();
+            throw new Error(`HTTP ${response.status}`);
+          }
+          if (!response.ok) throw new AbortError(`HTTP ${response.status}`);
+          return response.json();
+        },
+        {
+          retries: RETRIES,
+          minTimeout: MIN_DELAY_MS,
+          maxTimeout: MAX_DELAY_MS,
+          factor: 2,
+          randomize: true,
+        },
+      ),
+  },
+  {
+    name: 'fetch, no retry (baseline)',
+    make: (baseUrl) => (ref) => fetch(createUrl(baseUrl), jsonPost(createBody(ref))).then(readOk),
+  },
+];

@@ -1,0 +1,146 @@
+/** `pnpm bench --quick`: small counts, under a minute. */
+export const QUICK = process.argv.includes('--quick');
+
+/**
+ * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
+ * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
+ * bounded: quick under a minute, full under five.
+ */
+export const SIZES = QUICK
+  ? {
+      overhead: {
+        requests: 250,
+        rounds: 5,
+        warmup: 200,
+        concurrency: [1, 16],
+        capMs: 1500,
+        budgetMs: 20_000,
+      },
+      faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
+      outage: { calls: 40, concurrency: 8, capMs: 4000, budgetMs: 6000 },
+      ambiguous: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 8000 },
+      pure: { timeMs: 250, batch: 100 },
+    }
+  : {
+      overhead: {
+        requests: 1000,
+        rounds: 9,
+        warmup: 1000,
+        concurrency: [1, 16, 64],
+        capMs: 8000,
+        budgetMs: 170_000,
+      },
+      faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
+      outage: { calls: 150, concurrency: 8, capMs: 10_000, budgetMs: 20_000 },
+      ambiguous: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
+      pure: { timeMs: 1000, batch: 100 },
+    };
+
+/** A section's time budget, shared out between the loops still to run. */
+export class TimeBudget {
+  private readonly end: number;
+  constructor(ms: number) {
+    this.end = performance.now() + ms;
+  }
+  get leftMs(): number {
+    return Math.max(0, this.end - performance.now());
+  }
+  /** The time limit of the next of `loopsLeft` loops: its share of what is left, at most `capMs`. */
+  share(loopsLeft: number, capMs: number): number {
+    return Math.max(100, Math.min(capMs, this.leftMs / Math.max(1, loopsLeft)));
+  }
+}
+
+/** Outcome of one bounded request loop. */
+export interface LoopResult {
+  /** Requests that resolved. */
+  ok: number;
+  /** Requests that rejected. */
+  failed: number;
+  /** Requests not started because the time limit passed first. */
+  skipped: number;
+  /** Latency of every finished request, ms, sorted ascending. */
+  latencies: number[];
+  /** Wall time of the whole loop, ms. */
+  elapsedMs: number;
+}
+
+/**
+ * Runs `task(i)` for i = 0..count-1 with `concurrency` workers. No request starts after
+ * `timeLimitMs`, and the loop stops waiting for requests still in flight 5 s later, so it always
+ * ends. (No AbortSignal is handed to the clients: undici's fetch leaves its listener on a shared
+ * signal until garbage collection, which would slow the raw clients and not ours.)
+ */
+export async function runBounded(options: {
+  count: number;
+  concurrency: number;
+  timeLimitMs: number;
+  task: (i: number) => Promise<unknown>;
+}): Promise<LoopResult> {
+  const { count, concurrency, timeLimitMs, task } = options;
+  const start = performance.now();
+  const stopAt = start + timeLimitMs;
+  let hardStop: ReturnType<typeof setTimeout> | undefined;
+  const giveUp = new Promise<never>((_, reject) => {
+    hardStop = setTimeout(() => reject(new Error('bench time limit')), timeLimitMs + 5000);
+  });
+  giveUp.catch(() => {});
+  const latencies: number[] = [];
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < count && performance.now() < stopAt) {
+      const i = next++;
+      const t0 = performance.now();
+      try {
+        await Promise.race([task(i), giveUp]);
+        ok++;
+      } catch {
+        failed++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  } finally {
+    clearTimeout(hardStop);
+  }
+  latencies.sort((a, b) => a - b);
+  return { ok, failed, skipped: count - next, latencies, elapsedMs: performance.now() - start };
+}
+
+/** The p-th percentile (0..100) of ascending values, nearest rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
+/** Rounds to `digits` decimals, for tables and JSON. */
+export const round = (value: number, digits = 2): number =>
+  Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
+
+/** A JSON body of initiatePayment with a unique merchant order ref. */
+export function createBody(ref: string): Record<string, unknown> {
+  return {
+    merchant_order_id: ref,
+    amount: 1000,
+    currency: 'THB',
+    description: 'bench',
+    source_url: 'https://shop.example/checkout',
+  };
+}
+
+/** Logs progress to stderr, so stdout stays the report. */
+export const progress = (line: string): void => {
+  process.stderr.write(`  … ${line}\n`);
+};
