@@ -17,7 +17,7 @@ export const SIZES = QUICK
         budgetMs: 20_000,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
-      outage: { calls: 40, concurrency: 8, capMs: 4000, budgetMs: 6000 },
+      outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
       ambiguous: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 8000 },
       pure: { timeMs: 250, batch: 100 },
     }
@@ -31,7 +31,7 @@ export const SIZES = QUICK
         budgetMs: 170_000,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
-      outage: { calls: 150, concurrency: 8, capMs: 10_000, budgetMs: 20_000 },
+      outage: { calls: 2000, concurrency: 32, capMs: 30_000, budgetMs: 60_000 },
       ambiguous: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
       pure: { timeMs: 1000, batch: 100 },
     };
