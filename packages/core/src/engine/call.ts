@@ -10,7 +10,7 @@ import type { AttemptState, Policy } from '../policy/index.js';
 import { redactError, redactUrl } from '../redact.js';
 import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
-import { AttemptTimeout, CallAbort, raceAbort, sleep } from './signals.js';
+import { AttemptTimeout, CallAbort } from './signals.js';
 import type { AttemptResponse, Operation } from './types.js';
 
 /** What one attempt (or one status lookup) produced. */
@@ -40,9 +40,17 @@ export class Call<R> {
   lastError: PortOneError | undefined;
   /** The last pending status seen while polling, carried by a pending-timeout error. */
   lastPending: Classification | undefined;
-  private readonly controller = new AbortController();
+  /** Why the call was cut short, once it was. (A plain field: an AbortController per call is costly.) */
+  private cutShort: CallAbort | undefined;
+  /** Ends the wait in progress, if any, when the call is cut short. */
+  private cancelWait: ((reason: CallAbort) => void) | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onCallerAbort: () => void;
+  /**
+   * Aborts the attempt in flight, if any. The call aborts its attempt through this, not through
+   * an 'abort' listener: listeners on AbortSignal cost microseconds each on the hot path.
+   */
+  private abortAttempt: ((reason: unknown) => void) | undefined;
 
   constructor(
     readonly operation: Operation<R>,
@@ -55,11 +63,18 @@ export class Call<R> {
   ) {
     this.startedAt = now();
     this.orderRef = operation.orderRef;
-    this.onCallerAbort = () =>
-      this.controller.abort(new CallAbort('caller', operation.signal?.reason));
+    this.onCallerAbort = () => this.abortCall(new CallAbort('caller', operation.signal?.reason));
     if (operation.signal?.aborted) this.onCallerAbort();
     else operation.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.armDeadline('deadline', policy.settings.deadlineMs);
+  }
+
+  /** Cuts the whole call short: its signal, and the attempt in flight. */
+  private abortCall(reason: CallAbort): void {
+    if (this.cutShort !== undefined) return;
+    this.cutShort = reason;
+    this.abortAttempt?.(reason);
+    this.cancelWait?.(reason);
   }
 
   /** Unique per call; made on first use (only events and errors need it). */
@@ -74,9 +89,9 @@ export class Call<R> {
     return this.cachedUrl;
   }
 
-  /** The call's signal: aborted by the caller, the deadline or the poll deadline. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  /** Why the call was cut short (caller, deadline, poll deadline), or undefined. */
+  get abortReason(): CallAbort | undefined {
+    return this.cutShort;
   }
 
   elapsed(): number {
@@ -101,13 +116,25 @@ export class Call<R> {
 
   private armDeadline(why: 'deadline' | 'poll-deadline', ms: number): void {
     clearTimeout(this.deadlineTimer);
-    if (this.controller.signal.aborted) return;
-    this.deadlineTimer = setTimeout(() => this.controller.abort(new CallAbort(why)), ms);
+    if (this.cutShort !== undefined) return;
+    this.deadlineTimer = setTimeout(() => this.abortCall(new CallAbort(why)), ms);
   }
 
-  /** Waits, unless the call is cut short first. */
+  /** Waits, unless the call is cut short first; the timer is cleared either way. */
   sleep(ms: number): Promise<void> {
-    return sleep(ms, this.controller.signal);
+    if (this.cutShort !== undefined) return Promise.reject(this.cutShort);
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.cancelWait = undefined;
+        resolve();
+      }, ms);
+      this.cancelWait = (reason) => {
+        clearTimeout(timer);
+        this.cancelWait = undefined;
+        reject(reason);
+      };
+    });
   }
 
   base(attempt = this.attempts): EventBase {
@@ -160,20 +187,27 @@ export class Call<R> {
     }) => Promise<AttemptResponse<R>>,
     emitResponse: boolean,
   ): Promise<AttemptOutcome<R>> {
-    this.signal.throwIfAborted();
+    if (this.cutShort !== undefined) throw this.cutShort;
     const timeoutMs = this.policy.settings.attemptTimeoutMs;
     const attemptController = new AbortController();
-    const onCallAbort = () => attemptController.abort(this.signal.reason);
-    this.signal.addEventListener('abort', onCallAbort, { once: true });
-    const timer = setTimeout(
-      () => attemptController.abort(new AttemptTimeout(timeoutMs)),
-      timeoutMs,
-    );
+    // The attempt settles with the transport's answer, or with the abort reason the moment the
+    // attempt is aborted, so a transport that ignores its signal cannot hold the call.
+    let rejectAttempt: (reason: unknown) => void = () => {};
+    const aborted = new Promise<never>((_resolve, reject) => {
+      rejectAttempt = reject;
+    });
+    aborted.catch(() => {});
+    this.abortAttempt = (reason) => {
+      attemptController.abort(reason);
+      rejectAttempt(reason);
+    };
+    const timer = setTimeout(() => this.abortAttempt?.(new AttemptTimeout(timeoutMs)), timeoutMs);
     try {
       const pending = Promise.resolve().then(() =>
         request({ attempt: this.attempts, signal: attemptController.signal, timeoutMs }),
       );
-      const response = await raceAbort(pending, attemptController.signal);
+      pending.catch(() => {});
+      const response = await Promise.race([pending, aborted]);
       const classification = classify({
         httpStatus: response.httpStatus,
         headers: response.headers as Headers,
@@ -194,7 +228,7 @@ export class Call<R> {
         : { classification, response, cause };
     } catch (error) {
       // The call itself was cut short: that ends everything, not just this attempt.
-      if (this.signal.aborted) throw this.signal.reason;
+      if (this.cutShort !== undefined) throw this.cutShort;
       // A PortOneError raised before anything was sent (a token provider that failed) is final:
       // it is no transport failure, and retrying it would only repeat it.
       if (isPortOneError(error)) throw error;
@@ -208,7 +242,7 @@ export class Call<R> {
       return { classification, cause: redactError(error) };
     } finally {
       clearTimeout(timer);
-      this.signal.removeEventListener('abort', onCallAbort);
+      this.abortAttempt = undefined;
     }
   }
 

@@ -134,7 +134,7 @@ function validateOperation<R>(operation: Operation<R>): void {
 function settleError<R>(call: Call<R>, thrown: unknown): PortOneError {
   if (thrown instanceof Stop) return thrown.error;
   if (isPortOneError(thrown)) return thrown;
-  const abort = thrown instanceof CallAbort ? thrown : call.signal.reason;
+  const abort = thrown instanceof CallAbort ? thrown : call.abortReason;
   if (abort instanceof CallAbort) {
     if (abort.why === 'caller') {
       const aborted: Classification = {
