@@ -93,15 +93,19 @@ export function withPortOne(
     const callerSignal = config.signal as AbortSignal | undefined;
     // The engine owns time and cancellation; axios must not replace its errors with its own.
     delete config.signal;
+    // With a caller's signal the attempt is cancelled through the engine's signal; without one,
+    // axios's own timeout bounds the attempt and the engine settles it at once when it must stop
+    // (cheaper: no AbortSignal on the hot path).
     const attemptConfig = (
-      signal: AbortSignal,
+      attempt: { readonly signal: AbortSignal; readonly timeoutMs: number },
       overrides: Partial<InternalAxiosRequestConfig> = {},
     ) =>
       ({
         ...config,
         ...overrides,
-        signal,
-        timeout: 0,
+        ...(callerSignal === undefined
+          ? { timeout: attempt.timeoutMs }
+          : { signal: attempt.signal, timeout: 0 }),
         validateStatus: () => true,
       }) as InternalAxiosRequestConfig;
     // A lookup carries only the merchant's credentials: the create's body headers would lie.
@@ -121,16 +125,18 @@ export function withPortOne(
       toAttempt(
         checkStatus
           ? await checkStatus(ref, { signal })
-          : await inner(
-              attemptConfig(signal, {
-                method: 'get',
-                url: statusUrl(baseUrl, ref),
-                baseURL: '',
-                headers: await withAuth(lookupHeaders),
-                data: undefined,
-                params: undefined,
-              }),
-            ),
+          : await inner({
+              ...config,
+              method: 'get',
+              url: statusUrl(baseUrl, ref),
+              baseURL: '',
+              headers: await withAuth(lookupHeaders),
+              data: undefined,
+              params: undefined,
+              signal,
+              timeout: 0,
+              validateStatus: () => true,
+            } as InternalAxiosRequestConfig),
       );
 
     try {
@@ -144,10 +150,10 @@ export function withPortOne(
         ...(config.timeout ? { policy: { attemptTimeoutMs: config.timeout } } : {}),
         checkStatus: lookup,
         ...(auth === undefined ? {} : { refreshAuth: () => auth.refresh() }),
-        send: async ({ signal }) => {
+        send: async (attempt) => {
           try {
             const headers = await withAuth(config.headers);
-            return toAttempt(await inner(attemptConfig(signal, { headers })));
+            return toAttempt(await inner(attemptConfig(attempt, { headers })));
           } catch (error) {
             throw redactAxiosError(error);
           }

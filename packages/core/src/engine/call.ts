@@ -189,7 +189,10 @@ export class Call<R> {
   ): Promise<AttemptOutcome<R>> {
     if (this.cutShort !== undefined) throw this.cutShort;
     const timeoutMs = this.policy.settings.attemptTimeoutMs;
-    const attemptController = new AbortController();
+    // The attempt's AbortController is made only if the transport asks for the signal: creating
+    // one is one of the costliest steps of a call, and a transport with its own timeout needs none.
+    let attemptController: AbortController | undefined;
+    let abortedWith: unknown;
     // The attempt settles with the transport's answer, or with the abort reason the moment the
     // attempt is aborted, so a transport that ignores its signal cannot hold the call.
     let rejectAttempt: (reason: unknown) => void = () => {};
@@ -198,14 +201,24 @@ export class Call<R> {
     });
     aborted.catch(() => {});
     this.abortAttempt = (reason) => {
-      attemptController.abort(reason);
+      abortedWith = reason;
+      attemptController?.abort(reason);
       rejectAttempt(reason);
+    };
+    const context = {
+      attempt: this.attempts,
+      timeoutMs,
+      get signal(): AbortSignal {
+        if (attemptController === undefined) {
+          attemptController = new AbortController();
+          if (abortedWith !== undefined) attemptController.abort(abortedWith);
+        }
+        return attemptController.signal;
+      },
     };
     const timer = setTimeout(() => this.abortAttempt?.(new AttemptTimeout(timeoutMs)), timeoutMs);
     try {
-      const pending = Promise.resolve().then(() =>
-        request({ attempt: this.attempts, signal: attemptController.signal, timeoutMs }),
-      );
+      const pending = Promise.resolve().then(() => request(context));
       pending.catch(() => {});
       const response = await Promise.race([pending, aborted]);
       const classification = classify({
@@ -233,7 +246,7 @@ export class Call<R> {
       // it is no transport failure, and retrying it would only repeat it.
       if (isPortOneError(error)) throw error;
       const classification: Classification =
-        attemptController.signal.reason instanceof AttemptTimeout
+        abortedWith instanceof AttemptTimeout
           ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
           : classify({ error });
       if (emitResponse) {

@@ -26,6 +26,8 @@ export interface AttemptContext {
   /**
    * Aborts when the caller aborts, the per-attempt timeout fires or the deadline passes. The
    * adapter passes it to its client; the engine maps the abort reason to the right error.
+   * Made on first read: a transport that enforces `timeoutMs` itself may leave it unread (the
+   * engine still settles the attempt at once when it is aborted).
    */
   readonly signal: AbortSignal;
   /** The per-attempt timeout in ms (already applied through `signal`). */
