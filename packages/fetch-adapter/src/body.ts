@@ -66,26 +66,81 @@ export function replayable(
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /**
- * Reads a response's body once, for classification, and hands back a fresh Response carrying
- * the same status, headers, URL and body, unread, for the caller. Reading once and rebuilding is
- * cheaper than `clone()`, which tees the stream and buffers it twice.
+ * Reads a response's body once, for classification, and hands back a Response carrying the same
+ * status, headers, URL and body, unread, for the caller. Its body is served from the text already
+ * read: `json()`, `text()` and the rest cost no stream, and a stream is built only if the caller
+ * asks for `body` or `clone()`. That is much cheaper than `clone()` (which tees and buffers twice)
+ * or a stream-backed copy.
  */
 export async function peek(response: Response): Promise<{ body: unknown; response: Response }> {
   const text = await response.text();
   let body: unknown = text;
+  let isJson = false;
   if (text !== '') {
     try {
       body = JSON.parse(text);
+      isJson = true;
     } catch {
       body = text;
     }
   }
-  const fresh = new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
+  return { body, response: bufferedResponse(response, text, isJson ? body : undefined) };
+}
+
+function bufferedResponse(original: Response, text: string, parsed: unknown): Response {
+  const init = {
+    status: original.status,
+    statusText: original.statusText,
+    headers: original.headers,
+  };
+  const fresh = new Response(null, init);
+  Object.defineProperty(fresh, 'url', { value: original.url });
+  if (original.redirected) Object.defineProperty(fresh, 'redirected', { value: true });
+  if (NULL_BODY_STATUSES.has(original.status)) return fresh;
+
+  // A stream-backed twin, made only when the caller wants the stream itself.
+  let twin: Response | undefined;
+  const twinOf = () => {
+    twin ??= new Response(text, init);
+    return twin;
+  };
+  let used = false;
+  const unusable = () => new TypeError('Body is unusable: Body has already been read');
+  const consume = <T>(read: () => T): Promise<T> => {
+    if (used || twin?.bodyUsed) return Promise.reject(unusable());
+    used = true;
+    try {
+      return Promise.resolve(read());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const bytes = () => new TextEncoder().encode(text);
+  Object.defineProperties(fresh, {
+    text: { value: () => consume(() => text) },
+    json: { value: () => consume(() => (parsed === undefined ? JSON.parse(text) : parsed)) },
+    bytes: { value: () => consume(bytes) },
+    arrayBuffer: { value: () => consume(() => bytes().buffer) },
+    blob: {
+      value: () =>
+        consume(() => new Blob([text], { type: original.headers.get('content-type') ?? '' })),
+    },
+    formData: {
+      value: () => {
+        if (used || twin?.bodyUsed) return Promise.reject(unusable());
+        used = true;
+        return twinOf().formData();
+      },
+    },
+    body: { get: () => (used ? null : twinOf().body) },
+    bodyUsed: { get: () => used || (twin?.bodyUsed ?? false) },
+    clone: {
+      value: () => {
+        if (used) throw new TypeError('Response.clone: Body has already been consumed.');
+        // A clone parses for itself: the two must never share one object.
+        return bufferedResponse(original, text, undefined);
+      },
+    },
   });
-  Object.defineProperty(fresh, 'url', { value: response.url });
-  if (response.redirected) Object.defineProperty(fresh, 'redirected', { value: true });
-  return { body, response: fresh };
+  return fresh;
 }

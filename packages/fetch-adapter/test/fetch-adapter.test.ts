@@ -118,6 +118,49 @@ describe('the Response', () => {
   });
 });
 
+describe('the Response served from the body already read', () => {
+  const get = async () => {
+    sim.ledger.create('B-1');
+    const portoneFetch = createPortOneFetch({ baseUrl: sim.url });
+    return portoneFetch(`${sim.url}/api/transaction/B-1/status`);
+  };
+
+  it('reads once, as any Response: a second read rejects and bodyUsed turns true', async () => {
+    const res = await get();
+    expect(res).toBeInstanceOf(Response);
+    expect(res.bodyUsed).toBe(false);
+    expect(await res.json()).toMatchObject({ content: { status: 'Success' } });
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toThrow(TypeError);
+    expect(() => res.clone()).toThrow(TypeError);
+  });
+
+  it('serves text, bytes, arrayBuffer and blob with the same content, and a readable stream', async () => {
+    const text = await (await get()).text();
+    expect(JSON.parse(text)).toMatchObject({ status_code: '2000' });
+    expect(new TextDecoder().decode(await (await get()).arrayBuffer())).toBe(text);
+    expect(await (await get()).blob().then((b) => b.text())).toBe(text);
+    const streamed = await new Response((await get()).body).text();
+    expect(streamed).toBe(text);
+  });
+
+  it('clones into independent bodies that never share a parsed object', async () => {
+    const res = await get();
+    const copy = res.clone();
+    const a = (await res.json()) as Record<string, unknown>;
+    const b = (await copy.json()) as Record<string, unknown>;
+    expect(a).toEqual(b);
+    expect(a).not.toBe(b);
+  });
+
+  it('keeps status, headers and url', async () => {
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.url).toBe(`${sim.url}/api/transaction/B-1/status`);
+  });
+});
+
 describe('options', () => {
   it.each([
     [{ fetch: 5 }, 'fetch must be a function'],
