@@ -147,8 +147,9 @@ describe('portone-retry help and commands', () => {
 });
 
 describe('the built bin', () => {
-  const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-  it.skipIf(!existsSync(bin))('explains a code, and exits 1 on an unknown one', () => {
+  const bin = fileURLToPath(new URL('../bin/portone-retry.mjs', import.meta.url));
+  const built = existsSync(fileURLToPath(new URL('../dist/bin.js', import.meta.url)));
+  it.skipIf(!built)('explains a code, and exits 1 on an unknown one', () => {
     const out = execFileSync(process.execPath, [bin, 'explain', '4001'], { encoding: 'utf8' });
     expect(out).toContain('4001 INVALID_REQUEST_DATA');
     const unknown = spawnSync(process.execPath, [bin, 'explain', '9999'], { encoding: 'utf8' });
