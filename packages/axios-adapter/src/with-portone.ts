@@ -109,11 +109,15 @@ export function withPortOne(
         validateStatus: () => true,
       }) as InternalAxiosRequestConfig;
     // A lookup carries only the merchant's credentials: the create's body headers would lie.
-    const lookupHeaders = new AxiosHeaders({ accept: 'application/json' });
-    for (const name of ['authorization', 'x-portone-client-key']) {
-      const value = config.headers.get(name);
-      if (value !== undefined && value !== null) lookupHeaders.set(name, value as string);
-    }
+    // Built when a lookup happens, which most calls never need.
+    const lookupHeaders = () => {
+      const headers = new AxiosHeaders({ accept: 'application/json' });
+      for (const name of ['authorization', 'x-portone-client-key']) {
+        const value = config.headers.get(name);
+        if (value !== undefined && value !== null) headers.set(name, value as string);
+      }
+      return headers;
+    };
     /** A copy of the headers with fresh credentials from the token provider, when there is one. */
     const withAuth = async (headers: AxiosHeaders): Promise<AxiosHeaders> => {
       if (auth === undefined) return headers;
@@ -130,7 +134,7 @@ export function withPortOne(
               method: 'get',
               url: statusUrl(baseUrl, ref),
               baseURL: '',
-              headers: await withAuth(lookupHeaders),
+              headers: await withAuth(lookupHeaders()),
               data: undefined,
               params: undefined,
               signal,

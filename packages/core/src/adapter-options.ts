@@ -1,6 +1,6 @@
 import { resolveTokenProvider, type TokenOption, type TokenProvider } from './auth/index.js';
 import { createEngine, type Engine, isEngine } from './engine/engine.js';
-import { isPolicy, type Policy, type PolicyOptions } from './policy/index.js';
+import type { Policy, PolicyOptions } from './policy/index.js';
 import { DEFAULT_BASE_URL } from './request.js';
 
 /** Options both adapters take. */
@@ -96,12 +96,7 @@ export function resolveAdapterOptions<S>(
     throw new TypeError('policy must be a policy or policy options');
   }
   const engine =
-    options.engine ??
-    createEngine(
-      options.policy === undefined
-        ? {}
-        : { policy: isPolicy(options.policy) ? options.policy : options.policy },
-    );
+    options.engine ?? createEngine(options.policy === undefined ? {} : { policy: options.policy });
   return {
     engine,
     baseUrl: baseUrl.replace(/\/+$/, ''),

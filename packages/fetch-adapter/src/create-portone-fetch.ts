@@ -41,11 +41,16 @@ function urlOf(input: RequestInfo | URL): string {
   return input.url;
 }
 
-function authHeadersOf(input: RequestInfo | URL, init: RequestInit | undefined): Headers {
-  const source = new Headers(
+/** The headers the caller gave, from `init` or from a `Request` input. */
+function headersOf(input: RequestInfo | URL, init: RequestInit | undefined): Headers {
+  return new Headers(
     init?.headers ??
       (typeof Request !== 'undefined' && input instanceof Request ? input.headers : undefined),
   );
+}
+
+/** A status lookup carries only the merchant's credentials: the create's body headers would lie. */
+function credentialsOf(source: Headers): Headers {
   const headers = new Headers({ accept: 'application/json' });
   for (const name of AUTH_HEADERS) {
     const value = source.get(name);
@@ -96,19 +101,17 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     const text = kind === 'create' ? await request.text() : undefined;
     const orderRef = orderRefOf(text);
     const channel = channelOf(text);
-    const lookupHeaders = authHeadersOf(input, init);
+    // Headers are copied only when needed: lookups are rare, and a request's own headers need
+    // rewriting only to add a token.
     const lookup: StatusCheck<Response> = async (ref, { signal }) =>
       toAttempt(
         checkStatus
           ? await checkStatus(ref, { signal })
           : await fetchImpl(statusUrl(baseUrl, ref), {
-              headers: await withAuth(lookupHeaders),
+              headers: await withAuth(credentialsOf(headersOf(input, init))),
               signal,
             }),
       );
-    const requestHeaders = new Headers(
-      init?.headers ?? (input instanceof Request ? input.headers : undefined),
-    );
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
 
     return engine.execute<Response>({
@@ -123,7 +126,7 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       ...(auth === undefined ? {} : { refreshAuth: () => auth.refresh() }),
       send: async ({ signal: attemptSignal }) => {
         const [attemptInput, attemptInit] = request.next(attemptSignal);
-        if (auth !== undefined) attemptInit.headers = await withAuth(requestHeaders);
+        if (auth !== undefined) attemptInit.headers = await withAuth(headersOf(input, init));
         return toAttempt(await fetchImpl(attemptInput, attemptInit));
       },
     });

@@ -153,9 +153,6 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
           );
         }
         pendingReconcile = duplicate ? 'duplicate' : 'ambiguous';
-        if (decision.delayMs <= 0) {
-          throw new Again(0, error, decision.reason);
-        }
         throw new Again(decision.delayMs, error, decision.reason);
       }
     }
