@@ -9,7 +9,6 @@ import {
   type PolicyOptions,
   PortOneAbortError,
   PortOneCardError,
-  type PortOneEventName,
   PortOneNetworkError,
   PortOneSystemError,
   PortOneTimeoutError,
@@ -27,6 +26,7 @@ import {
 } from '@portone-retry/testing';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordEvents } from './reliability/support.js';
 
 /** What a test needs of an adapter: one wrapped client, seen through a small common shape. */
 export interface ContractClient {
@@ -72,28 +72,6 @@ const STATUS = 'GET /api/transaction/*/status';
 let refs = 0;
 const newRef = () => `ORDER-${Date.now().toString(36)}-${++refs}`;
 
-function record(engine: Engine) {
-  const log: { event: PortOneEventName; payload: Record<string, unknown> }[] = [];
-  const names: PortOneEventName[] = [
-    'attempt',
-    'retry',
-    'poll',
-    'reconcile',
-    'success',
-    'failure',
-    'surface',
-  ];
-  const offs = names.map((event) =>
-    engine.on(event, (payload: unknown) => {
-      log.push({ event, payload: payload as Record<string, unknown> });
-    }),
-  );
-  const stop = () => {
-    for (const off of offs) off();
-  };
-  return { log, stop, of: (name: PortOneEventName) => log.filter((e) => e.event === name) };
-}
-
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
@@ -132,7 +110,7 @@ function contractCases(
 
     it('1000: polls the pending payment until it settles', async () => {
       const c = client();
-      const events = record(c.engine);
+      const events = recordEvents(c.engine);
       backend().script(CREATE, [{ pending: 2 }]);
       const ref = newRef();
       const res = await create(c, ref);
@@ -150,19 +128,19 @@ function contractCases(
 
     it('5024 twice: reconciled, re-sent, and charged exactly once', async () => {
       const c = client();
-      const events = record(c.engine);
+      const events = recordEvents(c.engine);
       backend().script(CREATE, [{ code: 5024 }, { code: 5024 }]);
       const ref = newRef();
       const res = await create(c, ref);
       expect(res.status).toBe(200);
       expect(backend().requests(CREATE)).toBe(3);
-      expect(events.of('reconcile').map((e) => e.payload.action)).toEqual(['resend', 'resend']);
+      expect(events.of('reconcile').map((e) => e.action)).toEqual(['resend', 'resend']);
       expect(backend().ledger.count(ref)).toBe(1);
     });
 
     it('6014: a card error with a customer message, never retried', async () => {
       const c = client();
-      const events = record(c.engine);
+      const events = recordEvents(c.engine);
       backend().script(CREATE, [{ code: 6014 }]);
       const error = await failure(create(c, newRef()));
       expect(error).toBeInstanceOf(PortOneCardError);
@@ -199,10 +177,10 @@ function contractCases(
       const ref = newRef();
       await create(client(), ref);
       const c = client();
-      const events = record(c.engine);
+      const events = recordEvents(c.engine);
       backend().script(STATUS, [{ html: 503, retryAfter: '0.05' }]);
       await c.get(statusUrl(ref));
-      expect(events.of('retry')[0]?.payload.delayMs).toBe(50);
+      expect(events.of('retry')[0]?.delayMs).toBe(50);
     });
 
     it('aborts during the wait between attempts, at once', async () => {
@@ -221,25 +199,25 @@ function contractCases(
       const ref = newRef();
       await create(client(), ref);
       const c = client({ attemptTimeoutMs: 100 });
-      const events = record(c.engine);
+      const events = recordEvents(c.engine);
       backend().script(STATUS, [{ delayMs: 1000 }]);
       const res = await c.get(statusUrl(ref));
       expect(res.status).toBe(200);
-      expect(events.of('retry')[0]?.payload.error).toBeInstanceOf(PortOneTimeoutError);
+      expect(events.of('retry')[0]?.error).toBeInstanceOf(PortOneTimeoutError);
     });
   });
 
   describe(`${name}: money safety`, () => {
     it('a create that PortOne processed before the connection dropped is reconciled, not re-sent', async () => {
       const c = client();
-      const events = record(c.engine);
+      const events = recordEvents(c.engine);
       backend().script(CREATE, [{ reset: 'after' }]);
       const ref = newRef();
       const res = await create(c, ref);
       expect(res.data).toMatchObject({ content: { status: 'Success' } });
       expect(backend().requests(CREATE)).toBe(1);
       expect(backend().ledger.count(ref)).toBe(1);
-      expect(events.of('reconcile')[0]?.payload).toMatchObject({
+      expect(events.of('reconcile')[0]).toMatchObject({
         found: true,
         action: 'follow',
         orderRef: ref,
@@ -353,7 +331,7 @@ function contractCases(
       try {
         other.script(CREATE, [{ code: 5024 }]);
         const c = client();
-        const events = record(c.engine);
+        const events = recordEvents(c.engine);
         const error = await c
           .post(`${other.url}/api/initiatePayment`, { merchant_order_id: newRef() })
           .then(

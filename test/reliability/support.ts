@@ -3,12 +3,13 @@
  * event recorder that subscribes to every event an engine emits.
  */
 import { withPortOne } from '@portone-retry/axios-adapter';
-import type {
-  Engine,
-  PolicyOptions,
-  PortOneEventName,
-  PortOneEvents,
-  TokenOption,
+import {
+  type Engine,
+  PORTONE_EVENT_NAMES,
+  type PolicyOptions,
+  type PortOneEventName,
+  type PortOneEvents,
+  type TokenOption,
 } from '@portone-retry/core';
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
 import axios from 'axios';
@@ -102,18 +103,7 @@ export function makeClient(adapter: AdapterName, baseUrl: string, options: Clien
 }
 
 /** Every event an engine emits. */
-export const EVENT_NAMES: readonly PortOneEventName[] = [
-  'attempt',
-  'response',
-  'retry',
-  'poll',
-  'reconcile',
-  'success',
-  'failure',
-  'surface',
-  'budget',
-  'circuit',
-];
+export const EVENT_NAMES = PORTONE_EVENT_NAMES;
 
 export interface RecordedEvent {
   readonly event: PortOneEventName;

@@ -100,6 +100,20 @@ export interface PortOneEvents {
 /** The name of an event. */
 export type PortOneEventName = keyof PortOneEvents;
 
+/** Every event name, in the order a call emits them: to subscribe to all, for logs or tests. */
+export const PORTONE_EVENT_NAMES: readonly PortOneEventName[] = Object.freeze([
+  'attempt',
+  'response',
+  'retry',
+  'poll',
+  'reconcile',
+  'success',
+  'failure',
+  'surface',
+  'budget',
+  'circuit',
+]);
+
 /** A listener of one event. */
 export type PortOneListener<E extends PortOneEventName> = (...payload: PortOneEvents[E]) => void;
 

@@ -1,16 +1,5 @@
 import { vi } from 'vitest';
-import type { Engine, PortOneEventName } from '../../src/index.js';
-
-const EVENTS: PortOneEventName[] = [
-  'attempt',
-  'response',
-  'retry',
-  'poll',
-  'reconcile',
-  'success',
-  'failure',
-  'surface',
-];
+import { type Engine, PORTONE_EVENT_NAMES, type PortOneEventName } from '../../src/index.js';
 
 export interface Recorded {
   readonly event: PortOneEventName;
@@ -20,7 +9,7 @@ export interface Recorded {
 /** Records every event an engine emits, in order. */
 export function record(engine: Engine): Recorded[] {
   const log: Recorded[] = [];
-  for (const event of EVENTS) {
+  for (const event of PORTONE_EVENT_NAMES) {
     engine.events.on(event, (payload: unknown) => {
       log.push({ event, payload: payload as Record<string, unknown> });
     });
