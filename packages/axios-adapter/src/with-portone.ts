@@ -19,6 +19,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { redactAxiosError, redactedAxiosError } from './redact-axios-error.js';
+import { requestUrl } from './request-url.js';
 
 /** A user's own status lookup: performs the request with any axios instance and returns its response. */
 export type AxiosStatusCheck = (
@@ -33,6 +34,7 @@ export type WithPortOneOptions = AdapterOptions<AxiosStatusCheck>;
 export type PortOneAxiosInstance = AxiosInstance & { readonly portone: Engine };
 
 const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
+const acceptEveryStatus = (): boolean => true;
 
 /**
  * The attempt's answer for the engine. A JSON body is parsed here, once, and left parsed on the
@@ -83,7 +85,7 @@ export function withPortOne(
   const isPortOne = portOneUrlMatcher(baseUrl);
 
   const portoneAdapter: AxiosAdapter = async (config) => {
-    const url = axios.getUri(config);
+    const url = requestUrl(config);
     if (!isPortOne(url)) return inner(config);
 
     const method = (config.method ?? 'get').toUpperCase();
@@ -93,21 +95,29 @@ export function withPortOne(
     const callerSignal = config.signal as AbortSignal | undefined;
     // The engine owns time and cancellation; axios must not replace its errors with its own.
     delete config.signal;
-    // With a caller's signal the attempt is cancelled through the engine's signal; without one,
-    // axios's own timeout bounds the attempt and the engine settles it at once when it must stop
-    // (cheaper: no AbortSignal on the hot path).
+    // Every answer goes to the engine, which decides what is an error.
+    config.validateStatus = acceptEveryStatus;
+    const callerHeaders = config.headers;
+    /**
+     * The config of one attempt. It is the call's own config, set for the attempt in place: axios
+     * made it for this call alone, its adapters only read it, and copying it per attempt costs
+     * more than the rest of the adapter. With a caller's signal the attempt is cancelled through
+     * the engine's signal; without one, axios's own timeout bounds the attempt and the engine
+     * settles it at once when it must stop (cheaper: no AbortSignal on the hot path).
+     */
     const attemptConfig = (
       attempt: { readonly signal: AbortSignal; readonly timeoutMs: number },
-      overrides: Partial<InternalAxiosRequestConfig> = {},
-    ) =>
-      ({
-        ...config,
-        ...overrides,
-        ...(callerSignal === undefined
-          ? { timeout: attempt.timeoutMs }
-          : { signal: attempt.signal, timeout: 0 }),
-        validateStatus: () => true,
-      }) as InternalAxiosRequestConfig;
+      headers: InternalAxiosRequestConfig['headers'],
+    ): InternalAxiosRequestConfig => {
+      config.headers = headers;
+      if (callerSignal === undefined) {
+        config.timeout = attempt.timeoutMs;
+      } else {
+        config.signal = attempt.signal;
+        config.timeout = 0;
+      }
+      return config;
+    };
     // A lookup carries only the merchant's credentials: the create's body headers would lie.
     // Built when a lookup happens, which most calls never need.
     const lookupHeaders = () => {
@@ -139,7 +149,7 @@ export function withPortOne(
               params: undefined,
               signal,
               timeout: 0,
-              validateStatus: () => true,
+              validateStatus: acceptEveryStatus,
             } as InternalAxiosRequestConfig),
       );
 
@@ -156,8 +166,8 @@ export function withPortOne(
         ...(auth === undefined ? {} : { refreshAuth: () => auth.refresh() }),
         send: async (attempt) => {
           try {
-            const headers = await withAuth(config.headers);
-            return toAttempt(await inner(attemptConfig(attempt, { headers })));
+            const headers = await withAuth(callerHeaders);
+            return toAttempt(await inner(attemptConfig(attempt, headers)));
           } catch (error) {
             throw redactAxiosError(error);
           }
