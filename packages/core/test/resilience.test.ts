@@ -86,6 +86,29 @@ describe('engine with budget and breaker', () => {
   });
 
   it.each([
+    ['never settles', () => new Promise<void>(() => {})],
+    ['rejects', () => Promise.reject(new Error('store down'))],
+  ])(
+    'resolves a success without waiting for its budget refund, which %s',
+    async (_name, refund) => {
+      const store = createMemoryStore();
+      const refunds = vi.fn(refund);
+      const engine = createEngine({ store: { ...store, refund: refunds } });
+      const unhandled = vi.fn();
+      process.on('unhandledRejection', unhandled);
+      try {
+        const run = scripted([{ code: 2000 }], [], { kind: 'read' });
+        expect(await settle(engine.execute(run.operation))).toBe('answer:2000');
+        expect(refunds).toHaveBeenCalledTimes(1);
+        for (let i = 0; i < 3; i++) await new Promise((resolve) => process.nextTick(resolve));
+        expect(unhandled).not.toHaveBeenCalled();
+      } finally {
+        process.off('unhandledRejection', unhandled);
+      }
+    },
+  );
+
+  it.each([
     [{ budget: 5 }, 'budget must be'],
     [{ breaker: 'yes' }, 'breaker must be'],
     [{ store: {} }, 'store must be a ResilienceStore'],

@@ -87,60 +87,104 @@ export async function peek(response: Response): Promise<{ body: unknown; respons
   return { body, response: bufferedResponse(response, text, isJson ? body : undefined) };
 }
 
-function bufferedResponse(original: Response, text: string, parsed: unknown): Response {
-  const init = {
-    status: original.status,
-    statusText: original.statusText,
-    headers: original.headers,
-  };
-  const fresh = new Response(null, init);
-  Object.defineProperty(fresh, 'url', { value: original.url });
-  if (original.redirected) Object.defineProperty(fresh, 'redirected', { value: true });
-  if (NULL_BODY_STATUSES.has(original.status)) return fresh;
+const unusable = () => new TypeError('Body is unusable: Body has already been read');
 
-  // A stream-backed twin, made only when the caller wants the stream itself.
-  let twin: Response | undefined;
-  const twinOf = () => {
-    twin ??= new Response(text, init);
-    return twin;
-  };
-  let used = false;
-  const unusable = () => new TypeError('Body is unusable: Body has already been read');
-  const consume = <T>(read: () => T): Promise<T> => {
-    if (used || twin?.bodyUsed) return Promise.reject(unusable());
-    used = true;
-    try {
-      return Promise.resolve(read());
-    } catch (error) {
-      return Promise.reject(error);
+/**
+ * The class is made on first use, so that importing the adapter never touches `Response` (a
+ * runtime may install its fetch after the import).
+ */
+type BufferedResponseClass = new (original: Response, text: string, parsed: unknown) => Response;
+let BufferedResponse: BufferedResponseClass | undefined;
+
+function defineBufferedResponse(): BufferedResponseClass {
+  /**
+   * A Response over a body already read as text. The original's headers, URL and redirect flag
+   * are read through, not copied, and the body methods are on the prototype: a call allocates
+   * one object and no closures.
+   */
+  return class BufferedResponse extends Response {
+    readonly #original: Response;
+    readonly #text: string;
+    /** The JSON the engine parsed, handed to the first `json()`; undefined when not JSON. */
+    readonly #parsed: unknown;
+    #used = false;
+    /** A stream-backed twin, made only when the caller wants the stream itself. */
+    #twin: Response | undefined;
+
+    constructor(original: Response, text: string, parsed: unknown) {
+      super(null, { status: original.status, statusText: original.statusText });
+      this.#original = original;
+      this.#text = NULL_BODY_STATUSES.has(original.status) ? '' : text;
+      this.#parsed = parsed;
+    }
+
+    override get headers(): Headers {
+      return this.#original.headers;
+    }
+    override get url(): string {
+      return this.#original.url;
+    }
+    override get redirected(): boolean {
+      return this.#original.redirected;
+    }
+    override get bodyUsed(): boolean {
+      return this.#used || (this.#twin?.bodyUsed ?? false);
+    }
+    override get body(): Response['body'] {
+      if (this.#used || NULL_BODY_STATUSES.has(this.status)) return null;
+      return this.#twinOf().body;
+    }
+
+    #twinOf(): Response {
+      this.#twin ??= new Response(this.#text, {
+        status: this.status,
+        statusText: this.statusText,
+        headers: this.#original.headers,
+      });
+      return this.#twin;
+    }
+
+    #consume<T>(read: (text: string) => T): Promise<T> {
+      if (this.bodyUsed) return Promise.reject(unusable());
+      this.#used = true;
+      try {
+        return Promise.resolve(read(this.#text));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+
+    override text(): Promise<string> {
+      return this.#consume((text) => text);
+    }
+    override json(): Promise<unknown> {
+      const parsed = this.#parsed;
+      return this.#consume((text) => (parsed === undefined ? JSON.parse(text) : parsed));
+    }
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return this.#consume((text) => new TextEncoder().encode(text));
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return this.#consume((text) => new TextEncoder().encode(text).buffer);
+    }
+    override blob(): Promise<Blob> {
+      const type = this.#original.headers.get('content-type') ?? '';
+      return this.#consume((text) => new Blob([text], { type }));
+    }
+    override formData(): Promise<FormData> {
+      if (this.bodyUsed) return Promise.reject(unusable());
+      this.#used = true;
+      return this.#twinOf().formData();
+    }
+    override clone(): Response {
+      if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+      // A clone parses for itself: the two must never share one object.
+      return new (this.constructor as BufferedResponseClass)(this.#original, this.#text, undefined);
     }
   };
-  const bytes = () => new TextEncoder().encode(text);
-  Object.defineProperties(fresh, {
-    text: { value: () => consume(() => text) },
-    json: { value: () => consume(() => (parsed === undefined ? JSON.parse(text) : parsed)) },
-    bytes: { value: () => consume(bytes) },
-    arrayBuffer: { value: () => consume(() => bytes().buffer) },
-    blob: {
-      value: () =>
-        consume(() => new Blob([text], { type: original.headers.get('content-type') ?? '' })),
-    },
-    formData: {
-      value: () => {
-        if (used || twin?.bodyUsed) return Promise.reject(unusable());
-        used = true;
-        return twinOf().formData();
-      },
-    },
-    body: { get: () => (used ? null : twinOf().body) },
-    bodyUsed: { get: () => used || (twin?.bodyUsed ?? false) },
-    clone: {
-      value: () => {
-        if (used) throw new TypeError('Response.clone: Body has already been consumed.');
-        // A clone parses for itself: the two must never share one object.
-        return bufferedResponse(original, text, undefined);
-      },
-    },
-  });
-  return fresh;
+}
+
+function bufferedResponse(original: Response, text: string, parsed: unknown): Response {
+  BufferedResponse ??= defineBufferedResponse();
+  return new BufferedResponse(original, text, parsed);
 }

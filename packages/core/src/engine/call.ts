@@ -10,8 +10,9 @@ import type { AttemptState, Policy } from '../policy/index.js';
 import { redactError, redactUrl } from '../redact.js';
 import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
+import { Attempt } from './attempt.js';
 import { AttemptTimeout, CallAbort } from './signals.js';
-import type { AttemptResponse, Operation } from './types.js';
+import type { AttemptContext, AttemptResponse, Operation } from './types.js';
 
 /** What one attempt (or one status lookup) produced. */
 export interface AttemptOutcome<R> {
@@ -180,47 +181,14 @@ export class Call<R> {
    * came back. Throws only the call's own abort (caller, deadline).
    */
   private async run(
-    request: (context: {
-      attempt: number;
-      signal: AbortSignal;
-      timeoutMs: number;
-    }) => Promise<AttemptResponse<R>>,
+    request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
     emitResponse: boolean,
   ): Promise<AttemptOutcome<R>> {
     if (this.cutShort !== undefined) throw this.cutShort;
-    const timeoutMs = this.policy.settings.attemptTimeoutMs;
-    // The attempt's AbortController is made only if the transport asks for the signal: creating
-    // one is one of the costliest steps of a call, and a transport with its own timeout needs none.
-    let attemptController: AbortController | undefined;
-    let abortedWith: unknown;
-    // The attempt settles with the transport's answer, or with the abort reason the moment the
-    // attempt is aborted, so a transport that ignores its signal cannot hold the call.
-    let rejectAttempt: (reason: unknown) => void = () => {};
-    const aborted = new Promise<never>((_resolve, reject) => {
-      rejectAttempt = reject;
-    });
-    aborted.catch(() => {});
-    this.abortAttempt = (reason) => {
-      abortedWith = reason;
-      attemptController?.abort(reason);
-      rejectAttempt(reason);
-    };
-    const context = {
-      attempt: this.attempts,
-      timeoutMs,
-      get signal(): AbortSignal {
-        if (attemptController === undefined) {
-          attemptController = new AbortController();
-          if (abortedWith !== undefined) attemptController.abort(abortedWith);
-        }
-        return attemptController.signal;
-      },
-    };
-    const timer = setTimeout(() => this.abortAttempt?.(new AttemptTimeout(timeoutMs)), timeoutMs);
+    const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
+    this.abortAttempt = (reason) => attempt.abort(reason);
     try {
-      const pending = Promise.resolve().then(() => request(context));
-      pending.catch(() => {});
-      const response = await Promise.race([pending, aborted]);
+      const response = await attempt.run(request);
       const classification = classify({
         httpStatus: response.httpStatus,
         headers: response.headers as Headers,
@@ -246,7 +214,7 @@ export class Call<R> {
       // it is no transport failure, and retrying it would only repeat it.
       if (isPortOneError(error)) throw error;
       const classification: Classification =
-        abortedWith instanceof AttemptTimeout
+        attempt.abortedWith instanceof AttemptTimeout
           ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
           : classify({ error });
       if (emitResponse) {
@@ -254,7 +222,7 @@ export class Call<R> {
       }
       return { classification, cause: redactError(error) };
     } finally {
-      clearTimeout(timer);
+      attempt.dispose();
       this.abortAttempt = undefined;
     }
   }

@@ -125,7 +125,7 @@ function validateOperation<R>(operation: Operation<R>): void {
   if (typeof operation.method !== 'string')
     throw new TypeError('operation.method must be a string');
   if (typeof operation.url !== 'string') throw new TypeError('operation.url must be a string');
-  if (!['create', 'read', 'mutate'].includes(operation.kind)) {
+  if (operation.kind !== 'create' && operation.kind !== 'read' && operation.kind !== 'mutate') {
     throw new TypeError('operation.kind must be create, read or mutate');
   }
 }

@@ -1,12 +1,14 @@
 import pRetry from 'p-retry';
 import { PortOneCircuitOpenError } from '../errors/index.js';
-import { decide } from '../policy/index.js';
+import { type Decision, decide } from '../policy/index.js';
 import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import type { Call } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
 import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
+
+const SUCCEED: Decision = { type: 'succeed' };
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */
 function tokenRejected(c: Classification): boolean {
@@ -114,7 +116,11 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         false,
       );
     }
-    const decision = decide(classification, call.policy, call.state());
+    // A success is final (decide's first rule), so it needs no attempt state.
+    const decision =
+      classification.kind === 'success'
+        ? SUCCEED
+        : decide(classification, call.policy, call.state());
     switch (decision.type) {
       case 'succeed':
         return (response as NonNullable<typeof response>).raw;
@@ -195,6 +201,8 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
       onFailedAttempt: ({ error }) => onFailedAttempt(error),
     });
   }
-  if (budget !== undefined) await orDefault(() => budget.onSuccess(lastRetry), undefined);
+  // The refund is bookkeeping: the caller's answer does not wait for it (a remote store would
+  // otherwise add a round trip to every successful call), and its failure is ignored.
+  if (budget !== undefined) void orDefault(() => budget.onSuccess(lastRetry), undefined);
   return raw;
 }

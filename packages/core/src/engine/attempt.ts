@@ -1,0 +1,64 @@
+import { AttemptTimeout } from './signals.js';
+import type { AttemptContext, AttemptResponse } from './types.js';
+
+/**
+ * One request in flight, under its own timeout. It settles with the transport's answer, or with
+ * the abort reason the moment it is aborted (its timeout, the caller, the deadline), so a
+ * transport that ignores its signal cannot hold the call.
+ *
+ * Built for the hot path: one promise, one timer, and an AbortController only if the transport
+ * reads `signal` (making one is among the costliest steps of a call, and a transport with its
+ * own timeout needs none).
+ */
+export class Attempt implements AttemptContext {
+  /** Why the attempt was aborted, once it was. */
+  abortedWith: unknown;
+  private controller: AbortController | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private settle: ((reason: unknown) => void) | undefined;
+
+  constructor(
+    readonly attempt: number,
+    readonly timeoutMs: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortedWith !== undefined) this.controller.abort(this.abortedWith);
+    }
+    return this.controller.signal;
+  }
+
+  /** Sends through `request`; rejects with the abort reason if aborted first. */
+  run<R>(
+    request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
+  ): Promise<AttemptResponse<R>> {
+    return new Promise<AttemptResponse<R>>((resolve, reject) => {
+      this.settle = reject;
+      this.timer = setTimeout(() => this.abort(new AttemptTimeout(this.timeoutMs)), this.timeoutMs);
+      let pending: Promise<AttemptResponse<R>>;
+      try {
+        pending = request(this);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      Promise.resolve(pending).then(resolve, reject);
+    });
+  }
+
+  /** Aborts the request (its signal, if it took one) and settles the attempt with `reason`. */
+  abort(reason: unknown): void {
+    if (this.abortedWith !== undefined) return;
+    this.abortedWith = reason;
+    this.controller?.abort(reason);
+    this.settle?.(reason);
+  }
+
+  /** Clears the timer; the attempt has settled. */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.settle = undefined;
+  }
+}
