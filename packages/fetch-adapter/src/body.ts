@@ -1,12 +1,19 @@
 /** How a request's body can be sent again on the next attempt. */
 export interface ReplayableRequest {
-  /** Makes the input and init of one attempt; each call gives a fresh, unread body. */
-  readonly next: (signal: AbortSignal) => [RequestInfo | URL, RequestInit];
+  /**
+   * Makes the input and init of one attempt, with `signal` when given; each call gives a fresh,
+   * unread body.
+   */
+  readonly next: (signal: AbortSignal | undefined) => [RequestInfo | URL, RequestInit];
   /** The body as text, for finding the order ref (undefined when it cannot be read). */
   readonly text: () => Promise<string | undefined>;
   /** Why the body cannot be sent twice, when it cannot (a one-shot ReadableStream). */
   readonly notReplayable: string | undefined;
 }
+
+/** The init of one attempt: a copy, so the caller's own init is never changed. */
+const withSignal = (init: RequestInit | undefined, signal: AbortSignal | undefined): RequestInit =>
+  signal === undefined ? { ...init } : { ...init, signal };
 
 const isStream = (body: unknown): boolean =>
   typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
@@ -23,7 +30,7 @@ export function replayable(
   if (typeof Request !== 'undefined' && input instanceof Request) {
     const template = input.clone();
     return {
-      next: (signal) => [template.clone(), { ...init, signal }],
+      next: (signal) => [template.clone(), withSignal(init, signal)],
       text: () =>
         template
           .clone()
@@ -39,14 +46,14 @@ export function replayable(
       next: (signal) => {
         if (used) throw new TypeError('a ReadableStream body cannot be sent twice');
         used = true;
-        return [input, { ...init, signal, duplex: 'half' } as RequestInit];
+        return [input, { ...withSignal(init, signal), duplex: 'half' } as RequestInit];
       },
       text: async () => undefined,
       notReplayable: 'the request body is a one-shot ReadableStream, which cannot be sent twice',
     };
   }
   return {
-    next: (signal) => [input, { ...init, signal }],
+    next: (signal) => [input, withSignal(init, signal)],
     text: async () => {
       if (body === undefined || body === null) return undefined;
       if (typeof body === 'string') return body;

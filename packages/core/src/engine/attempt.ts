@@ -22,6 +22,10 @@ export class Attempt implements AttemptContext {
     readonly timeoutMs: number,
   ) {}
 
+  get abandoned(): boolean {
+    return this.abortedWith !== undefined;
+  }
+
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();

@@ -32,6 +32,12 @@ export interface AttemptContext {
   readonly signal: AbortSignal;
   /** The per-attempt timeout in ms (already applied through `signal`). */
   readonly timeoutMs: number;
+  /**
+   * True once the engine stopped waiting for this attempt (its timeout, the deadline, the
+   * caller's abort). A transport that took no signal checks it when its answer comes late, to
+   * release what it holds (e.g. cancel the unread body).
+   */
+  readonly abandoned: boolean;
 }
 
 /**
