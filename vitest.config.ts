@@ -36,6 +36,7 @@ export default defineConfig({
       project('redis-store', 'packages/redis-store/test'),
       project('examples', 'examples/test'),
       project('reliability', 'test/reliability'),
+      project('bench', 'bench/test'),
     ],
   },
 });

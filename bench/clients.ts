@@ -28,6 +28,8 @@ export interface HappyClient {
   /** The raw client this one wraps, for the ratio; undefined for a raw client. */
   readonly baseline?: string;
   readonly ours?: true;
+  /** One of ours with a non-default option, shown for what the option costs. */
+  readonly option?: true;
   readonly get: () => Promise<unknown>;
 }
 
@@ -36,7 +38,10 @@ async function readOk(response: Response): Promise<unknown> {
   return response.json();
 }
 
-/** The six happy-path clients, each as a user would set it up (our adapters with defaults). */
+/**
+ * The happy-path clients, each as a user would set it up: the six compared (our adapters with
+ * their defaults), and our fetch adapter with `cancelOnTimeout`, for what that option costs.
+ */
 export function happyClients(baseUrl: string, ref: string): HappyClient[] {
   const url = `${baseUrl}/api/transaction/${ref}/status`;
   const rawAxios = axios.create();
@@ -44,6 +49,7 @@ export function happyClients(baseUrl: string, ref: string): HappyClient[] {
   axiosRetry(retryAxios, { retries: RETRIES });
   const ourAxios = withPortOne(axios.create(), { baseUrl });
   const ourFetch = createPortOneFetch({ baseUrl });
+  const ourCancellingFetch = createPortOneFetch({ baseUrl, cancelOnTimeout: true });
   return [
     { name: 'axios', get: () => rawAxios.get(url).then((r) => r.data) },
     {
@@ -64,6 +70,13 @@ export function happyClients(baseUrl: string, ref: string): HappyClient[] {
       baseline: 'fetch',
       ours: true,
       get: () => ourFetch(url).then(readOk),
+    },
+    {
+      name: 'ours: createPortOneFetch({ cancelOnTimeout: true })',
+      baseline: 'fetch',
+      ours: true,
+      option: true,
+      get: () => ourCancellingFetch(url).then(readOk),
     },
   ];
 }

@@ -9,12 +9,13 @@ export const QUICK = process.argv.includes('--quick');
 export const SIZES = QUICK
   ? {
       overhead: {
-        requests: 250,
-        rounds: 5,
-        warmup: 200,
+        requests: 150,
+        rounds: 12,
+        blocks: 2,
+        warmup: 600,
         concurrency: [1, 16],
         capMs: 1500,
-        budgetMs: 20_000,
+        budgetMs: 24_000,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
@@ -23,11 +24,12 @@ export const SIZES = QUICK
     }
   : {
       overhead: {
-        requests: 1000,
-        rounds: 9,
-        warmup: 1000,
+        requests: 250,
+        rounds: 45,
+        blocks: 3,
+        warmup: 1500,
         concurrency: [1, 16, 64],
-        capMs: 8000,
+        capMs: 4000,
         budgetMs: 170_000,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },

@@ -29,8 +29,10 @@ export interface Results {
   /** Whether the engine measured had a retry budget (see section 3). */
   readonly retryBudgetInEngine: boolean;
   readonly overhead: OverheadRow[];
-  /** Keep-alive of the happy-path simulator's server, ms (see sim-worker.ts). */
+  /** Keep-alive of the happy-path simulator's server, ms (see sim-process.ts). */
   readonly keepAliveMs: number;
+  /** How the happy-path section placed clients and simulator on cores, if it could pin them. */
+  readonly pinned: string | undefined;
   readonly faults: FaultRow[];
   readonly outage: OutageRow[];
   readonly ambiguous: AmbiguousRow[];
@@ -68,33 +70,44 @@ const name = (client: string, ours: boolean) => (ours ? `**${client}**` : client
 
 function ratioCell(row: OverheadRow): string {
   if (row.ratio === undefined) return '1 (raw)';
-  if (!row.ours) return row.ratio.toFixed(3);
+  if (!row.ours || row.option) return row.ratio.toFixed(3);
   return `**${row.ratio.toFixed(3)}** ${row.ratio >= TARGET_RATIO ? '✅' : '⚠️ below 0.95'}`;
 }
 
-function overheadSection(rows: readonly OverheadRow[], keepAliveMs: number): string {
+function overheadSection(
+  rows: readonly OverheadRow[],
+  keepAliveMs: number,
+  pinned: string | undefined,
+): string {
   const size = SIZES.overhead;
   return `## 1. Happy-path overhead
 
 Each batch is ${size.requests} \`GET /api/transaction/{ref}/status\` of a payment created beforehand,
 body read (JSON), bounded at ${size.capMs / 1000} s. Within a round every client runs one batch,
 in an order that rotates each round; up to ${size.rounds} rounds per concurrency (fewer if the
-section's ${size.budgetMs / 1000} s budget runs out), and each figure is the median over rounds.
-The simulator runs on its own worker thread so its work does not share the clients' event loop,
-with a ${keepAliveMs / 1000} s keep-alive${
+section's ${size.budgetMs / 1000} s budget runs out), in ${size.blocks} blocks, each on fresh client threads warmed
+up with ${size.warmup} requests (how V8 optimises a client varies between isolates). Batches are short and rounds many, so a client
+and its raw client meet the same machine within a round: **vs raw** is the median of the rounds'
+ratios; req/s is over all rounds, and p50/p99 over every request.
+The simulator runs in a process of its own${
+    pinned === undefined ? '' : ` (pinned with taskset: ${pinned})`
+  }, and each client in a worker thread of its own
+(its own heap, JIT and connection pool: no client pays for another's garbage), with a ${keepAliveMs / 1000} s keep-alive${
     keepAliveMs > 1000
-      ? " (raised from the simulator's 1 s: with `Keep-Alive: timeout=1` undici's fetch opens a new connection per request, see bench/sim-worker.ts)"
+      ? " (raised from the simulator's 1 s: with `Keep-Alive: timeout=1` undici's fetch opens a new connection per request, see bench/sim-process.ts)"
       : ' (could not be raised: fetch-based clients open a new connection per request)'
   }.
-Our adapters run with their default policy, from their TypeScript sources through tsx (the
-root tsconfig's paths), which is esbuild output as the published build is. **vs raw** is this client's req/s ÷ its raw client's
-(axios, or fetch) req/s in the same round, median over rounds; the target for ours is ≥ ${TARGET_RATIO}.
+Our adapters run with their default options, from their built \`dist\` as a user installs them
+(\`pnpm bench\` builds first; bench/tsconfig.json has no paths to the sources). A round's ratio is a
+client's req/s ÷ its raw client's (axios, or fetch) req/s in that round; the target for ours is
+≥ ${TARGET_RATIO}. The row marked *option* shows what a non-default option costs:
+\`cancelOnTimeout: true\` gives every attempt an AbortSignal, which Node 20's fetch follows at a price.
 
 ${table(
   ['concurrency', 'client', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'rounds', 'failed / cut'],
   rows.map((r) => [
     r.concurrency,
-    name(r.client, r.ours),
+    r.option ? `${r.client} *(option)*` : name(r.client, r.ours),
     r.rps,
     r.p50Ms.toFixed(3),
     r.p99Ms.toFixed(3),
@@ -244,7 +257,7 @@ ${machineLine(results.machine)}
 
 > **Warning:** ${WARNING}
 
-${overheadSection(results.overhead, results.keepAliveMs)}
+${overheadSection(results.overhead, results.keepAliveMs, results.pinned)}
 ${faultsSection(results.faults)}
 ${outageSection(results.outage)}
 ${ambiguousSection(results.ambiguous)}

@@ -34,7 +34,11 @@ const section = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
   return result;
 };
 
-const { rows: overhead, keepAliveMs } = await section('1. happy-path overhead', runOverhead);
+const {
+  rows: overhead,
+  keepAliveMs,
+  pinned,
+} = await section('1. happy-path overhead', runOverhead);
 const faults = await section('2. transient faults', runFaults);
 const outage = await section('3. outage', runOutage);
 const ambiguous = await section('4. ambiguous creates', runAmbiguous);
@@ -51,6 +55,7 @@ const markdown = await writeResults({
   retryBudgetInEngine: BUDGET_IN_ENGINE,
   overhead,
   keepAliveMs,
+  pinned,
   faults,
   outage,
   ambiguous,

@@ -1,7 +1,7 @@
 /**
- * Runs startSimulator() on its own thread for the happy-path section, so the server's work does
- * not share the event loop (and the core) with the clients being measured. It answers with the
- * simulator's URL, and closes the simulator when told to.
+ * Runs startSimulator() in a process of its own for the happy-path section, so the server's work
+ * shares neither the event loop, nor the heap, nor (where the machine allows it) the core of the
+ * clients being measured. It sends the simulator's URL over IPC and closes it when told to.
  *
  * Keep-alive: the simulator sets `keepAliveTimeout = 1000`, so it answers `Keep-Alive: timeout=1`;
  * undici (Node's fetch) keeps a 1 s safety margin under that hint and therefore opens a new TCP
@@ -11,7 +11,6 @@
  */
 import http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
-import { parentPort } from 'node:worker_threads';
 
 const servers: http.Server[] = [];
 const createServer = http.createServer;
@@ -28,8 +27,11 @@ http.createServer = createServer;
 syncBuiltinESMExports();
 for (const server of servers) server.keepAliveTimeout = 5000;
 
-parentPort?.postMessage({ url: sim.url, keepAliveRaised: servers.length });
-parentPort?.once('message', async () => {
+process.send?.({ url: sim.url, keepAliveRaised: servers.length });
+const close = async () => {
   await sim.close();
-  parentPort?.close();
-});
+  process.exit(0);
+};
+process.once('message', close);
+// The bench ended without saying so (it crashed or was killed): do not outlive it.
+process.once('disconnect', close);

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { median, percentile, runBounded, TimeBudget } from '../lib.js';
+
+describe('percentile and median', () => {
+  it('take the nearest rank of ascending values', () => {
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(percentile(values, 50)).toBe(5);
+    expect(percentile(values, 99)).toBe(10);
+    expect(percentile(values, 0)).toBe(1);
+    expect(percentile([], 50)).toBeNaN();
+    expect(median([9, 1, 5])).toBe(5);
+  });
+});
+
+describe('runBounded', () => {
+  it('runs every task once, with at most `concurrency` in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: number[] = [];
+    const result = await runBounded({
+      count: 20,
+      concurrency: 4,
+      timeLimitMs: 5000,
+      task: async (i) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        seen.push(i);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+      },
+    });
+    expect(result).toMatchObject({ ok: 20, failed: 0, skipped: 0 });
+    expect(result.latencies).toHaveLength(20);
+    expect(most).toBe(4);
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('counts rejections as failed and starts nothing after its time limit', async () => {
+    const result = await runBounded({
+      count: 1000,
+      concurrency: 2,
+      timeLimitMs: 30,
+      task: async (i) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (i % 2 === 1) throw new Error('no');
+      },
+    });
+    expect(result.ok + result.failed + result.skipped).toBe(1000);
+    expect(result.skipped).toBeGreaterThan(900);
+    expect(result.failed).toBeGreaterThan(0);
+  });
+
+  it('stops waiting for a task that never settles, 5 s after its time limit', async () => {
+    const result = await runBounded({
+      count: 1,
+      concurrency: 1,
+      timeLimitMs: 10,
+      task: () => new Promise(() => {}),
+    });
+    expect(result).toMatchObject({ ok: 0, failed: 1 });
+  }, 10_000);
+});
+
+describe('TimeBudget', () => {
+  it('shares what is left between the loops still to run, within [100 ms, cap]', () => {
+    const budget = new TimeBudget(10_000);
+    expect(budget.share(4, 60_000)).toBeGreaterThan(2000);
+    expect(budget.share(4, 60_000)).toBeLessThanOrEqual(2500);
+    expect(budget.share(1, 1000)).toBe(1000);
+    expect(new TimeBudget(0).share(3, 1000)).toBe(100);
+  });
+});
