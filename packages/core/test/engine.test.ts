@@ -137,6 +137,43 @@ describe('retries', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('times the deadline from the start of the call, through attempts shorter than it', async () => {
+    const engine = createEngine({
+      policy: {
+        attemptTimeoutMs: 300,
+        deadlineMs: 1000,
+        retries: 10,
+        minDelayMs: 1,
+        maxDelayMs: 1,
+      },
+    });
+    const { operation, sent } = scripted([{ hang: true }], [], { kind: 'read' });
+    const started = Date.now();
+    const error = (await settle(engine.execute(operation))) as PortOneTimeoutError;
+    expect(error).toBeInstanceOf(PortOneTimeoutError);
+    expect(error.phase).toBe('deadline');
+    // Attempts at 0, ~300, ~600 and ~900 ms; the fourth is cut at 1000 ms, not at 900 + 1000.
+    expect(sent()).toBe(4);
+    expect(Date.now() - started).toBe(1000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('arms no deadline timer for a call whose first attempt succeeds', async () => {
+    const engine = createEngine({ budget: false });
+    let timersDuringSend = -1;
+    const { operation } = scripted([{ code: 2000 }], [], { kind: 'read' });
+    const send = operation.send;
+    const result = engine.execute({
+      ...operation,
+      send: (context) => {
+        timersDuringSend = vi.getTimerCount();
+        return send(context);
+      },
+    });
+    expect(await settle(result)).toBe('answer:2000');
+    expect(timersDuringSend).toBe(1); // the attempt's own timeout, and nothing else
+  });
+
   it('fails an ambiguous attempt timeout of a capture with phase attempt, without re-sending', async () => {
     const engine = createEngine({ policy: { attemptTimeoutMs: 100 } });
     const { operation, sent } = scripted([{ hang: true }, { code: 2000 }], [], {

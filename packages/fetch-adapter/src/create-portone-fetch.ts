@@ -92,7 +92,7 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
   if (typeof cancelOnTimeout !== 'boolean') {
     throw new TypeError('cancelOnTimeout must be a boolean');
   }
-  const fetchImpl: typeof fetch = fetchOption ?? ((...args) => globalThis.fetch(...args));
+  const fetchImpl: typeof fetch = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
   const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<FetchStatusCheck>(rest);
   /** The headers with fresh credentials from the token provider, when there is one. */
   const withAuth = async (headers: Headers): Promise<Headers> => {

@@ -55,7 +55,6 @@ function classifyResponse(input: ResponseInput): Classification {
       : undefined;
   const body = parseBody(input.body);
   const envelope = readEnvelope(body);
-  const retryAfterMs = parseRetryAfter(headerOf(input.headers, 'retry-after'), input.now);
   const parsedCode = parseCode(envelope?.statusCode);
   // A code beyond PortOne's series (9000+, or 600–999, or under 100) is not an HTTP-like code
   // either: it is an answer nobody documented, and fails as unknown.
@@ -83,7 +82,11 @@ function classifyResponse(input: ResponseInput): Classification {
     if (envelope?.message !== undefined) c.message = envelope.message;
     if (info !== undefined) c.info = info;
     if (httpStatus !== undefined) c.httpStatus = httpStatus;
-    if (retryAfterMs !== undefined) c.retryAfterMs = retryAfterMs;
+    // Only a failure or a pending answer is waited on, so only theirs needs the header read.
+    if (kind !== 'success') {
+      const retryAfterMs = parseRetryAfter(headerOf(input.headers, 'retry-after'), input.now);
+      if (retryAfterMs !== undefined) c.retryAfterMs = retryAfterMs;
+    }
     if (envelope?.paymentStatus !== undefined) c.paymentStatus = envelope.paymentStatus;
     if (envelope?.orderRef !== undefined) c.orderRef = envelope.orderRef;
     if (body !== undefined) c.body = body;

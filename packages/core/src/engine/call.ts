@@ -46,12 +46,20 @@ export class Call<R> {
   /** Ends the wait in progress, if any, when the call is cut short. */
   private cancelWait: ((reason: CallAbort) => void) | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onCallerAbort: () => void;
   /**
-   * Aborts the attempt in flight, if any. The call aborts its attempt through this, not through
-   * an 'abort' listener: listeners on AbortSignal cost microseconds each on the hot path.
+   * Whether the overall deadline's timer is still to be armed. While the first attempt runs, its
+   * own timeout ends it before the deadline could (when it is the shorter), so the timer is armed
+   * only once the call goes on past that attempt: most calls succeed at once and never need it.
    */
-  private abortAttempt: ((reason: unknown) => void) | undefined;
+  private deadlineDeferred = false;
+  /** Whether an attempt or a lookup has been run (the deferred deadline waits for the second). */
+  private ranOnce = false;
+  private readonly onCallerAbort: (() => void) | undefined;
+  /**
+   * The attempt in flight, if any. The call aborts it directly, not through an 'abort'
+   * listener: listeners on AbortSignal cost microseconds each on the hot path.
+   */
+  private attempt: Attempt | undefined;
 
   constructor(
     readonly operation: Operation<R>,
@@ -64,17 +72,29 @@ export class Call<R> {
   ) {
     this.startedAt = now();
     this.orderRef = operation.orderRef;
-    this.onCallerAbort = () => this.abortCall(new CallAbort('caller', operation.signal?.reason));
-    if (operation.signal?.aborted) this.onCallerAbort();
-    else operation.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.armDeadline('deadline', policy.settings.deadlineMs);
+    const signal = operation.signal;
+    if (signal !== undefined) {
+      this.onCallerAbort = () => this.abortCall(new CallAbort('caller', signal.reason));
+      if (signal.aborted) this.onCallerAbort();
+      else signal.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+    const { attemptTimeoutMs, deadlineMs } = policy.settings;
+    if (attemptTimeoutMs < deadlineMs) this.deadlineDeferred = true;
+    else this.armDeadline('deadline', deadlineMs);
+  }
+
+  /** The call goes on past its first attempt: from here the overall deadline is timed. */
+  private goOn(): void {
+    if (!this.deadlineDeferred) return;
+    this.deadlineDeferred = false;
+    this.armDeadline('deadline', this.policy.settings.deadlineMs - this.elapsed());
   }
 
   /** Cuts the whole call short: its signal, and the attempt in flight. */
   private abortCall(reason: CallAbort): void {
     if (this.cutShort !== undefined) return;
     this.cutShort = reason;
-    this.abortAttempt?.(reason);
+    this.attempt?.abort(reason);
     this.cancelWait?.(reason);
   }
 
@@ -112,17 +132,23 @@ export class Call<R> {
 
   /** Once polling starts, the overall deadline gives way to the poll deadline. */
   enterPolling(): void {
+    this.deadlineDeferred = false;
     this.armDeadline('poll-deadline', this.policy.settings.pollDeadlineMs);
   }
 
   private armDeadline(why: 'deadline' | 'poll-deadline', ms: number): void {
     clearTimeout(this.deadlineTimer);
     if (this.cutShort !== undefined) return;
+    if (ms <= 0) {
+      this.abortCall(new CallAbort(why));
+      return;
+    }
     this.deadlineTimer = setTimeout(() => this.abortCall(new CallAbort(why)), ms);
   }
 
   /** Waits, unless the call is cut short first; the timer is cleared either way. */
   sleep(ms: number): Promise<void> {
+    this.goOn();
     if (this.cutShort !== undefined) return Promise.reject(this.cutShort);
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -184,9 +210,11 @@ export class Call<R> {
     request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
     emitResponse: boolean,
   ): Promise<AttemptOutcome<R>> {
+    if (this.ranOnce) this.goOn();
+    this.ranOnce = true;
     if (this.cutShort !== undefined) throw this.cutShort;
     const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
-    this.abortAttempt = (reason) => attempt.abort(reason);
+    this.attempt = attempt;
     try {
       const response = await attempt.run(request);
       const classification = classify({
@@ -223,7 +251,7 @@ export class Call<R> {
       return { classification, cause: redactError(error) };
     } finally {
       attempt.dispose();
-      this.abortAttempt = undefined;
+      this.attempt = undefined;
     }
   }
 
@@ -244,6 +272,8 @@ export class Call<R> {
 
   dispose(): void {
     clearTimeout(this.deadlineTimer);
-    this.operation.signal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.onCallerAbort !== undefined) {
+      this.operation.signal?.removeEventListener('abort', this.onCallerAbort);
+    }
   }
 }
