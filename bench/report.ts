@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { AmbiguousRow } from './ambiguous.js';
 import { AMBIGUOUS } from './ambiguous.js';
+import type { CallCostRow } from './call-cost.js';
 import { MAX_DELAY_MS, MIN_DELAY_MS, RETRIES } from './clients.js';
 import { FAULTS, type FaultRow } from './faults.js';
 import { QUICK, SIZES } from './lib.js';
@@ -37,6 +38,7 @@ export interface Results {
   readonly outage: OutageRow[];
   readonly ambiguous: AmbiguousRow[];
   readonly pure: PureRow[];
+  readonly callCost: CallCostRow[];
   readonly bundles: BundleRow[];
 }
 
@@ -224,7 +226,11 @@ with a payment whose call still rejected (the merchant lost track of a real paym
 `;
 }
 
-function pureSection(pure: readonly PureRow[], bundles: readonly BundleRow[]): string {
+function pureSection(
+  pure: readonly PureRow[],
+  callCost: readonly CallCostRow[],
+  bundles: readonly BundleRow[],
+): string {
   return `## 5. Pure-part cost and bundle size
 
 \`classify\` and \`decide\` from \`@portone-retry/core\`, timed with tinybench (each sample runs a batch of
@@ -233,6 +239,24 @@ ${SIZES.pure.batch} calls; ns/op is the batch mean ÷ ${SIZES.pure.batch}).
 ${table(
   ['task', 'ns/op', '± %', 'samples'],
   pure.map((r) => [r.task, r.nsPerOp.toFixed(1), r.rme.toFixed(2), r.samples]),
+)}
+
+What one successful call costs in CPU without the network: each client over a transport that
+answers at once (a fetch that builds its Request and a JSON Response; an axios adapter that hands
+back the raw text), beside that transport alone, in passes that take the tasks in turn (medians
+over passes). *SDK per call* is the median of the per-pass differences: the engine, the
+classification and the adapter. It is the figure the happy-path ratios of section 1 rest on,
+free of the loopback's noise.
+
+${table(
+  ['task', 'µs/call', 'spread µs', 'passes', 'SDK per call'],
+  callCost.map((r) => [
+    r.task,
+    r.usPerCall.toFixed(2),
+    r.spreadUs.toFixed(2),
+    r.passes,
+    r.overheadUs === undefined ? '' : `${r.overheadUs.toFixed(2)} µs`,
+  ]),
 )}
 
 Bundles built with esbuild's build API (\`bundle: true, minify: true, format: 'esm'\`), each with its
@@ -261,7 +285,7 @@ ${overheadSection(results.overhead, results.keepAliveMs, results.pinned)}
 ${faultsSection(results.faults)}
 ${outageSection(results.outage)}
 ${ambiguousSection(results.ambiguous)}
-${pureSection(results.pure, results.bundles)}`;
+${pureSection(results.pure, results.callCost, results.bundles)}`;
 }
 
 /** Writes bench/RESULTS.md and bench/RESULTS.json; returns the Markdown. */

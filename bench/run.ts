@@ -4,6 +4,7 @@
  * request count and time; a watchdog ends the process if something hangs anyway.
  */
 import { runAmbiguous } from './ambiguous.js';
+import { runCallCost } from './call-cost.js';
 import { BUDGET_IN_ENGINE } from './clients.js';
 import { runFaults } from './faults.js';
 import { QUICK, SIZES } from './lib.js';
@@ -43,6 +44,7 @@ const faults = await section('2. transient faults', runFaults);
 const outage = await section('3. outage', runOutage);
 const ambiguous = await section('4. ambiguous creates', runAmbiguous);
 const pure = await section('5. classify + decide', runPure);
+const callCost = await section('5. cost per call', runCallCost);
 const bundles = await section('5. bundle sizes', runBundles);
 
 const markdown = await writeResults({
@@ -60,6 +62,7 @@ const markdown = await writeResults({
   outage,
   ambiguous,
   pure,
+  callCost,
   bundles,
 });
 console.log(markdown);

@@ -4,16 +4,21 @@ export interface ReplayableRequest {
    * Makes the input and init of one attempt, with `signal` when given; each call gives a fresh,
    * unread body.
    */
-  readonly next: (signal: AbortSignal | undefined) => [RequestInfo | URL, RequestInit];
+  readonly next: (signal: AbortSignal | undefined) => [RequestInfo | URL, RequestInit | undefined];
   /** The body as text, for finding the order ref (undefined when it cannot be read). */
   readonly text: () => Promise<string | undefined>;
   /** Why the body cannot be sent twice, when it cannot (a one-shot ReadableStream). */
   readonly notReplayable: string | undefined;
 }
 
-/** The init of one attempt: a copy, so the caller's own init is never changed. */
-const withSignal = (init: RequestInit | undefined, signal: AbortSignal | undefined): RequestInit =>
-  signal === undefined ? { ...init } : { ...init, signal };
+/**
+ * The init of one attempt: the caller's own when there is nothing to add (fetch reads an absent
+ * init fastest), else a copy, so the caller's init is never changed.
+ */
+const withSignal = (
+  init: RequestInit | undefined,
+  signal: AbortSignal | undefined,
+): RequestInit | undefined => (signal === undefined ? init : { ...init, signal });
 
 const isStream = (body: unknown): boolean =>
   typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;

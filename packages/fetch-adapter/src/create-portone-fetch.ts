@@ -133,8 +133,9 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
               }),
         ),
       send: async (attempt) => {
-        const [attemptInput, attemptInit] = request.next(cancellable ? attempt.signal : undefined);
-        if (auth !== undefined) attemptInit.headers = await withAuth(headersOf(input, init));
+        const [attemptInput, next] = request.next(cancellable ? attempt.signal : undefined);
+        const attemptInit =
+          auth === undefined ? next : { ...next, headers: await withAuth(headersOf(input, init)) };
         const response = await fetchImpl(attemptInput, attemptInit);
         if (attempt.abandoned) {
           // The engine gave up on this attempt (an uncancellable one outlived its timeout): its
