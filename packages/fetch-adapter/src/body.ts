@@ -110,45 +110,58 @@ let BufferedResponse: BufferedResponseClass | undefined;
 
 function defineBufferedResponse(): BufferedResponseClass {
   /**
-   * A Response over a body already read as text. The original's headers, URL and redirect flag
-   * are read through, not copied, and the body methods are on the prototype: a call allocates
-   * one object and no closures.
+   * A Response over a body already read as text. It is no Response made by the runtime (making
+   * one is the costliest part of handing an answer back): its prototype is chained to
+   * `Response.prototype`, so `instanceof Response` holds, and every member of a Response is its
+   * own, reading the original's status, headers, URL and redirect flag through, not copied.
+   * A call allocates one small object and no closures.
    */
-  return class BufferedResponse extends Response {
+  class BufferedResponse {
     readonly #original: Response;
     readonly #text: string;
     /** The JSON the engine parsed, handed to the first `json()`; undefined when not JSON. */
-    readonly #parsed: unknown;
+    #parsed: unknown;
     #used = false;
     /** A stream-backed twin, made only when the caller wants the stream itself. */
     #twin: Response | undefined;
 
     constructor(original: Response, text: string, parsed: unknown) {
-      super(null, { status: original.status, statusText: original.statusText });
       this.#original = original;
       this.#text = NULL_BODY_STATUSES.has(original.status) ? '' : text;
       this.#parsed = parsed;
     }
 
-    override get headers(): Headers {
+    get status(): number {
+      return this.#original.status;
+    }
+    get statusText(): string {
+      return this.#original.statusText;
+    }
+    get ok(): boolean {
+      return this.#original.ok;
+    }
+    get type(): ResponseType {
+      return this.#original.type;
+    }
+    get headers(): Headers {
       return this.#original.headers;
     }
-    override get url(): string {
+    get url(): string {
       return this.#original.url;
     }
-    override get redirected(): boolean {
+    get redirected(): boolean {
       return this.#original.redirected;
     }
-    override get bodyUsed(): boolean {
+    get bodyUsed(): boolean {
       return this.#used || (this.#twin?.bodyUsed ?? false);
     }
-    override get body(): Response['body'] {
+    get body(): Response['body'] {
       if (this.#used || NULL_BODY_STATUSES.has(this.status)) return null;
       return this.#twinOf().body;
     }
 
     #twinOf(): Response {
-      this.#twin ??= new Response(this.#text, {
+      this.#twin ??= new Response(NULL_BODY_STATUSES.has(this.status) ? null : this.#text, {
         status: this.status,
         statusText: this.statusText,
         headers: this.#original.headers,
@@ -166,34 +179,37 @@ function defineBufferedResponse(): BufferedResponseClass {
       }
     }
 
-    override text(): Promise<string> {
+    text(): Promise<string> {
       return this.#consume((text) => text);
     }
-    override json(): Promise<unknown> {
+    json(): Promise<unknown> {
       const parsed = this.#parsed;
+      this.#parsed = undefined;
       return this.#consume((text) => (parsed === undefined ? JSON.parse(text) : parsed));
     }
-    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    bytes(): Promise<Uint8Array<ArrayBuffer>> {
       return this.#consume((text) => new TextEncoder().encode(text));
     }
-    override arrayBuffer(): Promise<ArrayBuffer> {
+    arrayBuffer(): Promise<ArrayBuffer> {
       return this.#consume((text) => new TextEncoder().encode(text).buffer);
     }
-    override blob(): Promise<Blob> {
+    blob(): Promise<Blob> {
       const type = this.#original.headers.get('content-type') ?? '';
       return this.#consume((text) => new Blob([text], { type }));
     }
-    override formData(): Promise<FormData> {
+    formData(): Promise<FormData> {
       if (this.bodyUsed) return Promise.reject(unusable());
       this.#used = true;
       return this.#twinOf().formData();
     }
-    override clone(): Response {
+    clone(): Response {
       if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
       // A clone parses for itself: the two must never share one object.
-      return new (this.constructor as BufferedResponseClass)(this.#original, this.#text, undefined);
+      return new BufferedResponse(this.#original, this.#text, undefined) as unknown as Response;
     }
-  };
+  }
+  Object.setPrototypeOf(BufferedResponse.prototype, Response.prototype);
+  return BufferedResponse as unknown as BufferedResponseClass;
 }
 
 function bufferedResponse(original: Response, text: string, parsed: unknown): Response {

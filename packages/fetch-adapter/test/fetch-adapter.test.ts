@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { createEngine, PortOneSystemError } from '@portone-retry/core';
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
 import { type Simulator, startSimulator } from '@portone-retry/testing';
@@ -153,11 +154,24 @@ describe('the Response served from the body already read', () => {
     expect(a).not.toBe(b);
   });
 
-  it('keeps status, headers and url', async () => {
+  it('keeps status, statusText, ok, type, redirected, headers and url', async () => {
     const res = await get();
     expect(res.status).toBe(200);
+    expect(res.statusText).toBe('OK');
+    expect(res.ok).toBe(true);
+    expect(res.type).toBe('basic');
+    expect(res.redirected).toBe(false);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.url).toBe(`${sim.url}/api/transaction/B-1/status`);
+    expect(Object.prototype.toString.call(res)).toBe('[object Response]');
+  });
+
+  it('inspects like a Response, and reads again through a clone before the first read', async () => {
+    const res = await get();
+    expect(inspect(res)).toMatch(/status: 200[\s\S]*bodyUsed: false/);
+    const copy = res.clone();
+    expect(await copy.text()).toBe(await res.text());
+    expect(inspect(res)).toMatch(/bodyUsed: true/);
   });
 });
 
