@@ -4,18 +4,18 @@ export const QUICK = process.argv.includes('--quick');
 /**
  * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
  * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
- * bounded: quick under a minute, full under five.
+ * bounded: quick under a minute, full under seven.
  */
 export const SIZES = QUICK
   ? {
       overhead: {
         requests: 150,
-        rounds: 12,
+        rounds: 10,
         blocks: 2,
-        warmup: 600,
+        warmup: 400,
         concurrency: [1, 16],
         capMs: 1500,
-        budgetMs: 24_000,
+        budgetMs: 16_000,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
@@ -27,7 +27,7 @@ export const SIZES = QUICK
         requests: 250,
         rounds: 45,
         blocks: 3,
-        warmup: 1500,
+        warmup: 1000,
         concurrency: [1, 16, 64],
         capMs: 4000,
         budgetMs: 170_000,
