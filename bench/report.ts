@@ -260,8 +260,8 @@ ${table(
 )}
 
 Bundles built with esbuild's build API (\`bundle: true, minify: true, format: 'esm'\`), each with its
-own dependencies (core brings eventemitter3, p-retry and jose, the last behind a dynamic import
-used only for \`token: { key, secret }\`); axios stays external; gzip level 9 with zlib. Our packages
+own dependencies (core brings eventemitter3 and p-retry; it signs tokens with Web Crypto, no JWT
+library); axios stays external; gzip level 9 with zlib. Our packages
 are bundled from their sources (the root tsconfig's paths).
 
 ${table(

@@ -51,7 +51,7 @@ for (const name of packages) {
 const checks = {
   '@portone-retry/core': `
     if (m.lookupCode(6014).series !== 'card') throw new Error('lookupCode');
-    // jose is ESM only: this proves the CJS build still reaches it.
+    // The token is signed with Web Crypto: this proves both builds reach it once installed.
     const headers = await m.resolveTokenProvider({ key: 'k', secret: 's' }).headers();
     if (!headers.Authorization.startsWith('Bearer ey')) throw new Error('token provider');`,
   '@portone-retry/axios-adapter': `

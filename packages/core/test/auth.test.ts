@@ -41,6 +41,40 @@ describe('resolveTokenProvider with { key, secret }', () => {
     });
   });
 
+  it('signs the very token a JWT library signs for the same claims', async () => {
+    for (const [key, secret] of [
+      ['merchant-key', SECRET],
+      ['키-ключ-🔑', 'secret with spaces, ümlauts and ✓'],
+      ['k', 'x'],
+    ] as const) {
+      const provider = resolveTokenProvider({ key, secret, ttlSeconds: 3600 }, () => START)!;
+      const ours = bearer(await provider.headers());
+      const iat = START / 1000;
+      const theirs = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer('PORTONE')
+        .setSubject(key)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 3600)
+        .sign(new TextEncoder().encode(secret));
+      expect(ours).toBe(theirs);
+      expect(ours).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/); // base64url, no padding
+    }
+  });
+
+  it('fails as a PortOneAuthenticationError where Web Crypto is missing, naming the way out', async () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      const provider = resolveTokenProvider({ key: 'k', secret: SECRET }, () => START)!;
+      const error = await provider.headers().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PortOneAuthenticationError);
+      expect(String((error as Error).cause)).toMatch(/token as a function/);
+      expect(JSON.stringify(error)).not.toContain(SECRET);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('does not verify with another secret', async () => {
     const provider = resolveTokenProvider({ key: 'k', secret: SECRET }, () => START)!;
     const jwt = bearer(await provider.headers());
@@ -63,7 +97,7 @@ describe('resolveTokenProvider with { key, secret }', () => {
   });
 
   it('keeps one token until a minute before it expires, then signs a new one', async () => {
-    const sign = vi.spyOn(SignJWT.prototype, 'sign');
+    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
     let now = START;
     const provider = resolveTokenProvider({ key: 'k', secret: SECRET }, () => now)!;
     const first = bearer(await provider.headers());
@@ -90,7 +124,7 @@ describe('resolveTokenProvider with { key, secret }', () => {
   });
 
   it('signs once for concurrent callers', async () => {
-    const sign = vi.spyOn(SignJWT.prototype, 'sign');
+    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
     const provider = resolveTokenProvider({ key: 'k', secret: SECRET }, () => START)!;
     const all = await Promise.all(Array.from({ length: 5 }, () => provider.headers()));
     expect(sign).toHaveBeenCalledTimes(1);
