@@ -88,6 +88,13 @@ describe('engine with budget and breaker', () => {
   it.each([
     ['never settles', () => new Promise<void>(() => {})],
     ['rejects', () => Promise.reject(new Error('store down'))],
+    [
+      'throws',
+      () => {
+        throw new Error('store down');
+      },
+    ],
+    ['returns no promise', () => undefined as unknown as Promise<void>],
   ])(
     'resolves a success without waiting for its budget refund, which %s',
     async (_name, refund) => {

@@ -9,6 +9,7 @@ import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
 
 const SUCCEED: Decision = { type: 'succeed' };
+const ignore = (): void => {};
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */
 function tokenRejected(c: Classification): boolean {
@@ -203,6 +204,6 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
   }
   // The refund is bookkeeping: the caller's answer does not wait for it (a remote store would
   // otherwise add a round trip to every successful call), and its failure is ignored.
-  if (budget !== undefined) void orDefault(() => budget.onSuccess(lastRetry), undefined);
+  if (budget !== undefined) budget.onSuccess(lastRetry).catch(ignore);
   return raw;
 }

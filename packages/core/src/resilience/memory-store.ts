@@ -59,8 +59,15 @@ export function createMemoryStore(): ResilienceStore {
   }
 
   function setLevel(key: string, tokens: number, bucket: BucketSpec, now: number): void {
-    const at = Math.max(now, buckets.get(key)?.at ?? now);
-    buckets.set(key, { tokens, at, expires: now + bucket.idleTtlMs });
+    const stored = buckets.get(key);
+    if (stored === undefined) {
+      buckets.set(key, { tokens, at: now, expires: now + bucket.idleTtlMs });
+    } else {
+      // Updated in place: a refund follows every successful call, so this is the hot path.
+      stored.tokens = tokens;
+      stored.at = Math.max(now, stored.at);
+      stored.expires = now + bucket.idleTtlMs;
+    }
     wrote(now);
   }
 

@@ -131,9 +131,15 @@ export function createRetryBudget(
     async tryAcquire(kind) {
       return store.take(key, costOf(kind), bucket, o.now());
     },
-    async onSuccess(lastRetry) {
-      const amount = lastRetry === undefined ? o.successRefund : costOf(lastRetry);
-      if (amount > 0) await store.refund(key, amount, bucket, o.now());
+    onSuccess(lastRetry) {
+      // Not async: it runs after every successful call, and a wrapper promise per call adds up.
+      try {
+        const amount = lastRetry === undefined ? o.successRefund : costOf(lastRetry);
+        // Promise.resolve keeps a store's own promise as it is, and makes one of anything else.
+        return Promise.resolve(amount > 0 ? store.refund(key, amount, bucket, o.now()) : undefined);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     async available() {
       return store.tokens(key, bucket, o.now());
