@@ -7,7 +7,6 @@ import { happyClients } from './clients.js';
 import {
   createBody,
   type LoopResult,
-  median,
   percentile,
   progress,
   round,
@@ -35,6 +34,8 @@ export interface OverheadRow {
   readonly rounds: number;
   /** Median over rounds of this client's req/s ÷ its raw client's req/s in the same round. */
   readonly ratio: number | undefined;
+  /** The middle half of the rounds' ratios (25th and 75th percentiles): how much they scatter. */
+  readonly ratioIqr: readonly [number, number] | undefined;
   readonly roundsRps: number[];
 }
 
@@ -215,6 +216,7 @@ export async function runOverhead(): Promise<{
         const latencies = mine.flatMap((m) => m.latencies).sort((a, b) => a - b);
         const ok = mine.reduce((sum, m) => sum + m.ok, 0);
         const elapsedMs = mine.reduce((sum, m) => sum + m.elapsedMs, 0);
+        const ratios = base?.map((b, i) => rpsOf(mine[i]!) / rpsOf(b)).sort((x, y) => x - y);
         rows.push({
           concurrency,
           client: client.name,
@@ -227,10 +229,11 @@ export async function runOverhead(): Promise<{
           failed: mine.reduce((sum, m) => sum + m.failed, 0),
           cut: mine.reduce((sum, m) => sum + m.skipped, 0),
           rounds: mine.length,
-          ratio:
-            base === undefined
+          ratio: ratios === undefined ? undefined : round(percentile(ratios, 50), 3),
+          ratioIqr:
+            ratios === undefined
               ? undefined
-              : round(median(mine.map((m, i) => rpsOf(m) / rpsOf(base[i]!))), 3),
+              : [round(percentile(ratios, 25), 3), round(percentile(ratios, 75), 3)],
           roundsRps: mine.map((m) => round(rpsOf(m), 0)),
         });
       }

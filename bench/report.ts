@@ -105,11 +105,22 @@ client's req/s ÷ its raw client's (axios, or fetch) req/s in that round; the ta
 ≥ ${TARGET_RATIO}. For the scale of the noise, axios + axios-retry adds two interceptors and nothing
 else on the happy path: how far its ratio lands from 1 is about how far a near-zero overhead can
 land on the machine of the run. Section 5's *cost per call* measures our overhead without the
-network. The row marked *option* shows what a non-default option costs:
+network. *Middle half of rounds* is the 25th to 75th percentile of the rounds' ratios: a target
+inside it is within what the machine lets this run resolve. The row marked *option* shows what a non-default option costs:
 \`cancelOnTimeout: true\` gives every attempt an AbortSignal, which Node 20's fetch follows at a price.
 
 ${table(
-  ['concurrency', 'client', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'rounds', 'failed / cut'],
+  [
+    'concurrency',
+    'client',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'vs raw',
+    'middle half of rounds',
+    'rounds',
+    'failed / cut',
+  ],
   rows.map((r) => [
     r.concurrency,
     r.option ? `${r.client} *(option)*` : name(r.client, r.ours),
@@ -117,6 +128,7 @@ ${table(
     r.p50Ms.toFixed(3),
     r.p99Ms.toFixed(3),
     ratioCell(r),
+    r.ratioIqr === undefined ? '' : `${r.ratioIqr[0].toFixed(2)}–${r.ratioIqr[1].toFixed(2)}`,
     r.rounds,
     `${r.failed} / ${r.cut}`,
   ]),
