@@ -52,8 +52,6 @@ export class Call<R> {
    * only once the call goes on past that attempt: most calls succeed at once and never need it.
    */
   private deadlineDeferred = false;
-  /** Whether an attempt or a lookup has been run (the deferred deadline waits for the second). */
-  private ranOnce = false;
   private readonly onCallerAbort: (() => void) | undefined;
   /**
    * The attempt in flight, if any. The call aborts it directly, not through an 'abort'
@@ -191,6 +189,7 @@ export class Call<R> {
   /** Sends one attempt of the operation itself. */
   send(): Promise<AttemptOutcome<R>> {
     this.attempts++;
+    if (this.attempts > 1) this.goOn();
     this.emit('attempt', {});
     return this.run((context) => this.operation.send(context), true);
   }
@@ -199,6 +198,8 @@ export class Call<R> {
   lookup(orderRef: string): Promise<AttemptOutcome<R>> {
     const check = this.operation.checkStatus;
     if (check === undefined) throw new TypeError('lookup needs operation.checkStatus');
+    // A lookup only ever follows an attempt: the call has gone on past its first.
+    this.goOn();
     return this.run(({ signal }) => check(orderRef, { signal }), false);
   }
 
@@ -210,8 +211,6 @@ export class Call<R> {
     request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
     emitResponse: boolean,
   ): Promise<AttemptOutcome<R>> {
-    if (this.ranOnce) this.goOn();
-    this.ranOnce = true;
     if (this.cutShort !== undefined) throw this.cutShort;
     const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
     this.attempt = attempt;
