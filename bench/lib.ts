@@ -4,18 +4,23 @@ export const QUICK = process.argv.includes('--quick');
 /**
  * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
  * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
- * bounded: quick under a minute, full under seven.
+ * bounded: quick about a minute, full about seven (the watchdog in run.ts ends it at nine).
  */
 export const SIZES = QUICK
   ? {
       overhead: {
         requests: 150,
         rounds: 10,
-        blocks: 2,
-        warmup: 400,
+        blocks: 1,
+        warmup: 1500,
         concurrency: [1, 16],
         capMs: 1500,
-        budgetMs: 16_000,
+        budgetMs: 6000,
+        pairRounds: 8,
+        pairWindowMs: 200,
+        pairBudgetMs: 8000,
+        pairReverse: false,
+        pairWarmup: 1500,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
@@ -25,12 +30,17 @@ export const SIZES = QUICK
   : {
       overhead: {
         requests: 250,
-        rounds: 45,
-        blocks: 3,
+        rounds: 30,
+        blocks: 2,
         warmup: 1000,
         concurrency: [1, 16, 64],
         capMs: 4000,
-        budgetMs: 170_000,
+        budgetMs: 120_000,
+        pairRounds: 40,
+        pairWindowMs: 300,
+        pairBudgetMs: 130_000,
+        pairReverse: true,
+        pairWarmup: 3000,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
       outage: { calls: 2000, concurrency: 32, capMs: 30_000, budgetMs: 60_000 },

@@ -3,16 +3,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchRequest, ClientWorkerData } from './client-worker.js';
-import { happyClients } from './clients.js';
-import {
-  createBody,
-  type LoopResult,
-  percentile,
-  progress,
-  round,
-  SIZES,
-  TimeBudget,
-} from './lib.js';
+import { type HappyClient, happyClients } from './clients.js';
+import { createBody, type LoopResult, percentile, progress, round, SIZES } from './lib.js';
 
 /** One client at one concurrency: medians over the rounds. */
 export interface OverheadRow {
@@ -37,6 +29,20 @@ export interface OverheadRow {
   /** The middle half of the rounds' ratios (25th and 75th percentiles): how much they scatter. */
   readonly ratioIqr: readonly [number, number] | undefined;
   readonly roundsRps: number[];
+  /** Side by side with its raw client (both at once, sharing the clients' core); see sideBySide. */
+  readonly pair: PairResult | undefined;
+}
+
+/** One client run side by side with its raw client, over rounds. */
+export interface PairResult {
+  /** Median over rounds of this client's req/s ÷ the raw client's, both running at once. */
+  readonly ratio: number;
+  /** 25th and 75th percentiles of the rounds' ratios. */
+  readonly iqr: readonly [number, number];
+  readonly rounds: number;
+  /** Requests that failed, both clients, over all rounds (0 expected). */
+  readonly failed: number;
+  readonly ratios: number[];
 }
 
 /** Pins `pid` (all its threads) to `cpus` with taskset; false where that cannot be done. */
@@ -97,7 +103,7 @@ async function startSimulatorProcess(): Promise<{
 }
 
 /** A happy-path client running in its own worker thread (see client-worker.ts). */
-interface ClientThread {
+export interface ClientThread {
   readonly batch: (request: BatchRequest) => Promise<LoopResult>;
   readonly close: () => Promise<void>;
 }
@@ -165,23 +171,23 @@ export async function runOverhead(): Promise<{
 
     const clients = happyClients(sim.url, ref);
     /** Fresh threads for every client, warmed up: a new heap, JIT and connection pool each. */
-    const startThreads = async () => {
-      for (const client of clients) {
+    const startThreads = async (order: readonly HappyClient[] = clients, warmup = size.warmup) => {
+      for (const client of order) {
         const thread = await startClientThread({ baseUrl: sim.url, ref, client: client.name });
         threads.set(client.name, thread);
-        await thread.batch({ count: size.warmup, concurrency: 16, timeLimitMs: size.capMs });
+        await thread.batch({ count: warmup, concurrency: 16, timeLimitMs: 4 * size.capMs });
       }
     };
     const closeThreads = async () => {
       for (const thread of threads.values()) await thread.close();
       threads.clear();
     };
-    const budget = new TimeBudget(size.budgetMs);
 
     const rows: OverheadRow[] = [];
-    for (const [level, concurrency] of size.concurrency.entries()) {
-      // Each concurrency gets its share of the budget; a round starts only if it should fit.
-      const levelEnd = performance.now() + budget.leftMs / (size.concurrency.length - level);
+    for (const concurrency of size.concurrency) {
+      // Each concurrency gets an equal share of the budget (the side-by-side rounds have their
+      // own); a round starts only if it should fit.
+      const levelEnd = performance.now() + size.budgetMs / size.concurrency.length;
       const results = new Map<string, LoopResult[]>(clients.map((c) => [c.name, []]));
       let lastRoundMs = 0;
       // The rounds run in blocks, each on fresh threads: how V8 optimises a client varies from
@@ -189,7 +195,8 @@ export async function runOverhead(): Promise<{
       const perBlock = Math.ceil(size.rounds / size.blocks);
       for (let r = 0; r < size.rounds; r++) {
         if (r > 0 && performance.now() + lastRoundMs > levelEnd) break;
-        if (r % perBlock === 0) {
+        // With one block (quick mode) the threads started once serve every concurrency.
+        if (r % perBlock === 0 && (size.blocks > 1 || threads.size === 0)) {
           await closeThreads();
           progress(
             `overhead: concurrency ${concurrency}, rounds ${r + 1}–${Math.min(r + perBlock, size.rounds)} of ${size.rounds} (fresh threads)`,
@@ -208,6 +215,7 @@ export async function runOverhead(): Promise<{
         }
         lastRoundMs = performance.now() - roundStart;
       }
+      const pairs = await sideBySide(clients, concurrency, startThreads, closeThreads, threads);
       for (const client of clients) {
         const mine = results.get(client.name)!;
         const base = client.baseline === undefined ? undefined : results.get(client.baseline)!;
@@ -235,6 +243,7 @@ export async function runOverhead(): Promise<{
               ? undefined
               : [round(percentile(ratios, 25), 3), round(percentile(ratios, 75), 3)],
           roundsRps: mine.map((m) => round(rpsOf(m), 0)),
+          pair: pairs.get(client.name),
         });
       }
     }
@@ -243,4 +252,76 @@ export async function runOverhead(): Promise<{
     for (const thread of threads.values()) await thread.close();
     await sim.close();
   }
+}
+
+/**
+ * Each client side by side with its raw client: both run at once for a short window, sharing the
+ * clients' core (the simulator has its own), so whatever the machine does in that window it does
+ * to both, and the ratio of their req/s is the ratio of what a request costs each of them. Run in
+ * turns, a client and its raw client meet a machine whose speed swings by a factor of two within
+ * seconds on a shared VM; side by side, that swing cancels. Which of the two starts first
+ * alternates every round, and the second block runs on fresh threads made in the reverse order
+ * (raw clients last), so neither the start order nor the creation order favours one side.
+ */
+export async function sideBySide(
+  clients: readonly HappyClient[],
+  concurrency: number,
+  startThreads: (order?: readonly HappyClient[], warmup?: number) => Promise<void>,
+  closeThreads: () => Promise<void>,
+  threads: ReadonlyMap<string, ClientThread>,
+): Promise<Map<string, PairResult>> {
+  const size = SIZES.overhead;
+  const paired = clients.filter((c) => c.baseline !== undefined);
+  const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
+  const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
+  const end = performance.now() + size.pairBudgetMs / size.concurrency.length;
+  const window: BatchRequest = {
+    count: Number.MAX_SAFE_INTEGER,
+    concurrency,
+    timeLimitMs: size.pairWindowMs,
+  };
+  const perBlock = size.pairReverse ? Math.ceil(size.pairRounds / 2) : size.pairRounds;
+  let lastRoundMs = 0;
+  for (let r = 0; r < size.pairRounds; r++) {
+    if (r > 0 && performance.now() + lastRoundMs > end) break;
+    if (r === perBlock && size.pairReverse) {
+      await closeThreads();
+      progress(
+        `overhead: concurrency ${concurrency}, side by side, fresh threads in reverse order`,
+      );
+      // A client's speed climbs over its first few thousand requests (V8 tiering its code up):
+      // fresh threads for a side-by-side race are warmed up longer than for runs in turns.
+      await startThreads([...clients].reverse(), size.pairWarmup);
+    } else if (r === 0) {
+      progress(`overhead: concurrency ${concurrency}, side by side with the raw clients`);
+    }
+    const roundStart = performance.now();
+    for (let k = 0; k < paired.length; k++) {
+      const client = paired[(k + r) % paired.length]!;
+      const mine = threads.get(client.name)!;
+      const raw = threads.get(client.baseline!)!;
+      const [first, second] = r % 2 === 0 ? [raw, mine] : [mine, raw];
+      const [a, b] = await Promise.all([first.batch(window), second.batch(window)]);
+      const [rawResult, result] = r % 2 === 0 ? [a, b] : [b, a];
+      ratios.get(client.name)!.push(rpsOf(result) / rpsOf(rawResult));
+      failed.set(client.name, failed.get(client.name)! + result.failed + rawResult.failed);
+    }
+    lastRoundMs = performance.now() - roundStart;
+  }
+  return new Map(
+    paired.map((client) => {
+      const mine = ratios.get(client.name)!;
+      const sorted = [...mine].sort((x, y) => x - y);
+      return [
+        client.name,
+        {
+          ratio: round(percentile(sorted, 50), 3),
+          iqr: [round(percentile(sorted, 25), 3), round(percentile(sorted, 75), 3)] as const,
+          rounds: mine.length,
+          failed: failed.get(client.name)!,
+          ratios: mine.map((x) => round(x, 3)),
+        },
+      ];
+    }),
+  );
 }

@@ -18,7 +18,7 @@ const watchdog = setTimeout(
     console.error('bench: time limit reached, giving up');
     process.exit(1);
   },
-  QUICK ? 75_000 : 420_000,
+  QUICK ? 120_000 : 540_000,
 );
 watchdog.unref();
 
