@@ -3,7 +3,7 @@ import { PortOneCircuitOpenError } from '../errors/index.js';
 import { type Decision, decide } from '../policy/index.js';
 import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
 import type { Classification } from '../types.js';
-import type { Call } from './call.js';
+import type { AttemptOutcome, Call } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
 import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
@@ -41,11 +41,29 @@ async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise<T> {
 }
 
 /**
- * Runs a call to its end on p-retry: each round sends (or first reconciles), classifies, decides,
- * and either returns, throws `Stop`, or throws `Again` to wait and go round. p-retry's own delay
- * is zero; the decided wait happens in `onFailedAttempt`, abortable by the call's signal.
+ * Runs a call to its end. Most calls succeed at their first attempt: without a circuit breaker
+ * to ask first, that attempt is sent directly, and the rounds below (with their state and
+ * closures, which would otherwise live as long as the request is in flight) are set up only when
+ * its answer is not a success.
  */
-export async function runCall<R>(call: Call<R>): Promise<R> {
+export function runCall<R>(call: Call<R>): Promise<R> {
+  if (call.resilience.breaker !== undefined) return runRounds(call, undefined);
+  return call.send().then((first) => {
+    if (first.classification.kind !== 'success') return runRounds(call, first);
+    // A success is final (decide's first rule); the budget's refund is not waited for.
+    call.resilience.budget?.onSuccess(undefined).catch(ignore);
+    return (first.response as NonNullable<typeof first.response>).raw;
+  });
+}
+
+/**
+ * Runs a call on p-retry: each round sends (or first reconciles), classifies, decides, and either
+ * returns, throws `Stop`, or throws `Again` to wait and go round. p-retry's own delay is zero; the
+ * decided wait happens in `onFailedAttempt`, abortable by the call's signal. `first` is the
+ * outcome of a first attempt already sent, which the first round decides on instead of sending.
+ */
+async function runRounds<R>(call: Call<R>, first: AttemptOutcome<R> | undefined): Promise<R> {
+  let firstOutcome = first;
   let pendingReconcile: ReconcileMode | undefined;
   let lastFailure: Failure | undefined;
   let authRefreshed = false;
@@ -96,7 +114,13 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         );
       }
     }
-    const { classification, response, cause } = await call.send();
+    let outcome: AttemptOutcome<R>;
+    if (firstOutcome === undefined) outcome = await call.send();
+    else {
+      outcome = firstOutcome;
+      firstOutcome = undefined;
+    }
+    const { classification, response, cause } = outcome;
     if (breaker !== undefined) {
       const outcome = breakerOutcomeOf(classification);
       await orDefault(() => breaker.record(breakerKey, outcome), undefined);
