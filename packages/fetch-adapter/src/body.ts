@@ -85,7 +85,14 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
  * or a stream-backed copy.
  */
 export async function peek(response: Response): Promise<{ body: unknown; response: Response }> {
-  const text = await response.text();
+  return afterReading(response, await response.text());
+}
+
+/** `peek`'s second half: the body parsed from the text read, and the Response handed back. */
+export function afterReading(
+  response: Response,
+  text: string,
+): { body: unknown; response: Response } {
   let body: unknown = text;
   let isJson = false;
   if (text !== '') {

@@ -10,7 +10,7 @@ import {
   resolveAdapterOptions,
   statusUrl,
 } from '@portone-retry/core';
-import { peek, replayable } from './body.js';
+import { afterReading, peek, replayable } from './body.js';
 
 /** A user's own status lookup: performs the request with any client and returns its Response. */
 export type FetchStatusCheck = (
@@ -76,6 +76,12 @@ async function toAttempt(response: Response): Promise<AttemptResponse<Response>>
   return { httpStatus: response.status, headers: response.headers, body, raw: fresh };
 }
 
+/** An attempt's answer from its Response and the body text already read. */
+function answerOf(response: Response, text: string): AttemptResponse<Response> {
+  const { body, response: fresh } = afterReading(response, text);
+  return { httpStatus: response.status, headers: response.headers, body, raw: fresh };
+}
+
 /**
  * Wraps a WHATWG `fetch` so every PortOne call goes through the engine: retries, polling,
  * reconciliation and typed errors. Resolves with the final `Response`, body unread; rejects with
@@ -105,7 +111,19 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
 
   const isPortOne = portOneUrlMatcher(baseUrl);
 
-  const portoneFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  /**
+   * Not an async function: a call that is no create hands back the engine's own promise, without
+   * wrapping it in one more. Anything thrown on the way becomes a rejection all the same.
+   */
+  const portoneFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    try {
+      return prepare(input, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const prepare = (input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> => {
     const url = urlOf(input);
     if (!isPortOne(url)) return fetchImpl(input, init);
 
@@ -148,20 +166,23 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
             raw: response,
           };
         }
-        return toAttempt(response);
+        // Read here, not through another async function: every promise a call waits on through
+        // is a hop of the microtask queue, paid on every call.
+        return answerOf(response, await response.text());
       },
     };
-    if (kind === 'create') {
-      const text = await request.text();
+    if (signal) operation.signal = signal;
+    if (request.notReplayable !== undefined) operation.notReplayable = request.notReplayable;
+    if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
+    if (kind !== 'create') return engine.execute<Response>(operation);
+    // A create is reconciled by the order ref its body carries: the body is read first.
+    return request.text().then((text) => {
       const orderRef = orderRefOf(text);
       const channel = channelOf(text);
       if (orderRef !== undefined) operation.orderRef = orderRef;
       if (channel !== undefined) operation.channel = channel;
-    }
-    if (signal) operation.signal = signal;
-    if (request.notReplayable !== undefined) operation.notReplayable = request.notReplayable;
-    if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
-    return engine.execute<Response>(operation);
+      return engine.execute<Response>(operation);
+    });
   };
   return Object.assign(portoneFetch, { portone: engine });
 }

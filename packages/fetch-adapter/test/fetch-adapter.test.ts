@@ -74,6 +74,25 @@ describe('replayable bodies', () => {
     expect(sent).toEqual(['{"refund_amount":10}', '{"refund_amount":10}']);
   });
 
+  it('rejects, never throws, when the request cannot be prepared (a Request whose body was read)', async () => {
+    let sent = 0;
+    const portoneFetch = createPortOneFetch({
+      baseUrl: sim.url,
+      fetch: async (input, init) => {
+        sent++;
+        return globalThis.fetch(input, init);
+      },
+    });
+    const used = new Request(refund(), { method: 'POST', body: '{"refund_amount":10}' });
+    await used.text();
+    let pending: Promise<Response> | undefined;
+    expect(() => {
+      pending = portoneFetch(used);
+    }).not.toThrow();
+    await expect(pending).rejects.toBeInstanceOf(TypeError);
+    expect(sent).toBe(0);
+  });
+
   it('does not retry a one-shot ReadableStream body, and says why', async () => {
     sim.ledger.create('ORDER-1', { amount: 100 });
     sim.script('POST /api/refund/ORDER-1', [{ code: 5024 }]);
