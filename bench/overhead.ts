@@ -60,7 +60,7 @@ function pin(pid: number, cpus: string): boolean {
  * two cores or more, the simulator gets the last core and the bench the others, so the server's
  * work never competes with the clients' for a core.
  */
-async function startSimulatorProcess(): Promise<{
+export async function startSimulatorProcess(): Promise<{
   url: string;
   keepAliveRaised: boolean;
   pinned: string | undefined;
@@ -108,7 +108,7 @@ export interface ClientThread {
   readonly close: () => Promise<void>;
 }
 
-async function startClientThread(data: ClientWorkerData): Promise<ClientThread> {
+export async function startClientThread(data: ClientWorkerData): Promise<ClientThread> {
   const loader = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./client-worker.ts', import.meta.url).href);
   const worker = new Worker(
