@@ -5,6 +5,7 @@ import {
   type ClassifyInput,
   classify,
   parseBody,
+  parseCode,
   parseRetryAfter,
   readEnvelope,
 } from '../src/index.js';
@@ -434,6 +435,37 @@ describe('readEnvelope and parseBody', () => {
     });
     expect(readEnvelope('<html>')).toBeUndefined();
     expect(readEnvelope([1, 2])).toBeUndefined();
+  });
+
+  it('reads a payment status in any case and spacing, and nothing from a name of Object.prototype', () => {
+    for (const [given, status] of [
+      ['Success', 'Success'],
+      [' pending ', 'Pending'],
+      ['EXPIRED', 'Expired'],
+      ['failed', 'Failed'],
+    ] as const) {
+      expect(readEnvelope({ content: { status: given } })?.paymentStatus).toBe(status);
+    }
+    for (const hostile of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(readEnvelope({ content: { status: hostile } })?.paymentStatus).toBeUndefined();
+      const c = classify({
+        httpStatus: 200,
+        body: { status_code: '2000', content: { status: hostile } },
+      });
+      expect(c).toMatchObject({ kind: 'success', code: 2000 });
+      expect(c.paymentStatus).toBeUndefined();
+    }
+  });
+
+  it('reads four-digit codes and other code forms alike', () => {
+    expect(parseCode('2000')).toBe(2000);
+    expect(parseCode('0042')).toBe(42);
+    expect(parseCode(' 5024 ')).toBe(5024);
+    expect(parseCode(6014)).toBe(6014);
+    expect(parseCode('400')).toBe(400);
+    for (const bad of ['20a0', '-200', '2 00', '+200', '', '1e3', '20.0', 20.5]) {
+      expect(parseCode(bad)).toBeUndefined();
+    }
   });
 
   it('parses JSON text and bytes, and keeps other text as text', () => {
