@@ -1,6 +1,6 @@
 import { lookupCode, parseCode, seriesOf } from '../catalogue/index.js';
 import type { Classification, ErrorSeries, TransportFailure } from '../types.js';
-import { parseBody, readEnvelope } from './envelope.js';
+import { type Envelope, parseBody, readEnvelope } from './envelope.js';
 import { headerOf, parseRetryAfter } from './retry-after.js';
 import { transportFailureOf } from './transport.js';
 
@@ -56,74 +56,80 @@ function classifyResponse(input: ResponseInput): Classification {
   const body = parseBody(input.body);
   const envelope = readEnvelope(body);
   const parsedCode = parseCode(envelope?.statusCode);
-  // A code beyond PortOne's series (9000+, or 600–999, or under 100) is not an HTTP-like code
-  // either: it is an answer nobody documented, and fails as unknown.
-  const undocumented =
-    parsedCode !== undefined &&
-    !isPortOneCode(parsedCode) &&
-    (parsedCode < 100 || parsedCode >= 600);
   const code = isPortOneCode(parsedCode) ? parsedCode : undefined;
   const info = code === undefined ? undefined : lookupCode(code, envelope?.statusReason);
   const status = envelope?.statusReason ?? info?.status;
 
-  // Built by assignment, not spreads: this runs on every answer, and spreading is slow in V8.
-  const result = (
-    kind: Classification['kind'],
-    series: ErrorSeries,
-    ambiguous: boolean,
-  ): Classification => {
-    const c: { -readonly [K in keyof Classification]: Classification[K] } = {
-      kind,
-      series,
-      ambiguous,
-    };
-    if (code !== undefined) c.code = code;
-    if (status !== undefined) c.status = status;
-    if (envelope?.message !== undefined) c.message = envelope.message;
-    if (info !== undefined) c.info = info;
-    if (httpStatus !== undefined) c.httpStatus = httpStatus;
-    // Only a failure or a pending answer is waited on, so only theirs needs the header read.
-    if (kind !== 'success') {
-      const retryAfterMs = parseRetryAfter(headerOf(input.headers, 'retry-after'), input.now);
-      if (retryAfterMs !== undefined) c.retryAfterMs = retryAfterMs;
-    }
-    if (envelope?.paymentStatus !== undefined) c.paymentStatus = envelope.paymentStatus;
-    if (envelope?.orderRef !== undefined) c.orderRef = envelope.orderRef;
-    if (body !== undefined) c.body = body;
-    return c;
+  const [kind, series, ambiguous] = verdictOf(httpStatus, body, envelope, parsedCode, code);
+  // Built by assignment, not spreads, and with no closure: this runs on every answer.
+  const c: { -readonly [K in keyof Classification]: Classification[K] } = {
+    kind,
+    series,
+    ambiguous,
   };
+  if (code !== undefined) c.code = code;
+  if (status !== undefined) c.status = status;
+  if (envelope?.message !== undefined) c.message = envelope.message;
+  if (info !== undefined) c.info = info;
+  if (httpStatus !== undefined) c.httpStatus = httpStatus;
+  // Only a failure or a pending answer is waited on, so only theirs needs the header read.
+  if (kind !== 'success') {
+    const retryAfterMs = parseRetryAfter(headerOf(input.headers, 'retry-after'), input.now);
+    if (retryAfterMs !== undefined) c.retryAfterMs = retryAfterMs;
+  }
+  if (envelope?.paymentStatus !== undefined) c.paymentStatus = envelope.paymentStatus;
+  if (envelope?.orderRef !== undefined) c.orderRef = envelope.orderRef;
+  if (body !== undefined) c.body = body;
+  return c;
+}
 
-  if (undocumented) return result('error', 'unknown', false);
+type Verdict = readonly [Classification['kind'], ErrorSeries, boolean];
+
+/** What an answer is: its kind, its series, and whether it may hide a processed request. */
+function verdictOf(
+  httpStatus: number | undefined,
+  body: unknown,
+  envelope: Envelope | undefined,
+  parsedCode: number | undefined,
+  code: number | undefined,
+): Verdict {
+  // A code beyond PortOne's series (9000+, or 600–999, or under 100) is not an HTTP-like code
+  // either: it is an answer nobody documented, and fails as unknown.
+  if (parsedCode !== undefined && code === undefined && (parsedCode < 100 || parsedCode >= 600)) {
+    return ['error', 'unknown', false];
+  }
 
   // A PortOne code decides, whatever the HTTP status says (errors also come with 2xx).
   if (code !== undefined) {
     const series = seriesOf(code);
     if (series === 'pending' || envelope?.paymentStatus === 'Pending') {
-      return result('pending', series, false);
+      return ['pending', series, false];
     }
-    if (series === 'success') return result('success', series, false);
-    return result('error', series, false);
+    if (series === 'success') return SUCCESS;
+    return ['error', series, false];
   }
 
   // A status answer without a code still says "Pending" in content.status.
-  if (envelope?.paymentStatus === 'Pending') return result('pending', 'pending', false);
+  if (envelope?.paymentStatus === 'Pending') return ['pending', 'pending', false];
 
   const ok = httpStatus === undefined || (httpStatus >= 200 && httpStatus < 300);
   if (ok) {
     // `is_success: false` (or "false") with no code: PortOne said no, without saying why.
-    if (envelope?.isSuccess === false) return result('error', 'unknown', false);
+    if (envelope?.isSuccess === false) return ['error', 'unknown', false];
     // Subscription answers carry HTTP-like codes ("400") in status_code.
     if (parsedCode !== undefined && parsedCode >= 400 && parsedCode < 600) {
-      return result('error', seriesOfHttp(parsedCode), false);
+      return ['error', seriesOfHttp(parsedCode), false];
     }
-    if (httpStatus === undefined && body === undefined) return result('error', 'unknown', true);
+    if (httpStatus === undefined && body === undefined) return ['error', 'unknown', true];
     // A 2xx with nothing that says otherwise (a refund's bare answer, is_success true, "200").
-    return result('success', 'success', false);
+    return SUCCESS;
   }
 
   // No code: the answer came from a proxy or a server in trouble.
-  return result('error', seriesOfHttp(httpStatus), mayHaveBeenProcessed(httpStatus));
+  return ['error', seriesOfHttp(httpStatus), mayHaveBeenProcessed(httpStatus)];
 }
+
+const SUCCESS: Verdict = ['success', 'success', false];
 
 /**
  * Turns one answer, or one thrown transport error, into a `Classification`. Pure and total: it
