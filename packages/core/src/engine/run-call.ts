@@ -1,7 +1,13 @@
 import pRetry from 'p-retry';
 import { PortOneCircuitOpenError } from '../errors/index.js';
 import { type Decision, decide } from '../policy/index.js';
-import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
+import {
+  breakerKeyOf,
+  breakerOutcomeOf,
+  type RetryBudget,
+  type RetryKind,
+} from '../resilience/index.js';
+import { SETTLED } from '../resilience/memory-store.js';
 import type { Classification } from '../types.js';
 import type { AttemptOutcome, Call } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
@@ -10,6 +16,16 @@ import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
 
 const SUCCEED: Decision = { type: 'succeed' };
 const ignore = (): void => {};
+
+/**
+ * A successful call's refund to the retry budget. The caller's answer does not wait for it (a
+ * remote store would otherwise add a round trip to every successful call), and its failure is
+ * ignored; a refund the store finished at once needs not even a handler.
+ */
+function refund(budget: RetryBudget, lastRetry: RetryKind | undefined): void {
+  const done = budget.onSuccess(lastRetry);
+  if (done !== SETTLED) done.catch(ignore);
+}
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */
 function tokenRejected(c: Classification): boolean {
@@ -51,7 +67,7 @@ export function runCall<R>(call: Call<R>): Promise<R> {
   return call.send().then((first) => {
     if (first.classification.kind !== 'success') return runRounds(call, first);
     // A success is final (decide's first rule); the budget's refund is not waited for.
-    call.resilience.budget?.onSuccess(undefined).catch(ignore);
+    if (call.resilience.budget !== undefined) refund(call.resilience.budget, undefined);
     return (first.response as NonNullable<typeof first.response>).raw;
   });
 }
@@ -226,8 +242,6 @@ async function runRounds<R>(call: Call<R>, first: AttemptOutcome<R> | undefined)
       onFailedAttempt: ({ error }) => onFailedAttempt(error),
     });
   }
-  // The refund is bookkeeping: the caller's answer does not wait for it (a remote store would
-  // otherwise add a round trip to every successful call), and its failure is ignored.
-  if (budget !== undefined) budget.onSuccess(lastRetry).catch(ignore);
+  if (budget !== undefined) refund(budget, lastRetry);
   return raw;
 }

@@ -22,6 +22,13 @@ interface Circuit extends Expiring {
   record: CircuitRecord;
 }
 
+/**
+ * The promise a store operation that finished at once hands back: one shared, already settled
+ * promise, so the refund that follows every successful call allocates none (and its caller,
+ * seeing it, knows there is nothing to wait for or to catch).
+ */
+export const SETTLED: Promise<void> = Promise.resolve();
+
 /** Expired entries are dropped on access, and all of them every this many writes. */
 const SWEEP_EVERY = 1024;
 
@@ -79,9 +86,14 @@ export function createMemoryStore(): ResilienceStore {
       return true;
     },
 
-    async refund(key, amount, bucket, now) {
-      const level = levelOf(live(buckets, key, now), bucket, now);
-      setLevel(key, Math.min(bucket.capacity, level + amount), bucket, now);
+    refund(key, amount, bucket, now) {
+      try {
+        const level = levelOf(live(buckets, key, now), bucket, now);
+        setLevel(key, Math.min(bucket.capacity, level + amount), bucket, now);
+        return SETTLED;
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
 
     async tokens(key, bucket, now) {
