@@ -1,3 +1,5 @@
+import { createHook } from 'node:async_hooks';
+
 /** `pnpm bench --quick`: small counts, under a minute. */
 export const QUICK = process.argv.includes('--quick');
 
@@ -156,3 +158,34 @@ export function createBody(ref: string): Record<string, unknown> {
 export const progress = (line: string): void => {
   process.stderr.write(`  … ${line}\n`);
 };
+
+/**
+ * Promises created per call of `call`, counted with an async hook: the fewest over `runs` runs of
+ * `calls` calls, after one warm-up call. Deterministic where timings are not: every promise is an
+ * allocation and a hop of the microtask queue (and, in an app with AsyncLocalStorage or tracing,
+ * a hook call).
+ */
+export async function promisesPerCall(
+  call: () => Promise<unknown>,
+  { calls = 20, runs = 3 }: { calls?: number; runs?: number } = {},
+): Promise<number> {
+  let count = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'PROMISE') count++;
+    },
+  });
+  await call();
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run++) {
+    count = 0;
+    hook.enable();
+    try {
+      for (let i = 0; i < calls; i++) await call();
+    } finally {
+      hook.disable();
+    }
+    fewest = Math.min(fewest, count / calls);
+  }
+  return fewest;
+}

@@ -8,6 +8,7 @@ import { FAULTS, type FaultRow } from './faults.js';
 import { QUICK, SIZES } from './lib.js';
 import { OUTAGE, type OutageRow } from './outage.js';
 import type { OverheadRow } from './overhead.js';
+import type { PromiseRow } from './promise-count.js';
 import type { BundleRow, PureRow } from './pure.js';
 
 /** The ratio of our adapters to their raw client that the happy path aims for. */
@@ -39,6 +40,7 @@ export interface Results {
   readonly ambiguous: AmbiguousRow[];
   readonly pure: PureRow[];
   readonly callCost: CallCostRow[];
+  readonly promiseCount: PromiseRow[];
   readonly bundles: BundleRow[];
 }
 
@@ -262,6 +264,7 @@ with a payment whose call still rejected (the merchant lost track of a real paym
 function pureSection(
   pure: readonly PureRow[],
   callCost: readonly CallCostRow[],
+  promiseCount: readonly PromiseRow[],
   bundles: readonly BundleRow[],
 ): string {
   return `## 5. Pure-part cost and bundle size
@@ -292,6 +295,21 @@ ${table(
   ]),
 )}
 
+Promises one successful read creates through each client, counted with an async hook over a
+simulator in the bench's own process (its promises count for every client alike). The count is
+the same on every machine and every run: every promise is an allocation and a hop of the
+microtask queue, and in an app with AsyncLocalStorage or tracing a hook call too.
+test/reliability/hot-path.test.ts holds ours to it.
+
+${table(
+  ['client', 'promises per call', 'beyond its raw client'],
+  promiseCount.map((r) => [
+    r.client.startsWith('ours') ? `**${r.client}**` : r.client,
+    r.promises,
+    r.beyondRaw === undefined ? '' : `+${r.beyondRaw}`,
+  ]),
+)}
+
 Bundles built with esbuild's build API (\`bundle: true, minify: true, format: 'esm'\`), each with its
 own dependencies (core brings eventemitter3 and p-retry; it signs tokens with Web Crypto, no JWT
 library); axios stays external; gzip level 9 with zlib. Our packages
@@ -318,7 +336,7 @@ ${overheadSection(results.overhead, results.keepAliveMs, results.pinned)}
 ${faultsSection(results.faults)}
 ${outageSection(results.outage)}
 ${ambiguousSection(results.ambiguous)}
-${pureSection(results.pure, results.callCost, results.bundles)}`;
+${pureSection(results.pure, results.callCost, results.promiseCount, results.bundles)}`;
 }
 
 /** Writes bench/RESULTS.md and bench/RESULTS.json; returns the Markdown. */

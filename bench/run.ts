@@ -10,6 +10,7 @@ import { runFaults } from './faults.js';
 import { QUICK, SIZES } from './lib.js';
 import { runOutage } from './outage.js';
 import { runOverhead } from './overhead.js';
+import { runPromiseCount } from './promise-count.js';
 import { runBundles, runPure } from './pure.js';
 import { MODE, machine, machineLine, WARNING, writeResults } from './report.js';
 
@@ -45,6 +46,7 @@ const outage = await section('3. outage', runOutage);
 const ambiguous = await section('4. ambiguous creates', runAmbiguous);
 const pure = await section('5. classify + decide', runPure);
 const callCost = await section('5. cost per call', runCallCost);
+const promiseCount = await section('5. promises per call', runPromiseCount);
 const bundles = await section('5. bundle sizes', runBundles);
 
 const markdown = await writeResults({
@@ -63,6 +65,7 @@ const markdown = await writeResults({
   ambiguous,
   pure,
   callCost,
+  promiseCount,
   bundles,
 });
 console.log(markdown);
