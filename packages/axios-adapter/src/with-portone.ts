@@ -4,6 +4,7 @@ import {
   channelOf,
   type Engine,
   isPortOneError,
+  type Operation,
   operationKindOf,
   orderRefOf,
   portOneUrlMatcher,
@@ -58,6 +59,16 @@ const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => {
   };
 };
 
+/** axios treats a rejection marked as a cancel as final; an abort is exactly that. */
+function markCancel(error: unknown): never {
+  if (isPortOneError(error) && error.name === 'PortOneAbortError') {
+    Object.defineProperty(error, '__CANCEL__', { value: true });
+  }
+  throw error;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Makes an axios instance safe to retry against PortOne: every call to PortOne's origin goes
  * through the engine (retries, polling, reconciliation), resolves with the final response, or
@@ -84,7 +95,20 @@ export function withPortOne(
 
   const isPortOne = portOneUrlMatcher(baseUrl);
 
-  const portoneAdapter: AxiosAdapter = async (config) => {
+  /**
+   * Not an async function: a PortOne call hands back the engine's promise, with only the cancel
+   * mark added on the way (every promise a call waits through is paid on every call). Anything
+   * thrown on the way becomes a rejection all the same.
+   */
+  const portoneAdapter: AxiosAdapter = (config) => {
+    try {
+      return prepare(config);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const prepare = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     const url = requestUrl(config);
     if (!isPortOne(url)) return inner(config);
 
@@ -153,40 +177,33 @@ export function withPortOne(
             } as InternalAxiosRequestConfig),
       );
 
-    try {
-      return await engine.execute<AxiosResponse>({
-        method,
-        url,
-        kind,
-        ...(orderRef === undefined ? {} : { orderRef }),
-        ...(channel === undefined ? {} : { channel }),
-        ...(callerSignal ? { signal: callerSignal } : {}),
-        ...(config.timeout ? { policy: { attemptTimeoutMs: config.timeout } } : {}),
-        checkStatus: lookup,
-        ...(auth === undefined ? {} : { refreshAuth: () => auth.refresh() }),
-        send: async (attempt) => {
-          try {
-            const headers = await withAuth(callerHeaders);
-            return toAttempt(await inner(attemptConfig(attempt, headers)));
-          } catch (error) {
-            throw redactAxiosError(error);
-          }
-        },
-        causeOf: ({ raw }) =>
-          redactedAxiosError(
-            `Request failed with status code ${raw.status}`,
-            'ERR_BAD_RESPONSE',
-            config,
-            raw,
-          ),
-      });
-    } catch (error) {
-      // axios treats a rejection marked as a cancel as final; an abort is exactly that.
-      if (isPortOneError(error) && error.name === 'PortOneAbortError') {
-        Object.defineProperty(error, '__CANCEL__', { value: true });
-      }
-      throw error;
-    }
+    const operation: Mutable<Operation<AxiosResponse>> = {
+      method,
+      url,
+      kind,
+      checkStatus: lookup,
+      send: async (attempt) => {
+        try {
+          const headers = auth === undefined ? callerHeaders : await withAuth(callerHeaders);
+          return toAttempt(await inner(attemptConfig(attempt, headers)));
+        } catch (error) {
+          throw redactAxiosError(error);
+        }
+      },
+      causeOf: ({ raw }) =>
+        redactedAxiosError(
+          `Request failed with status code ${raw.status}`,
+          'ERR_BAD_RESPONSE',
+          config,
+          raw,
+        ),
+    };
+    if (orderRef !== undefined) operation.orderRef = orderRef;
+    if (channel !== undefined) operation.channel = channel;
+    if (callerSignal) operation.signal = callerSignal;
+    if (config.timeout) operation.policy = { attemptTimeoutMs: config.timeout };
+    if (auth !== undefined) operation.refreshAuth = () => auth.refresh();
+    return engine.execute<AxiosResponse>(operation).catch(markCancel);
   };
 
   instance.defaults.adapter = portoneAdapter;
