@@ -154,6 +154,17 @@ export function createBody(ref: string): Record<string, unknown> {
   };
 }
 
+/** Creates the payment a happy-path read looks up by `ref`, on the simulator at `baseUrl`. */
+export async function createPaymentToRead(baseUrl: string, ref: string): Promise<void> {
+  const created = await fetch(`${baseUrl}/api/initiatePayment`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(createBody(ref)),
+  });
+  if (!created.ok) throw new Error(`could not create the payment to read: ${created.status}`);
+  await created.json();
+}
+
 /** Logs progress to stderr, so stdout stays the report. */
 export const progress = (line: string): void => {
   process.stderr.write(`  … ${line}\n`);

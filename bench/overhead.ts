@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchRequest, ClientWorkerData } from './client-worker.js';
 import { type HappyClient, happyClients } from './clients.js';
-import { createBody, type LoopResult, percentile, progress, round, SIZES } from './lib.js';
+import { createPaymentToRead, type LoopResult, percentile, progress, round, SIZES } from './lib.js';
 
 /** One client at one concurrency: medians over the rounds. */
 export interface OverheadRow {
@@ -161,13 +161,7 @@ export async function runOverhead(): Promise<{
   const threads = new Map<string, ClientThread>();
   try {
     const ref = 'bench-happy-path';
-    const created = await fetch(`${sim.url}/api/initiatePayment`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(createBody(ref)),
-    });
-    if (!created.ok) throw new Error(`could not create the payment to read: ${created.status}`);
-    await created.json();
+    await createPaymentToRead(sim.url, ref);
 
     const clients = happyClients(sim.url, ref);
     /** Fresh threads for every client, warmed up: a new heap, JIT and connection pool each. */

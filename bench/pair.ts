@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { happyClients } from './clients.js';
-import { createBody, percentile, round } from './lib.js';
+import { createPaymentToRead, percentile, round } from './lib.js';
 import { startClientThread, startSimulatorProcess } from './overhead.js';
 
 const { positionals, values } = parseArgs({
@@ -34,13 +34,7 @@ const windowMs = Number(values.window);
 const sim = await startSimulatorProcess();
 try {
   const ref = 'bench-pair';
-  const created = await fetch(`${sim.url}/api/initiatePayment`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(createBody(ref)),
-  });
-  if (!created.ok) throw new Error(`could not create the payment to read: ${created.status}`);
-  await created.json();
+  await createPaymentToRead(sim.url, ref);
   const raw = await startClientThread({ baseUrl: sim.url, ref, client: rawName });
   const client = await startClientThread({ baseUrl: sim.url, ref, client: clientName });
   const warmup = { count: 3000, concurrency: 16, timeLimitMs: 16_000 };

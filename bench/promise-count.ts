@@ -5,7 +5,7 @@ import axios from 'axios';
 import axiosRetry from 'axios-retry';
 import ky from 'ky';
 import { RETRIES } from './clients.js';
-import { createBody, progress, promisesPerCall } from './lib.js';
+import { createPaymentToRead, progress, promisesPerCall } from './lib.js';
 
 /** Promises one successful read creates through a client, beside its raw client. */
 export interface PromiseRow {
@@ -26,13 +26,7 @@ export async function runPromiseCount(): Promise<PromiseRow[]> {
   const sim = await startSimulator();
   try {
     const ref = 'bench-promises';
-    const created = await fetch(`${sim.url}/api/initiatePayment`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(createBody(ref)),
-    });
-    if (!created.ok) throw new Error(`could not create the payment to read: ${created.status}`);
-    await created.json();
+    await createPaymentToRead(sim.url, ref);
     const url = `${sim.url}/api/transaction/${ref}/status`;
     const retryAxios = axios.create();
     axiosRetry(retryAxios, { retries: RETRIES });
