@@ -78,17 +78,12 @@ export function replayable(
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /**
- * Reads a response's body once, for classification, and hands back a Response carrying the same
- * status, headers, URL and body, unread, for the caller. Its body is served from the text already
- * read: `json()`, `text()` and the rest cost no stream, and a stream is built only if the caller
- * asks for `body` or `clone()`. That is much cheaper than `clone()` (which tees and buffers twice)
- * or a stream-backed copy.
+ * From a response and its body text, read once for classification: the body parsed, and a
+ * Response carrying the same status, headers, URL and body, unread, for the caller. Its body is
+ * served from the text already read: `json()`, `text()` and the rest cost no stream, and a stream
+ * is built only if the caller asks for `body` or `clone()`. That is much cheaper than `clone()`
+ * (which tees and buffers twice) or a stream-backed copy.
  */
-export async function peek(response: Response): Promise<{ body: unknown; response: Response }> {
-  return afterReading(response, await response.text());
-}
-
-/** `peek`'s second half: the body parsed from the text read, and the Response handed back. */
 export function afterReading(
   response: Response,
   text: string,

@@ -10,7 +10,7 @@ import {
   resolveAdapterOptions,
   statusUrl,
 } from '@portone-retry/core';
-import { afterReading, peek, replayable } from './body.js';
+import { afterReading, replayable } from './body.js';
 
 /** A user's own status lookup: performs the request with any client and returns its Response. */
 export type FetchStatusCheck = (
@@ -69,11 +69,6 @@ function credentialsOf(source: Headers): Headers {
     if (value !== null) headers.set(name, value);
   }
   return headers;
-}
-
-async function toAttempt(response: Response): Promise<AttemptResponse<Response>> {
-  const { body, response: fresh } = await peek(response);
-  return { httpStatus: response.status, headers: response.headers, body, raw: fresh };
 }
 
 /** An attempt's answer from its Response and the body text already read. */
@@ -141,15 +136,15 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       kind,
       // Headers are copied only when needed: lookups are rare, and a request's own headers need
       // rewriting only to add a token.
-      checkStatus: async (ref, { signal: lookupSignal }) =>
-        toAttempt(
-          checkStatus
-            ? await checkStatus(ref, { signal: lookupSignal })
-            : await fetchImpl(statusUrl(baseUrl, ref), {
-                headers: await withAuth(credentialsOf(headersOf(input, init))),
-                signal: lookupSignal,
-              }),
-        ),
+      checkStatus: async (ref, { signal: lookupSignal }) => {
+        const response = checkStatus
+          ? await checkStatus(ref, { signal: lookupSignal })
+          : await fetchImpl(statusUrl(baseUrl, ref), {
+              headers: await withAuth(credentialsOf(headersOf(input, init))),
+              signal: lookupSignal,
+            });
+        return answerOf(response, await response.text());
+      },
       send: async (attempt) => {
         const [attemptInput, next] = request.next(cancellable ? attempt.signal : undefined);
         const attemptInit =

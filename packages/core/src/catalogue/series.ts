@@ -36,19 +36,6 @@ const BY_THOUSAND: Readonly<Record<number, Series>> = {
 export function parseCode(code: unknown): number | undefined {
   if (typeof code === 'number') return Number.isInteger(code) ? code : undefined;
   if (typeof code !== 'string') return undefined;
-  // Most codes come as four plain digits ("2000"): read those without trimming or a regex.
-  if (code.length === 4) {
-    let value = 0;
-    for (let i = 0; i < 4; i++) {
-      const digit = code.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) {
-        value = -1;
-        break;
-      }
-      value = value * 10 + digit;
-    }
-    if (value >= 0) return value;
-  }
   const trimmed = code.trim();
   return /^\d{1,6}$/.test(trimmed) ? Number(trimmed) : undefined;
 }

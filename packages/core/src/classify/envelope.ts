@@ -19,12 +19,6 @@ const PAYMENT_STATUSES: Readonly<Record<string, PaymentStatus>> = Object.assign(
   { success: 'Success', failed: 'Failed', pending: 'Pending', expired: 'Expired' },
 );
 
-/** The statuses as PortOne spells them, read without lowercasing a copy. */
-const EXACT_STATUSES: Readonly<Record<string, PaymentStatus>> = Object.assign(
-  Object.create(null) as Record<string, PaymentStatus>,
-  { Success: 'Success', Failed: 'Failed', Pending: 'Pending', Expired: 'Expired' },
-);
-
 function field(source: unknown, name: string): unknown {
   if (source === null || typeof source !== 'object') return undefined;
   try {
@@ -80,10 +74,7 @@ export function readEnvelope(body: unknown): Envelope | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const content = field(body, 'content');
   const statusText = text(field(content, 'status'));
-  const paymentStatus =
-    statusText === undefined
-      ? undefined
-      : (EXACT_STATUSES[statusText] ?? PAYMENT_STATUSES[statusText.trim().toLowerCase()]);
+  const paymentStatus = statusText ? PAYMENT_STATUSES[statusText.trim().toLowerCase()] : undefined;
   const orderRef = text(field(content, 'order_ref')) ?? text(field(body, 'order_ref'));
   const statusReason = text(field(body, 'status_reason')) ?? text(field(body, 'status_message'));
   const message = text(field(body, 'message'));

@@ -1,13 +1,7 @@
 import pRetry from 'p-retry';
 import { PortOneCircuitOpenError } from '../errors/index.js';
 import { type Decision, decide } from '../policy/index.js';
-import {
-  breakerKeyOf,
-  breakerOutcomeOf,
-  type RetryBudget,
-  type RetryKind,
-} from '../resilience/index.js';
-import { SETTLED } from '../resilience/memory-store.js';
+import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import type { AttemptOutcome, Call } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
@@ -16,16 +10,6 @@ import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
 
 const SUCCEED: Decision = { type: 'succeed' };
 const ignore = (): void => {};
-
-/**
- * A successful call's refund to the retry budget. The caller's answer does not wait for it (a
- * remote store would otherwise add a round trip to every successful call), and its failure is
- * ignored; a refund the store finished at once needs not even a handler.
- */
-function refund(budget: RetryBudget, lastRetry: RetryKind | undefined): void {
-  const done = budget.onSuccess(lastRetry);
-  if (done !== SETTLED) done.catch(ignore);
-}
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */
 function tokenRejected(c: Classification): boolean {
@@ -66,8 +50,10 @@ export function runCall<R>(call: Call<R>): Promise<R> {
   if (call.resilience.breaker !== undefined) return runRounds(call, undefined);
   return call.send().then((first) => {
     if (first.classification.kind !== 'success') return runRounds(call, first);
-    // A success is final (decide's first rule); the budget's refund is not waited for.
-    if (call.resilience.budget !== undefined) refund(call.resilience.budget, undefined);
+    // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
+    // does not wait for it (a remote store would otherwise add a round trip to every successful
+    // call), and its failure is ignored.
+    call.resilience.budget?.onSuccess(undefined).catch(ignore);
     return (first.response as NonNullable<typeof first.response>).raw;
   });
 }
@@ -242,6 +228,6 @@ async function runRounds<R>(call: Call<R>, first: AttemptOutcome<R> | undefined)
       onFailedAttempt: ({ error }) => onFailedAttempt(error),
     });
   }
-  if (budget !== undefined) refund(budget, lastRetry);
+  if (budget !== undefined) budget.onSuccess(lastRetry).catch(ignore);
   return raw;
 }

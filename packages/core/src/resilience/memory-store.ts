@@ -22,12 +22,8 @@ interface Circuit extends Expiring {
   record: CircuitRecord;
 }
 
-/**
- * The promise a store operation that finished at once hands back: one shared, already settled
- * promise, so the refund that follows every successful call allocates none (and its caller,
- * seeing it, knows there is nothing to wait for or to catch).
- */
-export const SETTLED: Promise<void> = Promise.resolve();
+/** What an operation done at once hands back: one settled promise, shared. */
+const DONE: Promise<void> = Promise.resolve();
 
 /** Expired entries are dropped on access, and all of them every this many writes. */
 const SWEEP_EVERY = 1024;
@@ -86,11 +82,12 @@ export function createMemoryStore(): ResilienceStore {
       return true;
     },
 
+    // Not async: a refund follows every successful call, and it is done at once.
     refund(key, amount, bucket, now) {
       try {
         const level = levelOf(live(buckets, key, now), bucket, now);
         setLevel(key, Math.min(bucket.capacity, level + amount), bucket, now);
-        return SETTLED;
+        return DONE;
       } catch (error) {
         return Promise.reject(error);
       }

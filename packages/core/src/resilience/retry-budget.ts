@@ -1,4 +1,4 @@
-import { createMemoryStore, SETTLED } from './memory-store.js';
+import { createMemoryStore } from './memory-store.js';
 import { checkFunction, checkKeys, checkNumber, defined } from './options.js';
 import { assertResilienceStore, type BucketSpec, type ResilienceStore } from './store.js';
 
@@ -135,10 +135,8 @@ export function createRetryBudget(
       // Not async: it runs after every successful call, and a wrapper promise per call adds up.
       try {
         const amount = lastRetry === undefined ? o.successRefund : costOf(lastRetry);
-        if (amount <= 0) return SETTLED;
-        const refunded = store.refund(key, amount, bucket, o.now());
         // Promise.resolve keeps a store's own promise as it is, and makes one of anything else.
-        return refunded === SETTLED ? SETTLED : Promise.resolve(refunded);
+        return Promise.resolve(amount > 0 ? store.refund(key, amount, bucket, o.now()) : undefined);
       } catch (error) {
         return Promise.reject(error);
       }
