@@ -141,6 +141,40 @@ describe('retry budget: options', () => {
   });
 });
 
+describe('retry budget: the refund after a success', () => {
+  it.each([
+    ['rejects', () => Promise.reject(new Error('store down'))],
+    [
+      'throws',
+      () => {
+        throw new Error('store down');
+      },
+    ],
+  ])('resolves when the store %s the refund (bookkeeping never fails)', async (_, refund) => {
+    const store = createMemoryStore();
+    const budget = createRetryBudget({}, { ...store, refund });
+    expect(await budget.tryAcquire('retry')).toBe(true);
+    await expect(budget.onSuccess('retry')).resolves.toBeUndefined();
+    await expect(budget.onSuccess()).resolves.toBeUndefined();
+    // The refunds were lost, as the store said.
+    expect(await budget.available()).toBe(495);
+  });
+
+  it('refunds through the memory store, which is done at once and returns nothing', async () => {
+    const store = createMemoryStore();
+    const bucket = { capacity: 500, refillPerSecond: 0, idleTtlMs: 60_000 };
+    expect(await store.take('default', 10, bucket, 0)).toBe(true);
+    expect(store.refund('default', 5, bucket, 0)).toBeUndefined();
+    expect(await store.tokens('default', bucket, 0)).toBe(495);
+    const budget = createRetryBudget({}, store);
+    await budget.onSuccess('timeout');
+    expect(await budget.available()).toBe(500);
+    // Full again, then spent: the bucket starts over from full, not from a stale entry.
+    expect(await budget.tryAcquire('retry')).toBe(true);
+    expect(await budget.available()).toBe(495);
+  });
+});
+
 describe('retry budget: shared through a store', () => {
   it('is one bucket for every budget with the same store and key', async () => {
     const store = createMemoryStore();

@@ -1,12 +1,13 @@
+import type { AttemptResponse } from '@portone-retry/core';
+
 /** How a request's body can be sent again on the next attempt. */
 export interface ReplayableRequest {
-  /**
-   * Makes the input and init of one attempt, with `signal` when given; each call gives a fresh,
-   * unread body.
-   */
-  readonly next: (signal: AbortSignal | undefined) => [RequestInfo | URL, RequestInit | undefined];
+  /** The input of one attempt: a fresh, unread copy when the input is a `Request`. */
+  attemptInput(): RequestInfo | URL;
+  /** The init of one attempt, with `signal` when given; each call gives a fresh, unread body. */
+  attemptInit(signal: AbortSignal | undefined): RequestInit | undefined;
   /** The body as text, for finding the order ref (undefined when it cannot be read). */
-  readonly text: () => Promise<string | undefined>;
+  text(): Promise<string | undefined>;
   /** Why the body cannot be sent twice, when it cannot (a one-shot ReadableStream). */
   readonly notReplayable: string | undefined;
 }
@@ -23,71 +24,112 @@ const withSignal = (
 const isStream = (body: unknown): boolean =>
   typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
 
+/** A `Request` input: cloned for each attempt, so the original stays unread. */
+class ClonedRequest implements ReplayableRequest {
+  readonly notReplayable = undefined;
+  private readonly template: Request;
+
+  constructor(
+    input: Request,
+    private readonly init: RequestInit | undefined,
+  ) {
+    this.template = input.clone();
+  }
+
+  attemptInput(): Request {
+    return this.template.clone();
+  }
+  attemptInit(signal: AbortSignal | undefined): RequestInit | undefined {
+    return withSignal(this.init, signal);
+  }
+  text(): Promise<string | undefined> {
+    return this.template
+      .clone()
+      .text()
+      .catch(() => undefined);
+  }
+}
+
+/** A ReadableStream body: it can be read once only. */
+class OneShotBody implements ReplayableRequest {
+  readonly notReplayable =
+    'the request body is a one-shot ReadableStream, which cannot be sent twice';
+  private used = false;
+
+  constructor(
+    private readonly input: RequestInfo | URL,
+    private readonly init: RequestInit | undefined,
+  ) {}
+
+  attemptInput(): RequestInfo | URL {
+    return this.input;
+  }
+  attemptInit(signal: AbortSignal | undefined): RequestInit {
+    if (this.used) throw new TypeError('a ReadableStream body cannot be sent twice');
+    this.used = true;
+    return { ...withSignal(this.init, signal), duplex: 'half' } as RequestInit;
+  }
+  async text(): Promise<string | undefined> {
+    return undefined;
+  }
+}
+
+/** No body, or one that is reusable as it is (string, URLSearchParams, Blob, ArrayBuffer, FormData). */
+class ReusableBody implements ReplayableRequest {
+  readonly notReplayable = undefined;
+
+  constructor(
+    private readonly input: RequestInfo | URL,
+    private readonly init: RequestInit | undefined,
+  ) {}
+
+  attemptInput(): RequestInfo | URL {
+    return this.input;
+  }
+  attemptInit(signal: AbortSignal | undefined): RequestInit | undefined {
+    return withSignal(this.init, signal);
+  }
+  async text(): Promise<string | undefined> {
+    const body = this.init?.body;
+    if (body === undefined || body === null) return undefined;
+    if (typeof body === 'string') return body;
+    if (body instanceof URLSearchParams) return body.toString();
+    if (typeof FormData !== 'undefined' && body instanceof FormData) {
+      const fields = new URLSearchParams();
+      for (const [key, value] of body.entries())
+        if (typeof value === 'string') fields.append(key, value);
+      return fields.toString();
+    }
+    return new Response(body as BodyInit).text().catch(() => undefined);
+  }
+}
+
 /**
  * Prepares a fetch call for attempts: string, URLSearchParams, Blob, ArrayBuffer and FormData
  * bodies are reusable as they are; a `Request` is cloned for each attempt (the original stays
- * unread); a ReadableStream body can be read once only, so it is marked not replayable.
+ * unread); a ReadableStream body can be read once only, so it is marked not replayable. (Classes,
+ * not closures: one small object per call.)
  */
 export function replayable(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
 ): ReplayableRequest {
   if (typeof Request !== 'undefined' && input instanceof Request) {
-    const template = input.clone();
-    return {
-      next: (signal) => [template.clone(), withSignal(init, signal)],
-      text: () =>
-        template
-          .clone()
-          .text()
-          .catch(() => undefined),
-      notReplayable: undefined,
-    };
+    return new ClonedRequest(input, init);
   }
-  const body = init?.body;
-  if (isStream(body)) {
-    let used = false;
-    return {
-      next: (signal) => {
-        if (used) throw new TypeError('a ReadableStream body cannot be sent twice');
-        used = true;
-        return [input, { ...withSignal(init, signal), duplex: 'half' } as RequestInit];
-      },
-      text: async () => undefined,
-      notReplayable: 'the request body is a one-shot ReadableStream, which cannot be sent twice',
-    };
-  }
-  return {
-    next: (signal) => [input, withSignal(init, signal)],
-    text: async () => {
-      if (body === undefined || body === null) return undefined;
-      if (typeof body === 'string') return body;
-      if (body instanceof URLSearchParams) return body.toString();
-      if (typeof FormData !== 'undefined' && body instanceof FormData) {
-        const fields = new URLSearchParams();
-        for (const [key, value] of body.entries())
-          if (typeof value === 'string') fields.append(key, value);
-        return fields.toString();
-      }
-      return new Response(body as BodyInit).text().catch(() => undefined);
-    },
-    notReplayable: undefined,
-  };
+  return isStream(init?.body) ? new OneShotBody(input, init) : new ReusableBody(input, init);
 }
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /**
- * From a response and its body text, read once for classification: the body parsed, and a
- * Response carrying the same status, headers, URL and body, unread, for the caller. Its body is
- * served from the text already read: `json()`, `text()` and the rest cost no stream, and a stream
- * is built only if the caller asks for `body` or `clone()`. That is much cheaper than `clone()`
- * (which tees and buffers twice) or a stream-backed copy.
+ * An attempt's answer from a response and its body text, read once for classification: the body
+ * parsed, and as `raw` a Response carrying the same status, headers, URL and body, unread, for
+ * the caller. Its body is served from the text already read: `json()`, `text()` and the rest cost
+ * no stream, and a stream is built only if the caller asks for `body` or `clone()`. That is much
+ * cheaper than `clone()` (which tees and buffers twice) or a stream-backed copy.
  */
-export function afterReading(
-  response: Response,
-  text: string,
-): { body: unknown; response: Response } {
+export function afterReading(response: Response, text: string): AttemptResponse<Response> {
   let body: unknown = text;
   let isJson = false;
   if (text !== '') {
@@ -98,7 +140,12 @@ export function afterReading(
       body = text;
     }
   }
-  return { body, response: bufferedResponse(response, text, isJson ? body : undefined) };
+  return {
+    httpStatus: response.status,
+    headers: response.headers,
+    body,
+    raw: bufferedResponse(response, text, isJson ? body : undefined),
+  };
 }
 
 const unusable = () => new TypeError('Body is unusable: Body has already been read');

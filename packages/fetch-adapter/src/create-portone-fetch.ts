@@ -1,16 +1,19 @@
 import {
   type AdapterOptions,
+  type AttemptContext,
   type AttemptResponse,
   channelOf,
   type Engine,
   type Operation,
+  type OperationKind,
   operationKindOf,
   orderRefOf,
   portOneUrlMatcher,
+  type ResolvedAdapterOptions,
   resolveAdapterOptions,
   statusUrl,
 } from '@portone-retry/core';
-import { afterReading, replayable } from './body.js';
+import { afterReading, type ReplayableRequest, replayable } from './body.js';
 
 /** A user's own status lookup: performs the request with any client and returns its Response. */
 export type FetchStatusCheck = (
@@ -42,8 +45,6 @@ export type PortOneFetch = ((input: RequestInfo | URL, init?: RequestInit) => Pr
   readonly portone: Engine;
 };
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** Headers that identify the merchant: copied to the status lookups of a call. */
 const AUTH_HEADERS = ['authorization', 'x-portone-client-key'];
 
@@ -71,10 +72,75 @@ function credentialsOf(source: Headers): Headers {
   return headers;
 }
 
-/** An attempt's answer from its Response and the body text already read. */
-function answerOf(response: Response, text: string): AttemptResponse<Response> {
-  const { body, response: fresh } = afterReading(response, text);
-  return { httpStatus: response.status, headers: response.headers, body, raw: fresh };
+/** What every call of one `createPortOneFetch` client shares. */
+interface FetchClient {
+  readonly fetch: typeof fetch;
+  readonly baseUrl: string;
+  readonly checkStatus: FetchStatusCheck | undefined;
+  /** The headers with fresh credentials from the token provider, when there is one. */
+  readonly withAuth: (headers: Headers) => Promise<Headers>;
+  readonly auth: ResolvedAdapterOptions<FetchStatusCheck>['auth'];
+}
+
+/**
+ * One call, as the engine runs it. A class, not an object of closures: its methods live on the
+ * prototype, so a call allocates one object for them.
+ */
+class FetchOperation implements Operation<Response> {
+  orderRef: string | undefined = undefined;
+  channel: string | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  readonly notReplayable: string | undefined;
+  refreshAuth: (() => Promise<void>) | undefined = undefined;
+
+  constructor(
+    private readonly client: FetchClient,
+    readonly method: string,
+    readonly url: string,
+    readonly kind: OperationKind,
+    private readonly input: RequestInfo | URL,
+    private readonly init: RequestInit | undefined,
+    private readonly request: ReplayableRequest,
+    /** Whether an attempt is handed its own signal (the caller's signal, or `cancelOnTimeout`). */
+    private readonly cancellable: boolean,
+  ) {
+    this.notReplayable = request.notReplayable;
+  }
+
+  async send(attempt: AttemptContext): Promise<AttemptResponse<Response>> {
+    const { client, request } = this;
+    const attemptInput = request.attemptInput();
+    const next = request.attemptInit(this.cancellable ? attempt.signal : undefined);
+    const attemptInit =
+      client.auth === undefined
+        ? next
+        : { ...next, headers: await client.withAuth(headersOf(this.input, this.init)) };
+    const response = await client.fetch(attemptInput, attemptInit);
+    if (attempt.abandoned) {
+      // The engine gave up on this attempt (an uncancellable one outlived its timeout): its
+      // late answer is cancelled unread, so the connection goes back to the pool.
+      void response.body?.cancel().catch(() => {});
+      return { httpStatus: response.status, headers: response.headers, body: '', raw: response };
+    }
+    // Read here, not through another async function: every promise a call waits on through is
+    // a hop of the microtask queue, paid on every call.
+    return afterReading(response, await response.text());
+  }
+
+  /** Headers are copied only here: lookups are rare. */
+  async checkStatus(
+    ref: string,
+    { signal }: { readonly signal: AbortSignal },
+  ): Promise<AttemptResponse<Response>> {
+    const { client } = this;
+    const response = client.checkStatus
+      ? await client.checkStatus(ref, { signal })
+      : await client.fetch(statusUrl(client.baseUrl, ref), {
+          headers: await client.withAuth(credentialsOf(headersOf(this.input, this.init))),
+          signal,
+        });
+    return afterReading(response, await response.text());
+  }
 }
 
 /**
@@ -95,12 +161,17 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
   }
   const fetchImpl: typeof fetch = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
   const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<FetchStatusCheck>(rest);
-  /** The headers with fresh credentials from the token provider, when there is one. */
-  const withAuth = async (headers: Headers): Promise<Headers> => {
-    if (auth === undefined) return headers;
-    const merged = new Headers(headers);
-    for (const [name, value] of Object.entries(await auth.headers())) merged.set(name, value);
-    return merged;
+  const client: FetchClient = {
+    fetch: fetchImpl,
+    baseUrl,
+    checkStatus,
+    auth,
+    withAuth: async (headers) => {
+      if (auth === undefined) return headers;
+      const merged = new Headers(headers);
+      for (const [name, value] of Object.entries(await auth.headers())) merged.set(name, value);
+      return merged;
+    },
   };
   const refreshAuth = auth === undefined ? undefined : () => auth.refresh();
 
@@ -125,49 +196,22 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     const requestInput = typeof Request !== 'undefined' && input instanceof Request;
     const method = (init?.method ?? (requestInput ? input.method : 'GET')).toUpperCase();
     const kind = operationKindOf(method, url);
-    const request = replayable(input, init);
     const signal = init?.signal ?? (requestInput ? input.signal : undefined);
     // An attempt is handed its own signal only when something can cancel it: the caller's
     // signal, or `cancelOnTimeout`.
     const cancellable = cancelOnTimeout || (signal !== undefined && signal !== null);
-    const operation: Mutable<Operation<Response>> = {
+    const request = replayable(input, init);
+    const operation = new FetchOperation(
+      client,
       method,
       url,
       kind,
-      // Headers are copied only when needed: lookups are rare, and a request's own headers need
-      // rewriting only to add a token.
-      checkStatus: async (ref, { signal: lookupSignal }) => {
-        const response = checkStatus
-          ? await checkStatus(ref, { signal: lookupSignal })
-          : await fetchImpl(statusUrl(baseUrl, ref), {
-              headers: await withAuth(credentialsOf(headersOf(input, init))),
-              signal: lookupSignal,
-            });
-        return answerOf(response, await response.text());
-      },
-      send: async (attempt) => {
-        const [attemptInput, next] = request.next(cancellable ? attempt.signal : undefined);
-        const attemptInit =
-          auth === undefined ? next : { ...next, headers: await withAuth(headersOf(input, init)) };
-        const response = await fetchImpl(attemptInput, attemptInit);
-        if (attempt.abandoned) {
-          // The engine gave up on this attempt (an uncancellable one outlived its timeout): its
-          // late answer is cancelled unread, so the connection goes back to the pool.
-          void response.body?.cancel().catch(() => {});
-          return {
-            httpStatus: response.status,
-            headers: response.headers,
-            body: '',
-            raw: response,
-          };
-        }
-        // Read here, not through another async function: every promise a call waits on through
-        // is a hop of the microtask queue, paid on every call.
-        return answerOf(response, await response.text());
-      },
-    };
+      input,
+      init,
+      request,
+      cancellable,
+    );
     if (signal) operation.signal = signal;
-    if (request.notReplayable !== undefined) operation.notReplayable = request.notReplayable;
     if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
     if (kind !== 'create') return engine.execute<Response>(operation);
     // A create is reconciled by the order ref its body carries: the body is read first.

@@ -34,13 +34,18 @@ export class Attempt implements AttemptContext {
     return this.controller.signal;
   }
 
+  /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
+  arm(onAbort: (reason: unknown) => void): void {
+    this.settle = onAbort;
+    this.timer = setTimeout(() => this.abort(new AttemptTimeout(this.timeoutMs)), this.timeoutMs);
+  }
+
   /** Sends through `request`; rejects with the abort reason if aborted first. */
   run<R>(
     request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
   ): Promise<AttemptResponse<R>> {
     return new Promise<AttemptResponse<R>>((resolve, reject) => {
-      this.settle = reject;
-      this.timer = setTimeout(() => this.abort(new AttemptTimeout(this.timeoutMs)), this.timeoutMs);
+      this.arm(reject);
       let pending: Promise<AttemptResponse<R>>;
       try {
         pending = request(this);

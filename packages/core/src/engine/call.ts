@@ -194,13 +194,68 @@ export class Call<R> {
     return this.run((context) => this.operation.send(context), true);
   }
 
+  /**
+   * The first attempt, on the hot path: what `send` does, without an async frame or a promise of
+   * its own per step. The transport's promise gets one `then`, and the call's one promise settles
+   * with what `next` makes of the outcome (for a success, the answer itself).
+   */
+  sendFirst<T>(next: (outcome: AttemptOutcome<R>) => T | PromiseLike<T>): Promise<T> {
+    this.attempts++;
+    this.emit('attempt', {});
+    if (this.cutShort !== undefined) return Promise.reject(this.cutShort);
+    const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
+    this.attempt = attempt;
+    return new Promise<T>((resolve, reject) => {
+      let open = true;
+      const conclude = (outcome: () => AttemptOutcome<R>): void => {
+        open = false;
+        attempt.dispose();
+        this.attempt = undefined;
+        try {
+          resolve(next(outcome()));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      const onAnswer = (response: AttemptResponse<R>): void => {
+        if (!open) return;
+        conclude(() => {
+          try {
+            return this.outcomeOf(response, true);
+          } catch (error) {
+            return this.failureOf(error, attempt, true);
+          }
+        });
+      };
+      const onError = (error: unknown): void => {
+        if (open) conclude(() => this.failureOf(error, attempt, true));
+      };
+      attempt.arm(onError);
+      let pending: Promise<AttemptResponse<R>>;
+      try {
+        pending = this.operation.send(attempt);
+      } catch (error) {
+        onError(error);
+        return;
+      }
+      Promise.resolve(pending).then(onAnswer, onError);
+    });
+  }
+
   /** Looks a payment up by order ref through the operation's status check. */
   lookup(orderRef: string): Promise<AttemptOutcome<R>> {
-    const check = this.operation.checkStatus;
-    if (check === undefined) throw new TypeError('lookup needs operation.checkStatus');
+    if (this.operation.checkStatus === undefined) {
+      throw new TypeError('lookup needs operation.checkStatus');
+    }
     // A lookup only ever follows an attempt: the call has gone on past its first.
     this.goOn();
-    return this.run(({ signal }) => check(orderRef, { signal }), false);
+    return this.run(
+      ({ signal }) =>
+        (this.operation.checkStatus as NonNullable<Operation<R>['checkStatus']>)(orderRef, {
+          signal,
+        }),
+      false,
+    );
   }
 
   /**
@@ -215,43 +270,51 @@ export class Call<R> {
     const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
     this.attempt = attempt;
     try {
-      const response = await attempt.run(request);
-      const classification = classify({
-        httpStatus: response.httpStatus,
-        headers: response.headers as Headers,
-        body: response.body,
-      });
-      if (emitResponse) {
-        this.emit('response', {
-          httpStatus: response.httpStatus,
-          kind: classification.kind,
-          ...(classification.code === undefined ? {} : { code: classification.code }),
-          ...(classification.status === undefined ? {} : { status: classification.status }),
-        });
-      }
-      const cause =
-        classification.kind === 'error' ? this.operation.causeOf?.(response) : undefined;
-      return cause === undefined
-        ? { classification, response }
-        : { classification, response, cause };
+      return this.outcomeOf(await attempt.run(request), emitResponse);
     } catch (error) {
-      // The call itself was cut short: that ends everything, not just this attempt.
-      if (this.cutShort !== undefined) throw this.cutShort;
-      // A PortOneError raised before anything was sent (a token provider that failed) is final:
-      // it is no transport failure, and retrying it would only repeat it.
-      if (isPortOneError(error)) throw error;
-      const classification: Classification =
-        attempt.abortedWith instanceof AttemptTimeout
-          ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
-          : classify({ error });
-      if (emitResponse) {
-        this.emit('response', { httpStatus: 0, kind: 'transport' });
-      }
-      return { classification, cause: redactError(error) };
+      return this.failureOf(error, attempt, emitResponse);
     } finally {
       attempt.dispose();
       this.attempt = undefined;
     }
+  }
+
+  /** The outcome of an answer that was read: classified, announced, with its cause. */
+  private outcomeOf(response: AttemptResponse<R>, emitResponse: boolean): AttemptOutcome<R> {
+    const classification = classify({
+      httpStatus: response.httpStatus,
+      headers: response.headers as Headers,
+      body: response.body,
+    });
+    if (emitResponse) {
+      this.emit('response', {
+        httpStatus: response.httpStatus,
+        kind: classification.kind,
+        ...(classification.code === undefined ? {} : { code: classification.code }),
+        ...(classification.status === undefined ? {} : { status: classification.status }),
+      });
+    }
+    const cause = classification.kind === 'error' ? this.operation.causeOf?.(response) : undefined;
+    return cause === undefined ? { classification, response } : { classification, response, cause };
+  }
+
+  /**
+   * The outcome of an attempt that brought no answer. Throws instead when the call itself was cut
+   * short (that ends everything, not just this attempt), or for a PortOneError raised before
+   * anything was sent (a token provider that failed): it is no transport failure, and retrying
+   * it would only repeat it.
+   */
+  private failureOf(error: unknown, attempt: Attempt, emitResponse: boolean): AttemptOutcome<R> {
+    if (this.cutShort !== undefined) throw this.cutShort;
+    if (isPortOneError(error)) throw error;
+    const classification: Classification =
+      attempt.abortedWith instanceof AttemptTimeout
+        ? { kind: 'transport', series: 'transport', transport: 'timeout', ambiguous: true }
+        : classify({ error });
+    if (emitResponse) {
+      this.emit('response', { httpStatus: 0, kind: 'transport' });
+    }
+    return { classification, cause: redactError(error) };
   }
 
   /** The PortOneError for a classified answer, with this call's context filled in. */

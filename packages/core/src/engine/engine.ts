@@ -213,24 +213,39 @@ export function createEngine(options: EngineOptions = {}): Engine {
     off(event, listener) {
       events.off(event, listener as never);
     },
-    async execute<R>(operation: Operation<R>): Promise<R> {
-      validateOperation(operation);
-      const callPolicy = operation.policy === undefined ? policy : policy.with(operation.policy);
-      const call = new Call(operation, callPolicy, events, now, random, resilience);
+    // Not async: the call's own promise is handed back with one `then` on it, not wrapped in
+    // an async frame (every promise a call waits through is a hop of the microtask queue).
+    execute<R>(operation: Operation<R>): Promise<R> {
+      let call: Call<R>;
+      let running: Promise<R>;
       try {
-        const raw = await runCall(call);
-        call.emit('success', { attempts: call.attempts });
-        return raw;
-      } catch (thrown) {
-        const error = settleError(call, thrown);
-        if (error.outcome === 'surface' && error.customerMessage !== undefined) {
-          call.emit('surface', { error, customerMessage: error.customerMessage });
-        }
-        call.emit('failure', { error });
-        throw error;
-      } finally {
-        call.dispose();
+        validateOperation(operation);
+        const callPolicy = operation.policy === undefined ? policy : policy.with(operation.policy);
+        call = new Call(operation, callPolicy, events, now, random, resilience);
+      } catch (error) {
+        return Promise.reject(error);
       }
+      try {
+        running = runCall(call);
+      } catch (thrown) {
+        running = Promise.reject(thrown);
+      }
+      return running.then(
+        (raw) => {
+          call.dispose();
+          call.emit('success', { attempts: call.attempts });
+          return raw;
+        },
+        (thrown: unknown) => {
+          call.dispose();
+          const error = settleError(call, thrown);
+          if (error.outcome === 'surface' && error.customerMessage !== undefined) {
+            call.emit('surface', { error, customerMessage: error.customerMessage });
+          }
+          call.emit('failure', { error });
+          throw error;
+        },
+      );
     },
   };
   Object.defineProperty(engine, ENGINE_BRAND, { value: true });

@@ -9,7 +9,6 @@ import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
 
 const SUCCEED: Decision = { type: 'succeed' };
-const ignore = (): void => {};
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */
 function tokenRejected(c: Classification): boolean {
@@ -48,12 +47,12 @@ async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise<T> {
  */
 export function runCall<R>(call: Call<R>): Promise<R> {
   if (call.resilience.breaker !== undefined) return runRounds(call, undefined);
-  return call.send().then((first) => {
+  return call.sendFirst((first) => {
     if (first.classification.kind !== 'success') return runRounds(call, first);
     // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
     // does not wait for it (a remote store would otherwise add a round trip to every successful
-    // call), and its failure is ignored.
-    call.resilience.budget?.onSuccess(undefined).catch(ignore);
+    // call), and it never rejects (a store that fails it is ignored).
+    void call.resilience.budget?.onSuccess(undefined);
     return (first.response as NonNullable<typeof first.response>).raw;
   });
 }
@@ -228,6 +227,6 @@ async function runRounds<R>(call: Call<R>, first: AttemptOutcome<R> | undefined)
       onFailedAttempt: ({ error }) => onFailedAttempt(error),
     });
   }
-  if (budget !== undefined) budget.onSuccess(lastRetry).catch(ignore);
+  if (budget !== undefined) void budget.onSuccess(lastRetry);
   return raw;
 }

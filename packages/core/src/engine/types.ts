@@ -56,7 +56,7 @@ export type StatusCheck<R = unknown> = (
   context: { readonly signal: AbortSignal },
 ) => Promise<AttemptResponse<R>>;
 
-/** One call, as an adapter describes it to the engine. */
+/** One call, as an adapter describes it to the engine. An optional field left `undefined` is absent. */
 export interface Operation<R = unknown> {
   /** HTTP method, upper case. */
   readonly method: string;
@@ -65,25 +65,25 @@ export interface Operation<R = unknown> {
   /** What kind of request this is; see `OperationKind`. */
   readonly kind: OperationKind;
   /** The request's merchant order ref, when the request carries one. */
-  readonly orderRef?: string;
+  readonly orderRef?: string | undefined;
   /** The PSP channel the request names (`pmt_channel`), so each channel gets its own breaker. */
-  readonly channel?: string;
+  readonly channel?: string | undefined;
   /** Performs one attempt. Throws only for transport failures (no answer read). */
   send(context: AttemptContext): Promise<AttemptResponse<R>>;
   /** Status lookup used to poll pending payments and to reconcile ambiguous creates. */
   readonly checkStatus?: StatusCheck<R>;
   /** Caller's signal: aborts the running attempt and any pending wait at once. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Set when the request cannot be sent twice (a one-shot stream body): it is then never
    * re-sent, and the error says why. Polling and reconciliation still happen.
    */
-  readonly notReplayable?: string;
+  readonly notReplayable?: string | undefined;
   /**
    * Renews the credentials after PortOne rejects the token (401 / 4054): the engine calls it
    * once per call, then sends again. Absent when the user gave no token provider.
    */
-  refreshAuth?(): void | Promise<void>;
+  readonly refreshAuth?: (() => void | Promise<void>) | undefined;
   /** The `cause` to put on the error of an answered failure (e.g. an AxiosError). */
   causeOf?(response: AttemptResponse<R>): unknown;
   /** Per-call policy overrides, on top of the engine's policy. */

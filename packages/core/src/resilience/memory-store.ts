@@ -23,8 +23,6 @@ interface Circuit extends Expiring {
 }
 
 /** What an operation done at once hands back: one settled promise, shared. */
-const DONE: Promise<void> = Promise.resolve();
-
 /** Expired entries are dropped on access, and all of them every this many writes. */
 const SWEEP_EVERY = 1024;
 
@@ -63,6 +61,12 @@ export function createMemoryStore(): ResilienceStore {
 
   function setLevel(key: string, tokens: number, bucket: BucketSpec, now: number): void {
     const stored = buckets.get(key);
+    // A full bucket is kept as no entry (levelOf reads a missing one as full): the refund that
+    // follows every successful call then finds nothing to write while nothing was spent.
+    if (tokens >= bucket.capacity) {
+      if (stored !== undefined) buckets.delete(key);
+      return;
+    }
     if (stored === undefined) {
       buckets.set(key, { tokens, at: now, expires: now + bucket.idleTtlMs });
     } else {
@@ -82,15 +86,11 @@ export function createMemoryStore(): ResilienceStore {
       return true;
     },
 
-    // Not async: a refund follows every successful call, and it is done at once.
+    // Not async, and nothing to return: a refund follows every successful call, and it is done
+    // at once.
     refund(key, amount, bucket, now) {
-      try {
-        const level = levelOf(live(buckets, key, now), bucket, now);
-        setLevel(key, Math.min(bucket.capacity, level + amount), bucket, now);
-        return DONE;
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      const level = levelOf(live(buckets, key, now), bucket, now);
+      setLevel(key, Math.min(bucket.capacity, level + amount), bucket, now);
     },
 
     async tokens(key, bucket, now) {

@@ -59,7 +59,9 @@ export interface RetryBudget {
   tryAcquire(kind: RetryKind): Promise<boolean>;
   /**
    * A call succeeded. Pass the kind of its last retry, if it retried: that retry's cost comes
-   * back. Without one, `successRefund` tokens come back.
+   * back. Without one, `successRefund` tokens come back. Resolves once the refund is recorded,
+   * and never rejects for the store: a refund is bookkeeping after a call that already succeeded,
+   * so a store that fails it is ignored (an unknown `lastRetry` still rejects with a TypeError).
    */
   onSuccess(lastRetry?: RetryKind): Promise<void>;
   /** Tokens in the bucket now. */
@@ -77,6 +79,9 @@ const DEFAULTS = {
   key: 'default',
   now: Date.now,
 } satisfies Required<RetryBudgetOptions>;
+
+const SETTLED: Promise<void> = Promise.resolve();
+const ignore = (): void => {};
 
 /** A bucket that does not refill on its own is kept a day untouched, then starts full again. */
 const IDLE_BUCKET_TTL_MS = 24 * 60 * 60 * 1000;
@@ -133,13 +138,21 @@ export function createRetryBudget(
     },
     onSuccess(lastRetry) {
       // Not async: it runs after every successful call, and a wrapper promise per call adds up.
+      let amount: number;
       try {
-        const amount = lastRetry === undefined ? o.successRefund : costOf(lastRetry);
-        // Promise.resolve keeps a store's own promise as it is, and makes one of anything else.
-        return Promise.resolve(amount > 0 ? store.refund(key, amount, bucket, o.now()) : undefined);
+        amount = lastRetry === undefined ? o.successRefund : costOf(lastRetry);
       } catch (error) {
         return Promise.reject(error);
       }
+      if (amount <= 0) return SETTLED;
+      // The refund is bookkeeping after a call that succeeded: a store that fails it is ignored.
+      let done: Promise<void> | void;
+      try {
+        done = store.refund(key, amount, bucket, o.now());
+      } catch {
+        return SETTLED;
+      }
+      return done === undefined ? SETTLED : Promise.resolve(done).catch(ignore);
     },
     async available() {
       return store.tokens(key, bucket, o.now());

@@ -14,8 +14,11 @@ export interface ResilienceStore {
    * time is full); resolves whether it did. Taking nothing leaves the bucket as it was.
    */
   take(key: string, cost: number, bucket: BucketSpec, now: number): Promise<boolean>;
-  /** Puts `amount` tokens back into the bucket `key`, never above its capacity. */
-  refund(key: string, amount: number, bucket: BucketSpec, now: number): Promise<void>;
+  /**
+   * Puts `amount` tokens back into the bucket `key`, never above its capacity. A refund follows
+   * every successful call: a store that is done at once (in memory) may return nothing.
+   */
+  refund(key: string, amount: number, bucket: BucketSpec, now: number): Promise<void> | void;
   /** The tokens the bucket `key` holds at `now` (its capacity when it was never used). */
   tokens(key: string, bucket: BucketSpec, now: number): Promise<number>;
 
