@@ -1,15 +1,17 @@
 import {
   type AdapterOptions,
+  type AttemptContext,
   type AttemptResponse,
   channelOf,
   type Engine,
   isPortOneError,
   type Operation,
+  type OperationKind,
   operationKindOf,
   orderRefOf,
   portOneUrlMatcher,
+  type ResolvedAdapterOptions,
   resolveAdapterOptions,
-  type StatusCheck,
   statusUrl,
 } from '@portone-retry/core';
 import axios, {
@@ -67,7 +69,119 @@ function markCancel(error: unknown): never {
   throw error;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** What every call through one wrapped instance shares. */
+interface AxiosClient {
+  readonly inner: AxiosAdapter;
+  readonly baseUrl: string;
+  readonly checkStatus: AxiosStatusCheck | undefined;
+  readonly auth: ResolvedAdapterOptions<AxiosStatusCheck>['auth'];
+}
+
+/** The merchant's credentials, copied to the status lookups of a call. */
+const AUTH_HEADERS = ['authorization', 'x-portone-client-key'];
+
+/** A copy of the headers with fresh credentials from the token provider, when there is one. */
+async function withAuth(client: AxiosClient, headers: AxiosHeaders): Promise<AxiosHeaders> {
+  if (client.auth === undefined) return headers;
+  const merged = AxiosHeaders.from(headers.toJSON() as Record<string, string>);
+  for (const [name, value] of Object.entries(await client.auth.headers())) merged.set(name, value);
+  return merged;
+}
+
+/**
+ * One call, as the engine runs it. A class, not an object of closures: its methods live on the
+ * prototype, so a call allocates one object for them.
+ */
+class AxiosOperation implements Operation<AxiosResponse> {
+  orderRef: string | undefined = undefined;
+  channel: string | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  policy: { attemptTimeoutMs: number } | undefined = undefined;
+  refreshAuth: (() => Promise<void>) | undefined = undefined;
+  private readonly callerHeaders: InternalAxiosRequestConfig['headers'];
+
+  constructor(
+    private readonly client: AxiosClient,
+    readonly method: string,
+    readonly url: string,
+    readonly kind: OperationKind,
+    private readonly config: InternalAxiosRequestConfig,
+    /** The caller's own signal, taken off the config: the engine owns cancellation. */
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {
+    this.callerHeaders = config.headers;
+  }
+
+  async send(attempt: AttemptContext): Promise<AttemptResponse<AxiosResponse>> {
+    try {
+      const { client, callerHeaders } = this;
+      const headers =
+        client.auth === undefined ? callerHeaders : await withAuth(client, callerHeaders);
+      return toAttempt(await client.inner(this.attemptConfig(attempt, headers)));
+    } catch (error) {
+      throw redactAxiosError(error);
+    }
+  }
+
+  /**
+   * The config of one attempt. It is the call's own config, set for the attempt in place: axios
+   * made it for this call alone, its adapters only read it, and copying it per attempt costs
+   * more than the rest of the adapter. With a caller's signal the attempt is cancelled through
+   * the engine's signal; without one, axios's own timeout bounds the attempt and the engine
+   * settles it at once when it must stop (cheaper: no AbortSignal on the hot path).
+   */
+  private attemptConfig(
+    attempt: AttemptContext,
+    headers: InternalAxiosRequestConfig['headers'],
+  ): InternalAxiosRequestConfig {
+    const { config } = this;
+    config.headers = headers;
+    if (this.callerSignal === undefined) {
+      config.timeout = attempt.timeoutMs;
+    } else {
+      config.signal = attempt.signal;
+      config.timeout = 0;
+    }
+    return config;
+  }
+
+  async checkStatus(
+    ref: string,
+    { signal }: { readonly signal: AbortSignal },
+  ): Promise<AttemptResponse<AxiosResponse>> {
+    const { client, config } = this;
+    if (client.checkStatus) return toAttempt(await client.checkStatus(ref, { signal }));
+    // A lookup carries only the merchant's credentials: the create's body headers would lie.
+    const credentials = new AxiosHeaders({ accept: 'application/json' });
+    for (const name of AUTH_HEADERS) {
+      const value = config.headers.get(name);
+      if (value !== undefined && value !== null) credentials.set(name, value as string);
+    }
+    return toAttempt(
+      await client.inner({
+        ...config,
+        method: 'get',
+        url: statusUrl(client.baseUrl, ref),
+        baseURL: '',
+        headers: await withAuth(client, credentials),
+        data: undefined,
+        params: undefined,
+        signal,
+        timeout: 0,
+        validateStatus: acceptEveryStatus,
+      } as InternalAxiosRequestConfig),
+    );
+  }
+
+  causeOf({ raw }: AttemptResponse<AxiosResponse>): unknown {
+    return redactedAxiosError(
+      `Request failed with status code ${raw.status}`,
+      'ERR_BAD_RESPONSE',
+      this.config,
+      raw,
+    );
+  }
+}
 
 /**
  * Makes an axios instance safe to retry against PortOne: every call to PortOne's origin goes
@@ -92,6 +206,8 @@ export function withPortOne(
     defaultBase,
   );
   const inner: AxiosAdapter = axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter);
+  const client: AxiosClient = { inner, baseUrl, checkStatus, auth };
+  const refreshAuth = auth === undefined ? undefined : () => auth.refresh();
 
   const isPortOne = portOneUrlMatcher(baseUrl);
 
@@ -121,88 +237,12 @@ export function withPortOne(
     delete config.signal;
     // Every answer goes to the engine, which decides what is an error.
     config.validateStatus = acceptEveryStatus;
-    const callerHeaders = config.headers;
-    /**
-     * The config of one attempt. It is the call's own config, set for the attempt in place: axios
-     * made it for this call alone, its adapters only read it, and copying it per attempt costs
-     * more than the rest of the adapter. With a caller's signal the attempt is cancelled through
-     * the engine's signal; without one, axios's own timeout bounds the attempt and the engine
-     * settles it at once when it must stop (cheaper: no AbortSignal on the hot path).
-     */
-    const attemptConfig = (
-      attempt: { readonly signal: AbortSignal; readonly timeoutMs: number },
-      headers: InternalAxiosRequestConfig['headers'],
-    ): InternalAxiosRequestConfig => {
-      config.headers = headers;
-      if (callerSignal === undefined) {
-        config.timeout = attempt.timeoutMs;
-      } else {
-        config.signal = attempt.signal;
-        config.timeout = 0;
-      }
-      return config;
-    };
-    // A lookup carries only the merchant's credentials: the create's body headers would lie.
-    // Built when a lookup happens, which most calls never need.
-    const lookupHeaders = () => {
-      const headers = new AxiosHeaders({ accept: 'application/json' });
-      for (const name of ['authorization', 'x-portone-client-key']) {
-        const value = config.headers.get(name);
-        if (value !== undefined && value !== null) headers.set(name, value as string);
-      }
-      return headers;
-    };
-    /** A copy of the headers with fresh credentials from the token provider, when there is one. */
-    const withAuth = async (headers: AxiosHeaders): Promise<AxiosHeaders> => {
-      if (auth === undefined) return headers;
-      const merged = AxiosHeaders.from(headers.toJSON() as Record<string, string>);
-      for (const [name, value] of Object.entries(await auth.headers())) merged.set(name, value);
-      return merged;
-    };
-    const lookup: StatusCheck<AxiosResponse> = async (ref, { signal }) =>
-      toAttempt(
-        checkStatus
-          ? await checkStatus(ref, { signal })
-          : await inner({
-              ...config,
-              method: 'get',
-              url: statusUrl(baseUrl, ref),
-              baseURL: '',
-              headers: await withAuth(lookupHeaders()),
-              data: undefined,
-              params: undefined,
-              signal,
-              timeout: 0,
-              validateStatus: acceptEveryStatus,
-            } as InternalAxiosRequestConfig),
-      );
-
-    const operation: Mutable<Operation<AxiosResponse>> = {
-      method,
-      url,
-      kind,
-      checkStatus: lookup,
-      send: async (attempt) => {
-        try {
-          const headers = auth === undefined ? callerHeaders : await withAuth(callerHeaders);
-          return toAttempt(await inner(attemptConfig(attempt, headers)));
-        } catch (error) {
-          throw redactAxiosError(error);
-        }
-      },
-      causeOf: ({ raw }) =>
-        redactedAxiosError(
-          `Request failed with status code ${raw.status}`,
-          'ERR_BAD_RESPONSE',
-          config,
-          raw,
-        ),
-    };
+    const operation = new AxiosOperation(client, method, url, kind, config, callerSignal);
     if (orderRef !== undefined) operation.orderRef = orderRef;
     if (channel !== undefined) operation.channel = channel;
     if (callerSignal) operation.signal = callerSignal;
     if (config.timeout) operation.policy = { attemptTimeoutMs: config.timeout };
-    if (auth !== undefined) operation.refreshAuth = () => auth.refresh();
+    if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
     return engine.execute<AxiosResponse>(operation).catch(markCancel);
   };
 

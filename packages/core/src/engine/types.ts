@@ -71,7 +71,7 @@ export interface Operation<R = unknown> {
   /** Performs one attempt. Throws only for transport failures (no answer read). */
   send(context: AttemptContext): Promise<AttemptResponse<R>>;
   /** Status lookup used to poll pending payments and to reconcile ambiguous creates. */
-  readonly checkStatus?: StatusCheck<R>;
+  readonly checkStatus?: StatusCheck<R> | undefined;
   /** Caller's signal: aborts the running attempt and any pending wait at once. */
   readonly signal?: AbortSignal | undefined;
   /**
@@ -87,7 +87,7 @@ export interface Operation<R = unknown> {
   /** The `cause` to put on the error of an answered failure (e.g. an AxiosError). */
   causeOf?(response: AttemptResponse<R>): unknown;
   /** Per-call policy overrides, on top of the engine's policy. */
-  readonly policy?: PolicyOptions;
+  readonly policy?: PolicyOptions | undefined;
 }
 
 /** The state of a payment as the engine last saw it, carried by pending-timeout errors. */
