@@ -463,7 +463,20 @@ describe('readEnvelope and parseBody', () => {
     expect(parseCode(' 5024 ')).toBe(5024);
     expect(parseCode(6014)).toBe(6014);
     expect(parseCode('400')).toBe(400);
-    for (const bad of ['20a0', '-200', '2 00', '+200', '', '1e3', '20.0', 20.5]) {
+    expect(parseCode('999999')).toBe(999999);
+    for (const bad of [
+      '20a0',
+      '-200',
+      '2 00',
+      '+200',
+      '',
+      '1e3',
+      '20.0',
+      20.5,
+      '1234567',
+      '٢٠٠٠',
+      '20/0',
+    ]) {
       expect(parseCode(bad)).toBeUndefined();
     }
   });

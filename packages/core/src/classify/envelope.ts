@@ -13,10 +13,19 @@ export interface Envelope {
   readonly orderRef?: string;
 }
 
-/** Lowercased statuses. No prototype: "constructor" or "__proto__" in a body must map to nothing. */
+/** Statuses, lowercased and as PortOne spells them. No prototype: "constructor" or "__proto__" in a body must map to nothing. */
 const PAYMENT_STATUSES: Readonly<Record<string, PaymentStatus>> = Object.assign(
   Object.create(null) as Record<string, PaymentStatus>,
-  { success: 'Success', failed: 'Failed', pending: 'Pending', expired: 'Expired' },
+  {
+    success: 'Success',
+    failed: 'Failed',
+    pending: 'Pending',
+    expired: 'Expired',
+    Success: 'Success',
+    Failed: 'Failed',
+    Pending: 'Pending',
+    Expired: 'Expired',
+  },
 );
 
 function field(source: unknown, name: string): unknown {
@@ -74,7 +83,10 @@ export function readEnvelope(body: unknown): Envelope | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const content = field(body, 'content');
   const statusText = text(field(content, 'status'));
-  const paymentStatus = statusText ? PAYMENT_STATUSES[statusText.trim().toLowerCase()] : undefined;
+  // PortOne's own spelling ("Success") is found as it is; other casings are lowered first.
+  const paymentStatus = statusText
+    ? (PAYMENT_STATUSES[statusText] ?? PAYMENT_STATUSES[statusText.trim().toLowerCase()])
+    : undefined;
   const orderRef = text(field(content, 'order_ref')) ?? text(field(body, 'order_ref'));
   const statusReason = text(field(body, 'status_reason')) ?? text(field(body, 'status_message'));
   const message = text(field(body, 'message'));
