@@ -4,11 +4,11 @@ import {
   type AttemptResponse,
   channelOf,
   type Engine,
-  isPortOneError,
   type Operation,
   type OperationKind,
   operationKindOf,
   orderRefOf,
+  type PortOneError,
   portOneUrlMatcher,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
@@ -60,14 +60,6 @@ const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => {
     raw: response,
   };
 };
-
-/** axios treats a rejection marked as a cancel as final; an abort is exactly that. */
-function markCancel(error: unknown): never {
-  if (isPortOneError(error) && error.name === 'PortOneAbortError') {
-    Object.defineProperty(error, '__CANCEL__', { value: true });
-  }
-  throw error;
-}
 
 /** What every call through one wrapped instance shares. */
 interface AxiosClient {
@@ -173,6 +165,13 @@ class AxiosOperation implements Operation<AxiosResponse> {
     );
   }
 
+  /** axios treats a rejection marked as a cancel as final; an abort is exactly that. */
+  onFailure(error: PortOneError): void {
+    if (error.name === 'PortOneAbortError') {
+      Object.defineProperty(error, '__CANCEL__', { value: true });
+    }
+  }
+
   causeOf({ raw }: AttemptResponse<AxiosResponse>): unknown {
     return redactedAxiosError(
       `Request failed with status code ${raw.status}`,
@@ -212,9 +211,9 @@ export function withPortOne(
   const isPortOne = portOneUrlMatcher(baseUrl);
 
   /**
-   * Not an async function: a PortOne call hands back the engine's promise, with only the cancel
-   * mark added on the way (every promise a call waits through is paid on every call). Anything
-   * thrown on the way becomes a rejection all the same.
+   * Not an async function: a PortOne call hands back the engine's own promise (every promise a
+   * call waits through is paid on every call; the cancel mark is set by the operation's
+   * `onFailure`). Anything thrown on the way becomes a rejection all the same.
    */
   const portoneAdapter: AxiosAdapter = (config) => {
     try {
@@ -243,7 +242,7 @@ export function withPortOne(
     if (callerSignal) operation.signal = callerSignal;
     if (config.timeout) operation.policy = { attemptTimeoutMs: config.timeout };
     if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
-    return engine.execute<AxiosResponse>(operation).catch(markCancel);
+    return engine.execute<AxiosResponse>(operation);
   };
 
   instance.defaults.adapter = portoneAdapter;

@@ -118,6 +118,27 @@ describe('errors', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('marks a caller’s abort as an axios cancel, and no other failure', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });
+    sim.ledger.create('R-ABORT');
+    sim.script('GET /api/transaction/R-ABORT/status', [{ code: 2000, delayMs: 2000 }]);
+    const controller = new AbortController();
+    const pending = client.get('/api/transaction/R-ABORT/status', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const aborted = await pending.catch((error: unknown) => error);
+    expect(isPortOneError(aborted) && aborted.name).toBe('PortOneAbortError');
+    expect(axios.isCancel(aborted)).toBe(true);
+
+    sim.script('POST /api/initiatePayment', [{ code: 6014 }]);
+    const declined = await client
+      .post('/api/initiatePayment', { merchant_order_id: 'C-ABORT' })
+      .catch((error: unknown) => error);
+    expect(declined).toBeInstanceOf(PortOneCardError);
+    expect(axios.isCancel(declined)).toBe(false);
+  });
+});
+
 describe('options', () => {
   it('matches the instance’s own baseURL by default', async () => {
     const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });

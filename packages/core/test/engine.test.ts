@@ -303,6 +303,47 @@ describe('abort', () => {
   });
 });
 
+describe('operation.onFailure', () => {
+  it('sees the error a call rejects with, once, after the failure event', async () => {
+    const engine = createEngine();
+    const log = record(engine);
+    const { operation } = scripted([{ code: 6014, http: 200 }], [], { kind: 'read' });
+    const seen: unknown[] = [];
+    const error = await settle(
+      engine.execute({
+        ...operation,
+        onFailure: (e) => {
+          seen.push([e, log.at(-1)?.event]);
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(PortOneCardError);
+    expect(seen).toEqual([[error, 'failure']]);
+  });
+
+  it('is not called for a success, and one that throws cannot change the outcome', async () => {
+    const engine = createEngine();
+    let calls = 0;
+    const ok = scripted([{ code: 2000 }], [], { kind: 'read' }).operation;
+    expect(await settle(engine.execute({ ...ok, onFailure: () => void calls++ }))).toBe(
+      'answer:2000',
+    );
+    expect(calls).toBe(0);
+    const failing = scripted([{ code: 4001, http: 400 }], [], { kind: 'read' }).operation;
+    const error = await settle(
+      engine.execute({
+        ...failing,
+        onFailure: () => {
+          calls++;
+          throw new Error('adapter bug');
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(PortOneValidationError);
+    expect(calls).toBe(1);
+  });
+});
+
 describe('options', () => {
   it('rejects bad engine options and operations with a TypeError naming them', async () => {
     expect(() => createEngine({ random: 5 } as never)).toThrow('random must be a function');

@@ -243,6 +243,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
             call.emit('surface', { error, customerMessage: error.customerMessage });
           }
           call.emit('failure', { error });
+          if (typeof operation.onFailure === 'function') {
+            try {
+              operation.onFailure(error);
+            } catch {
+              // An adapter's mark must never change the outcome of a payment call.
+            }
+          }
           throw error;
         },
       );

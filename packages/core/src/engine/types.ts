@@ -1,3 +1,4 @@
+import type { PortOneError } from '../errors/index.js';
 import type { PolicyOptions } from '../policy/options.js';
 import type { PaymentStatus } from '../types.js';
 
@@ -86,6 +87,12 @@ export interface Operation<R = unknown> {
   readonly refreshAuth?: (() => void | Promise<void>) | undefined;
   /** The `cause` to put on the error of an answered failure (e.g. an AxiosError). */
   causeOf?(response: AttemptResponse<R>): unknown;
+  /**
+   * Sees the error the call rejects with, just before it rejects, so an adapter can mark it for
+   * its client (axios treats an error flagged `__CANCEL__` as a cancel). What it returns and what
+   * it throws are ignored: it cannot change the outcome.
+   */
+  onFailure?(error: PortOneError): void;
   /** Per-call policy overrides, on top of the engine's policy. */
   readonly policy?: PolicyOptions | undefined;
 }
