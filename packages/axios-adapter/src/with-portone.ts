@@ -39,14 +39,39 @@ export type PortOneAxiosInstance = AxiosInstance & { readonly portone: Engine };
 const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
 const acceptEveryStatus = (): boolean => true;
 
+const firstOf = (transforms: unknown): unknown =>
+  Array.isArray(transforms) ? transforms[0] : transforms;
+
+/** axios's own first response transform, which parses JSON text (undefined if it has none). */
+const AXIOS_PARSE: unknown = firstOf(axios.defaults.transformResponse);
+
 /**
- * The attempt's answer for the engine. A JSON body is parsed here, once, and left parsed on the
- * response: axios's own transformResponse then keeps it as it is instead of parsing it again.
+ * Whether axios itself would parse this response's text as JSON: its own transform comes first,
+ * with no reviver, and the response type and `transitional` options ask for JSON, read as axios
+ * reads them. Only then may the adapter parse it in axios's place.
+ */
+function axiosParsesJson(config: InternalAxiosRequestConfig | undefined): boolean {
+  if (config === undefined || AXIOS_PARSE === undefined) return false;
+  const own = config as InternalAxiosRequestConfig & { parseReviver?: unknown };
+  if (firstOf(own.transformResponse) !== AXIOS_PARSE || own.parseReviver !== undefined) {
+    return false;
+  }
+  if (own.responseType === 'json') return true;
+  if (own.responseType) return false;
+  return Boolean((own.transitional ?? axios.defaults.transitional)?.forcedJSONParsing);
+}
+
+/**
+ * The attempt's answer for the engine. A JSON body axios would parse is parsed here, once, and
+ * left parsed on the response: axios's own transform then keeps it as it is instead of parsing
+ * it again. Anything else is left for axios (and the engine reads its own copy).
  */
 const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => {
-  const wantsJson =
-    response.config?.responseType === undefined || response.config.responseType === 'json';
-  if (wantsJson && typeof response.data === 'string' && /^\s*[{[]/.test(response.data)) {
+  if (
+    typeof response.data === 'string' &&
+    /^\s*[{[]/.test(response.data) &&
+    axiosParsesJson(response.config)
+  ) {
     try {
       response.data = JSON.parse(response.data);
     } catch {

@@ -118,6 +118,70 @@ describe('errors', () => {
   });
 });
 
+describe('the JSON body', () => {
+  const read = (client: ReturnType<typeof withPortOne>) => {
+    sim.ledger.create('R-JSON');
+    return client.get('/api/transaction/R-JSON/status');
+  };
+
+  it('is parsed no more often than by plain axios, and arrives parsed as plain axios gives it', async () => {
+    const parse = JSON.parse;
+    let parses = 0;
+    const counted = async (client: ReturnType<typeof axios.create>) => {
+      parses = 0;
+      JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+        parses++;
+        return parse(...args);
+      }) as typeof JSON.parse;
+      try {
+        return { data: (await read(client)).data, parses };
+      } finally {
+        JSON.parse = parse;
+      }
+    };
+    const plain = await counted(axios.create({ baseURL: sim.url }));
+    const ours = await counted(withPortOne(axios.create({ baseURL: sim.url })));
+    expect(plain.parses).toBeGreaterThan(0);
+    expect(ours.parses).toBe(plain.parses);
+    expect(ours.data).toEqual(plain.data);
+    expect(ours.data).toMatchObject({ status_code: '2000', content: { status: 'Success' } });
+  });
+
+  it('reaches a transform of the user’s own as text, as it would without the adapter', async () => {
+    const seen: unknown[] = [];
+    const client = withPortOne(
+      axios.create({
+        baseURL: sim.url,
+        transformResponse: [
+          (data: unknown) => {
+            seen.push(typeof data);
+            return typeof data === 'string' ? `text:${data.length}` : data;
+          },
+        ],
+      }),
+    );
+    const res = await read(client);
+    expect(seen).toEqual(['string']);
+    expect(res.data).toMatch(/^text:\d+$/);
+  });
+
+  it('honours parseReviver, forcedJSONParsing: false and responseType: "text"', async () => {
+    const revived = withPortOne(
+      axios.create({
+        baseURL: sim.url,
+        parseReviver: (key: string, value: unknown) => (key === 'status_code' ? 'revived' : value),
+      } as Parameters<typeof axios.create>[0]),
+    );
+    expect((await read(revived)).data).toMatchObject({ status_code: 'revived' });
+    const unforced = withPortOne(
+      axios.create({ baseURL: sim.url, transitional: { forcedJSONParsing: false } }),
+    );
+    expect(typeof (await read(unforced)).data).toBe('string');
+    const text = withPortOne(axios.create({ baseURL: sim.url, responseType: 'text' }));
+    expect(typeof (await read(text)).data).toBe('string');
+  });
+});
+
 describe('cancellation', () => {
   it('marks a caller’s abort as an axios cancel, and no other failure', async () => {
     const client = withPortOne(axios.create({ baseURL: sim.url }), { policy: FAST });
