@@ -7,7 +7,7 @@ import {
   PortOneSystemError,
 } from '@portone-retry/core';
 import { type Simulator, startSimulator } from '@portone-retry/testing';
-import axios, { AxiosError } from 'axios';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAST } from '../../../test/adapter-contract.js';
 
@@ -119,7 +119,7 @@ describe('errors', () => {
 });
 
 describe('the JSON body', () => {
-  const read = (client: ReturnType<typeof withPortOne>) => {
+  const read = (client: AxiosInstance) => {
     sim.ledger.create('R-JSON');
     return client.get('/api/transaction/R-JSON/status');
   };
