@@ -11,6 +11,7 @@ import { redactError, redactUrl } from '../redact.js';
 import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import { Attempt } from './attempt.js';
+import type { CallEnd } from './run-call.js';
 import { AttemptTimeout, CallAbort } from './signals.js';
 import type { AttemptContext, AttemptResponse, Operation } from './types.js';
 
@@ -197,12 +198,14 @@ export class Call<R> {
   /**
    * The first attempt, on the hot path: what `send` does, without an async frame or a promise of
    * its own per step. The transport's promise gets one `then`, and the call's one promise settles
-   * with what `next` makes of the outcome (for a success, the answer itself).
+   * with what `next` makes of the outcome (for a success, the answer itself). Whatever is thrown
+   * on the way (the call cut short, `next` itself) goes through `end.fail`, so the promise
+   * rejects with the call's settled error.
    */
-  sendFirst<T>(next: (outcome: AttemptOutcome<R>) => T | PromiseLike<T>): Promise<T> {
+  sendFirst<T>(next: (outcome: AttemptOutcome<R>) => T | PromiseLike<T>, end: CallEnd): Promise<T> {
     this.attempts++;
     this.emit('attempt', {});
-    if (this.cutShort !== undefined) return Promise.reject(this.cutShort);
+    if (this.cutShort !== undefined) return this.failed(end, this.cutShort);
     const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
     this.attempt = attempt;
     return new Promise<T>((resolve, reject) => {
@@ -211,11 +214,18 @@ export class Call<R> {
         open = false;
         attempt.dispose();
         this.attempt = undefined;
+        let value: T | PromiseLike<T>;
         try {
-          resolve(next(outcome()));
-        } catch (error) {
-          reject(error);
+          value = next(outcome());
+        } catch (thrown) {
+          try {
+            end.fail(this, thrown);
+          } catch (error) {
+            reject(error);
+          }
+          return;
         }
+        resolve(value);
       };
       const onAnswer = (response: AttemptResponse<R>): void => {
         if (!open) return;
@@ -240,6 +250,17 @@ export class Call<R> {
       }
       Promise.resolve(pending).then(onAnswer, onError);
     });
+  }
+
+  /** A rejection with what `end.fail` makes of `thrown`. */
+  private failed<T>(end: CallEnd, thrown: unknown): Promise<T> {
+    try {
+      end.fail(this, thrown);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Unreachable: `fail` always throws.
+    return Promise.reject(thrown);
   }
 
   /** Looks a payment up by order ref through the operation's status check. */

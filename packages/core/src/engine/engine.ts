@@ -15,7 +15,7 @@ import type { Classification } from '../types.js';
 import { Call } from './call.js';
 import { Stop } from './control.js';
 import { pendingClassification } from './poll-until-settled.js';
-import { runCall } from './run-call.js';
+import { type CallEnd, runCall } from './run-call.js';
 import { CallAbort } from './signals.js';
 import type { Operation } from './types.js';
 
@@ -130,6 +130,32 @@ function validateOperation<R>(operation: Operation<R>): void {
   }
 }
 
+/** How every call ends, whatever engine it runs in. */
+const CALL_END: CallEnd = {
+  succeed(call, raw) {
+    call.dispose();
+    call.emit('success', { attempts: call.attempts });
+    return raw;
+  },
+  fail(call, thrown) {
+    call.dispose();
+    const error = settleError(call, thrown);
+    if (error.outcome === 'surface' && error.customerMessage !== undefined) {
+      call.emit('surface', { error, customerMessage: error.customerMessage });
+    }
+    call.emit('failure', { error });
+    const { operation } = call;
+    if (typeof operation.onFailure === 'function') {
+      try {
+        operation.onFailure(error);
+      } catch {
+        // An adapter's mark must never change the outcome of a payment call.
+      }
+    }
+    throw error;
+  },
+};
+
 /** Turns whatever ended a call into the one PortOneError it rejects with. */
 function settleError<R>(call: Call<R>, thrown: unknown): PortOneError {
   if (thrown instanceof Stop) return thrown.error;
@@ -213,11 +239,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     off(event, listener) {
       events.off(event, listener as never);
     },
-    // Not async: the call's own promise is handed back with one `then` on it, not wrapped in
-    // an async frame (every promise a call waits through is a hop of the microtask queue).
+    // Not async: the call's own promise is handed back as it is, not wrapped in an async frame
+    // or followed by a `then` (every promise a call waits through is a hop of the microtask
+    // queue); the call's end is settled inside it.
     execute<R>(operation: Operation<R>): Promise<R> {
       let call: Call<R>;
-      let running: Promise<R>;
       try {
         validateOperation(operation);
         const callPolicy = operation.policy === undefined ? policy : policy.with(operation.policy);
@@ -226,33 +252,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return Promise.reject(error);
       }
       try {
-        running = runCall(call);
+        return runCall(call, CALL_END);
       } catch (thrown) {
-        running = Promise.reject(thrown);
+        try {
+          CALL_END.fail(call, thrown);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return Promise.reject(thrown);
       }
-      return running.then(
-        (raw) => {
-          call.dispose();
-          call.emit('success', { attempts: call.attempts });
-          return raw;
-        },
-        (thrown: unknown) => {
-          call.dispose();
-          const error = settleError(call, thrown);
-          if (error.outcome === 'surface' && error.customerMessage !== undefined) {
-            call.emit('surface', { error, customerMessage: error.customerMessage });
-          }
-          call.emit('failure', { error });
-          if (typeof operation.onFailure === 'function') {
-            try {
-              operation.onFailure(error);
-            } catch {
-              // An adapter's mark must never change the outcome of a payment call.
-            }
-          }
-          throw error;
-        },
-      );
     },
   };
   Object.defineProperty(engine, ENGINE_BRAND, { value: true });

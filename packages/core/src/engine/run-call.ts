@@ -39,22 +39,39 @@ async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise<T> {
   }
 }
 
+/** What the engine does when a call ends: shared by its calls, so a call allocates nothing for it. */
+export interface CallEnd {
+  /** Disposes of the call, announces its success, and gives back its answer. */
+  succeed<R>(call: Call<R>, raw: R): R;
+  /** Disposes of the call, announces its failure, and throws the one PortOneError it ends with. */
+  fail<R>(call: Call<R>, thrown: unknown): never;
+}
+
 /**
- * Runs a call to its end. Most calls succeed at their first attempt: without a circuit breaker
- * to ask first, that attempt is sent directly, and the rounds below (with their state and
- * closures, which would otherwise live as long as the request is in flight) are set up only when
- * its answer is not a success.
+ * Runs a call to its end, `end` included. Most calls succeed at their first attempt: without a
+ * circuit breaker to ask first, that attempt is sent directly, its success is settled from the
+ * same `then` (the caller's promise is the attempt's own, with no link after it), and the rounds
+ * below (with their state and closures, which would otherwise live as long as the request is in
+ * flight) are set up only when its answer is not a success.
  */
-export function runCall<R>(call: Call<R>): Promise<R> {
-  if (call.resilience.breaker !== undefined) return runRounds(call, undefined);
+export function runCall<R>(call: Call<R>, end: CallEnd): Promise<R> {
+  if (call.resilience.breaker !== undefined) return settled(call, end, runRounds(call, undefined));
   return call.sendFirst((first) => {
-    if (first.classification.kind !== 'success') return runRounds(call, first);
+    if (first.classification.kind !== 'success') return settled(call, end, runRounds(call, first));
     // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
     // does not wait for it (a remote store would otherwise add a round trip to every successful
     // call), and it never rejects (a store that fails it is ignored).
     void call.resilience.budget?.onSuccess(undefined);
-    return (first.response as NonNullable<typeof first.response>).raw;
-  });
+    return end.succeed(call, (first.response as NonNullable<typeof first.response>).raw);
+  }, end);
+}
+
+/** The rounds' promise, ended as the call ends. */
+function settled<R>(call: Call<R>, end: CallEnd, rounds: Promise<R>): Promise<R> {
+  return rounds.then(
+    (raw) => end.succeed(call, raw),
+    (thrown: unknown) => end.fail(call, thrown),
+  );
 }
 
 /**
