@@ -457,6 +457,45 @@ describe('readEnvelope and parseBody', () => {
     }
   });
 
+  it('counts a field of whitespace alone as absent, whatever the whitespace', () => {
+    for (const blank of [' ', '\t\n', '\u00a0', '\u2003', '\u3000 ', '\ufeff', ' \u2028 ']) {
+      expect(readEnvelope({ status_reason: blank, message: blank })).toEqual({});
+    }
+    // Text is kept as given, its spaces included, wherever it has more than spaces.
+    for (const kept of ['SUCCESS', ' SUCCESS', 'SUCCESS ', '\u2003SUCCESS\u2003', 'é', '\u3000a']) {
+      expect(readEnvelope({ status_reason: kept })?.statusReason).toBe(kept);
+    }
+  });
+
+  it('reads the other fields when one of them throws, on the body and in content', () => {
+    const body = Object.defineProperty(
+      { status_code: '6014', status_reason: 'CARD_DECLINED', content: {} as object },
+      'message',
+      {
+        enumerable: true,
+        get() {
+          throw new Error('getter');
+        },
+      },
+    );
+    body.content = Object.defineProperty({ order_ref: 'PO7' }, 'status', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(readEnvelope(body)).toEqual({
+      statusCode: '6014',
+      statusReason: 'CARD_DECLINED',
+      orderRef: 'PO7',
+    });
+    expect(classify({ httpStatus: 400, body })).toMatchObject({
+      kind: 'error',
+      code: 6014,
+      series: 'card',
+      orderRef: 'PO7',
+    });
+  });
+
   it('reads four-digit codes and other code forms alike', () => {
     expect(parseCode('2000')).toBe(2000);
     expect(parseCode('0042')).toBe(42);

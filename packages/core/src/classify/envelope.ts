@@ -37,8 +37,18 @@ function field(source: unknown, name: string): unknown {
   }
 }
 
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+/** A printable ASCII character: no kind of whitespace, whatever `trim` counts as one. */
+const isSolid = (c: number): boolean => c > 32 && c < 127;
+
+/**
+ * A string with something in it besides whitespace. Most fields start or end with a letter, so
+ * `trim` (which copies) runs only for the rest.
+ */
+const text = (value: unknown): string | undefined => {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (isSolid(value.charCodeAt(0)) || isSolid(value.charCodeAt(value.length - 1))) return value;
+  return value.trim() !== '' ? value : undefined;
+};
 
 function toBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
@@ -81,17 +91,33 @@ export function parseBody(body: unknown): unknown {
 /** Reads PortOne's envelope from a parsed body; `undefined` when the body is not an object. */
 export function readEnvelope(body: unknown): Envelope | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const content = field(body, 'content');
-  const statusText = text(field(content, 'status'));
+  let fields: EnvelopeFields;
+  try {
+    fields = fieldsOf(body as RawEnvelope);
+  } catch {
+    // A getter that throws (a hostile or exotic object): each field is read on its own, and the
+    // one that throws counts as absent.
+    fields = {
+      content: field(body, 'content'),
+      orderRef: field(body, 'order_ref'),
+      statusReason: field(body, 'status_reason'),
+      statusMessage: field(body, 'status_message'),
+      message: field(body, 'message'),
+      isSuccess: field(body, 'is_success'),
+      statusCode: field(body, 'status_code'),
+    };
+  }
+  const { status, orderRef: contentOrderRef } = contentOf(fields.content);
+  const statusText = text(status);
   // PortOne's own spelling ("Success") is found as it is; other casings are lowered first.
   const paymentStatus = statusText
     ? (PAYMENT_STATUSES[statusText] ?? PAYMENT_STATUSES[statusText.trim().toLowerCase()])
     : undefined;
-  const orderRef = text(field(content, 'order_ref')) ?? text(field(body, 'order_ref'));
-  const statusReason = text(field(body, 'status_reason')) ?? text(field(body, 'status_message'));
-  const message = text(field(body, 'message'));
-  const isSuccess = toBoolean(field(body, 'is_success'));
-  const statusCode = field(body, 'status_code');
+  const orderRef = text(contentOrderRef) ?? text(fields.orderRef);
+  const statusReason = text(fields.statusReason) ?? text(fields.statusMessage);
+  const message = text(fields.message);
+  const isSuccess = toBoolean(fields.isSuccess);
+  const { statusCode } = fields;
   const envelope: { -readonly [K in keyof Envelope]: Envelope[K] } = {};
   if (statusCode !== undefined && statusCode !== null) envelope.statusCode = statusCode;
   if (statusReason !== undefined) envelope.statusReason = statusReason;
@@ -100,4 +126,54 @@ export function readEnvelope(body: unknown): Envelope | undefined {
   if (paymentStatus !== undefined) envelope.paymentStatus = paymentStatus;
   if (orderRef !== undefined) envelope.orderRef = orderRef;
   return envelope;
+}
+
+/** `content.status` and `content.order_ref`, read as the envelope's own fields are. */
+function contentOf(content: unknown): { status: unknown; orderRef: unknown } {
+  if (content === null || typeof content !== 'object') return NO_CONTENT;
+  try {
+    const { status, order_ref: orderRef } = content as { status?: unknown; order_ref?: unknown };
+    return { status, orderRef };
+  } catch {
+    return { status: field(content, 'status'), orderRef: field(content, 'order_ref') };
+  }
+}
+
+const NO_CONTENT = Object.freeze({ status: undefined, orderRef: undefined });
+
+/** The envelope's fields as PortOne names them. */
+interface RawEnvelope {
+  readonly content?: unknown;
+  readonly order_ref?: unknown;
+  readonly status_reason?: unknown;
+  readonly status_message?: unknown;
+  readonly message?: unknown;
+  readonly is_success?: unknown;
+  readonly status_code?: unknown;
+}
+
+interface EnvelopeFields {
+  readonly content: unknown;
+  readonly orderRef: unknown;
+  readonly statusReason: unknown;
+  readonly statusMessage: unknown;
+  readonly message: unknown;
+  readonly isSuccess: unknown;
+  readonly statusCode: unknown;
+}
+
+/**
+ * The fields read by name, each from its own property access: bodies parsed from PortOne's JSON
+ * share a few shapes, so these stay fast where a lookup by a computed name would not.
+ */
+function fieldsOf(body: RawEnvelope): EnvelopeFields {
+  return {
+    content: body.content,
+    orderRef: body.order_ref,
+    statusReason: body.status_reason,
+    statusMessage: body.status_message,
+    message: body.message,
+    isSuccess: body.is_success,
+    statusCode: body.status_code,
+  };
 }
