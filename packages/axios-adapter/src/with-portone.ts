@@ -13,6 +13,7 @@ import {
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
   statusUrl,
+  upperMethod,
 } from '@portone-retry/core';
 import axios, {
   type AxiosAdapter,
@@ -252,7 +253,7 @@ export function withPortOne(
     const url = requestUrl(config);
     if (!isPortOne(url)) return inner(config);
 
-    const method = (config.method ?? 'get').toUpperCase();
+    const method = upperMethod(config.method ?? 'get');
     const kind = operationKindOf(method, url);
     const orderRef = kind === 'create' ? orderRefOf(config.data) : undefined;
     const channel = kind === 'create' ? channelOf(config.data) : undefined;

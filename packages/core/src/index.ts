@@ -27,6 +27,7 @@ export {
   orderRefOf,
   portOneUrlMatcher,
   statusUrl,
+  upperMethod,
 } from './request.js';
 export * from './resilience/index.js';
 export type {

@@ -62,9 +62,22 @@ export function isPortOneUrl(url: string, baseUrl: string = DEFAULT_BASE_URL): b
   }
 }
 
+/** Common methods in either case, to their upper case: most calls need no case conversion. */
+const UPPER_METHODS = new Map(
+  ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].flatMap((m) => [
+    [m, m],
+    [m.toLowerCase(), m],
+  ]),
+);
+
+/** `method` in upper case, as the adapters compare it. */
+export function upperMethod(method: string): string {
+  return UPPER_METHODS.get(method) ?? method.toUpperCase();
+}
+
 /** Decides how money moves with a request, from its method and path. */
 export function operationKindOf(method: string, url: string): OperationKind {
-  const upper = method.toUpperCase();
+  const upper = upperMethod(method);
   if (upper === 'GET' || upper === 'HEAD' || upper === 'OPTIONS') return 'read';
   const path = pathOf(url);
   if (upper === 'POST' && CREATE_PATHS.some((pattern) => pattern.test(path))) return 'create';

@@ -113,11 +113,15 @@ class ReusableBody implements ReplayableRequest {
 export function replayable(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
+  /** Whether `input` is a `Request` (the caller has checked already). */
+  requestInput: boolean,
 ): ReplayableRequest {
-  if (typeof Request !== 'undefined' && input instanceof Request) {
-    return new ClonedRequest(input, init);
-  }
-  return isStream(init?.body) ? new OneShotBody(input, init) : new ReusableBody(input, init);
+  if (requestInput) return new ClonedRequest(input as Request, init);
+  const body = init?.body;
+  // No body (a read) or a string (JSON) is the usual case, and no stream.
+  return body !== undefined && body !== null && typeof body === 'object' && isStream(body)
+    ? new OneShotBody(input, init)
+    : new ReusableBody(input, init);
 }
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -140,11 +144,13 @@ export function afterReading(response: Response, text: string): AttemptResponse<
       body = text;
     }
   }
+  // Each of the Response's getters checks its brand: read once.
+  const status = response.status;
   return {
-    httpStatus: response.status,
+    httpStatus: status,
     headers: response.headers,
     body,
-    raw: bufferedResponse(response, text, isJson ? body : undefined),
+    raw: bufferedResponse(response, status, text, isJson ? body : undefined),
   };
 }
 
@@ -154,7 +160,12 @@ const unusable = () => new TypeError('Body is unusable: Body has already been re
  * The class is made on first use, so that importing the adapter never touches `Response` (a
  * runtime may install its fetch after the import).
  */
-type BufferedResponseClass = new (original: Response, text: string, parsed: unknown) => Response;
+type BufferedResponseClass = new (
+  original: Response,
+  status: number,
+  text: string,
+  parsed: unknown,
+) => Response;
 let BufferedResponse: BufferedResponseClass | undefined;
 
 function defineBufferedResponse(): BufferedResponseClass {
@@ -174,9 +185,9 @@ function defineBufferedResponse(): BufferedResponseClass {
     /** A stream-backed twin, made only when the caller wants the stream itself. */
     #twin: Response | undefined;
 
-    constructor(original: Response, text: string, parsed: unknown) {
+    constructor(original: Response, status: number, text: string, parsed: unknown) {
       this.#original = original;
-      this.#text = NULL_BODY_STATUSES.has(original.status) ? '' : text;
+      this.#text = NULL_BODY_STATUSES.has(status) ? '' : text;
       this.#parsed = parsed;
     }
 
@@ -234,7 +245,11 @@ function defineBufferedResponse(): BufferedResponseClass {
     json(): Promise<unknown> {
       const parsed = this.#parsed;
       this.#parsed = undefined;
-      return this.#consume((text) => (parsed === undefined ? JSON.parse(text) : parsed));
+      // The JSON already parsed is handed over without a closure (this runs on every call).
+      if (parsed === undefined) return this.#consume(JSON.parse);
+      if (this.bodyUsed) return Promise.reject(unusable());
+      this.#used = true;
+      return Promise.resolve(parsed);
     }
     bytes(): Promise<Uint8Array<ArrayBuffer>> {
       return this.#consume((text) => new TextEncoder().encode(text));
@@ -254,14 +269,24 @@ function defineBufferedResponse(): BufferedResponseClass {
     clone(): Response {
       if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
       // A clone parses for itself: the two must never share one object.
-      return new BufferedResponse(this.#original, this.#text, undefined) as unknown as Response;
+      return new BufferedResponse(
+        this.#original,
+        this.#original.status,
+        this.#text,
+        undefined,
+      ) as unknown as Response;
     }
   }
   Object.setPrototypeOf(BufferedResponse.prototype, Response.prototype);
   return BufferedResponse as unknown as BufferedResponseClass;
 }
 
-function bufferedResponse(original: Response, text: string, parsed: unknown): Response {
+function bufferedResponse(
+  original: Response,
+  status: number,
+  text: string,
+  parsed: unknown,
+): Response {
   BufferedResponse ??= defineBufferedResponse();
-  return new BufferedResponse(original, text, parsed);
+  return new BufferedResponse(original, status, text, parsed);
 }

@@ -12,6 +12,7 @@ import {
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
   statusUrl,
+  upperMethod,
 } from '@portone-retry/core';
 import { afterReading, type ReplayableRequest, replayable } from './body.js';
 
@@ -193,14 +194,16 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     const url = urlOf(input);
     if (!isPortOne(url)) return fetchImpl(input, init);
 
-    const requestInput = typeof Request !== 'undefined' && input instanceof Request;
-    const method = (init?.method ?? (requestInput ? input.method : 'GET')).toUpperCase();
+    // A URL string (the usual input) is no Request: the instanceof check is for the rest.
+    const requestInput =
+      typeof input !== 'string' && typeof Request !== 'undefined' && input instanceof Request;
+    const method = upperMethod(init?.method ?? (requestInput ? input.method : 'GET'));
     const kind = operationKindOf(method, url);
     const signal = init?.signal ?? (requestInput ? input.signal : undefined);
     // An attempt is handed its own signal only when something can cancel it: the caller's
     // signal, or `cancelOnTimeout`.
     const cancellable = cancelOnTimeout || (signal !== undefined && signal !== null);
-    const request = replayable(input, init);
+    const request = replayable(input, init, requestInput);
     const operation = new FetchOperation(
       client,
       method,
