@@ -128,6 +128,15 @@ interface StoredListener {
  * call it observes goes on. eventemitter3 itself stops at the first throwing listener.
  */
 export class PortOneEventEmitter extends EventEmitter<PortOneEvents> {
+  /**
+   * Whether `event` has a listener. Asked before every payload is built: an engine nobody
+   * listens to answers from one field, without a lookup by the event's name.
+   */
+  listening(event: PortOneEventName): boolean {
+    const self = this as unknown as { _eventsCount: number; _events: Record<string, unknown> };
+    return self._eventsCount !== 0 && self._events[event] !== undefined;
+  }
+
   override emit<E extends PortOneEventName>(event: E, ...args: PortOneEvents[E]): boolean {
     const stored = (this as unknown as { _events: Record<string, unknown> })._events?.[event];
     if (stored === undefined) return false;

@@ -1,6 +1,8 @@
 import { AttemptTimeout } from './signals.js';
 import type { AttemptContext, AttemptResponse } from './types.js';
 
+const timeOut = (attempt: Attempt): void => attempt.abort(new AttemptTimeout(attempt.timeoutMs));
+
 /**
  * One request in flight, under its own timeout. It settles with the transport's answer, or with
  * the abort reason the moment it is aborted (its timeout, the caller, the deadline), so a
@@ -37,7 +39,8 @@ export class Attempt implements AttemptContext {
   /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
   arm(onAbort: (reason: unknown) => void): void {
     this.settle = onAbort;
-    this.timer = setTimeout(() => this.abort(new AttemptTimeout(this.timeoutMs)), this.timeoutMs);
+    // One shared callback, the attempt passed as its argument: no closure per attempt.
+    this.timer = setTimeout(timeOut, this.timeoutMs, this);
   }
 
   /** Sends through `request`; rejects with the abort reason if aborted first. */

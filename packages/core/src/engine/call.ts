@@ -22,6 +22,16 @@ export interface AttemptOutcome<R> {
   readonly cause?: unknown;
 }
 
+/** What `runCall` does with the first attempt's outcome: one function for every call. */
+export type FirstNext = <R>(
+  call: Call<R>,
+  outcome: AttemptOutcome<R>,
+  end: CallEnd,
+) => R | Promise<R>;
+
+/** An event with nothing to add to the call's base fields. */
+const NO_FIELDS = Object.freeze({});
+
 let sequence = 0;
 const newOperationId = (): string =>
   globalThis.crypto?.randomUUID?.() ?? `op-${Date.now().toString(36)}-${(++sequence).toString(36)}`;
@@ -182,7 +192,7 @@ export class Call<R> {
     event: E,
     extra: Omit<PortOneEvents[E][0], keyof EventBase> & Partial<EventBase>,
   ): void {
-    if (this.events.listenerCount(event) === 0) return;
+    if (!this.events.listening(event)) return;
     const payload = Object.assign(this.base(), extra) as PortOneEvents[E][0];
     (this.events.emit as (name: E, value: PortOneEvents[E][0]) => boolean)(event, payload);
   }
@@ -191,7 +201,7 @@ export class Call<R> {
   send(): Promise<AttemptOutcome<R>> {
     this.attempts++;
     if (this.attempts > 1) this.goOn();
-    this.emit('attempt', {});
+    this.emit('attempt', NO_FIELDS);
     return this.run((context) => this.operation.send(context), true);
   }
 
@@ -200,46 +210,17 @@ export class Call<R> {
    * its own per step. The transport's promise gets one `then`, and the call's one promise settles
    * with what `next` makes of the outcome (for a success, the answer itself). Whatever is thrown
    * on the way (the call cut short, `next` itself) goes through `end.fail`, so the promise
-   * rejects with the call's settled error.
+   * rejects with the call's settled error. `next` is a function shared by every call, handed
+   * the call: nothing here is allocated per call beyond the attempt and the promise.
    */
-  sendFirst<T>(next: (outcome: AttemptOutcome<R>) => T | PromiseLike<T>, end: CallEnd): Promise<T> {
+  sendFirst(next: FirstNext, end: CallEnd): Promise<R> {
     this.attempts++;
-    this.emit('attempt', {});
+    this.emit('attempt', NO_FIELDS);
     if (this.cutShort !== undefined) return this.failed(end, this.cutShort);
-    const attempt = new Attempt(this.attempts, this.policy.settings.attemptTimeoutMs);
-    this.attempt = attempt;
-    return new Promise<T>((resolve, reject) => {
-      let open = true;
-      const conclude = (outcome: () => AttemptOutcome<R>): void => {
-        open = false;
-        attempt.dispose();
-        this.attempt = undefined;
-        let value: T | PromiseLike<T>;
-        try {
-          value = next(outcome());
-        } catch (thrown) {
-          try {
-            end.fail(this, thrown);
-          } catch (error) {
-            reject(error);
-          }
-          return;
-        }
-        resolve(value);
-      };
-      const onAnswer = (response: AttemptResponse<R>): void => {
-        if (!open) return;
-        conclude(() => {
-          try {
-            return this.outcomeOf(response, true);
-          } catch (error) {
-            return this.failureOf(error, attempt, true);
-          }
-        });
-      };
-      const onError = (error: unknown): void => {
-        if (open) conclude(() => this.failureOf(error, attempt, true));
-      };
+    return new Promise<R>((resolve, reject) => {
+      const attempt = new FirstAttempt<R>(this, next, end, resolve, reject);
+      this.attempt = attempt;
+      const onError = (error: unknown): void => attempt.settleWith(false, error);
       attempt.arm(onError);
       let pending: Promise<AttemptResponse<R>>;
       try {
@@ -248,12 +229,40 @@ export class Call<R> {
         onError(error);
         return;
       }
-      Promise.resolve(pending).then(onAnswer, onError);
+      Promise.resolve(pending).then((response) => attempt.settleWith(true, response), onError);
     });
   }
 
+  /** The first attempt brought `value` (an answer, or the error of none): the call goes on. */
+  concludeFirst(attempt: FirstAttempt<R>, answered: boolean, value: unknown): void {
+    attempt.dispose();
+    this.attempt = undefined;
+    let result: R | PromiseLike<R>;
+    try {
+      let outcome: AttemptOutcome<R>;
+      if (answered) {
+        try {
+          outcome = this.outcomeOf(value as AttemptResponse<R>, true);
+        } catch (error) {
+          outcome = this.failureOf(error, attempt, true);
+        }
+      } else {
+        outcome = this.failureOf(value, attempt, true);
+      }
+      result = attempt.next(this, outcome, attempt.end);
+    } catch (thrown) {
+      try {
+        attempt.end.fail(this, thrown);
+      } catch (error) {
+        attempt.reject(error);
+      }
+      return;
+    }
+    attempt.resolve(result);
+  }
+
   /** A rejection with what `end.fail` makes of `thrown`. */
-  private failed<T>(end: CallEnd, thrown: unknown): Promise<T> {
+  private failed(end: CallEnd, thrown: unknown): Promise<R> {
     try {
       end.fail(this, thrown);
     } catch (error) {
@@ -358,5 +367,30 @@ export class Call<R> {
     if (this.onCallerAbort !== undefined) {
       this.operation.signal?.removeEventListener('abort', this.onCallerAbort);
     }
+  }
+}
+
+/**
+ * The first attempt of a call, holding what its end needs: the call, what comes next, and the
+ * call's promise.
+ */
+class FirstAttempt<R> extends Attempt {
+  private open = true;
+
+  constructor(
+    private readonly call: Call<R>,
+    readonly next: FirstNext,
+    readonly end: CallEnd,
+    readonly resolve: (value: R | PromiseLike<R>) => void,
+    readonly reject: (reason: unknown) => void,
+  ) {
+    super(call.attempts, call.policy.settings.attemptTimeoutMs);
+  }
+
+  /** The attempt's first word (an answer, or the error of none) ends it; later ones are late. */
+  settleWith(answered: boolean, value: unknown): void {
+    if (!this.open) return;
+    this.open = false;
+    this.call.concludeFirst(this, answered, value);
   }
 }

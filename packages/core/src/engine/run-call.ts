@@ -56,14 +56,17 @@ export interface CallEnd {
  */
 export function runCall<R>(call: Call<R>, end: CallEnd): Promise<R> {
   if (call.resilience.breaker !== undefined) return settled(call, end, runRounds(call, undefined));
-  return call.sendFirst((first) => {
-    if (first.classification.kind !== 'success') return settled(call, end, runRounds(call, first));
-    // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
-    // does not wait for it (a remote store would otherwise add a round trip to every successful
-    // call), and it never rejects (a store that fails it is ignored).
-    void call.resilience.budget?.onSuccess(undefined);
-    return end.succeed(call, (first.response as NonNullable<typeof first.response>).raw);
-  }, end);
+  return call.sendFirst(afterFirst, end);
+}
+
+/** What follows a call's first attempt, sent directly (one function for every call). */
+function afterFirst<R>(call: Call<R>, first: AttemptOutcome<R>, end: CallEnd): R | Promise<R> {
+  if (first.classification.kind !== 'success') return settled(call, end, runRounds(call, first));
+  // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
+  // does not wait for it (a remote store would otherwise add a round trip to every successful
+  // call), and it never rejects (a store that fails it is ignored).
+  void call.resilience.budget?.onSuccess(undefined);
+  return end.succeed(call, (first.response as NonNullable<typeof first.response>).raw);
 }
 
 /** The rounds' promise, ended as the call ends. */
