@@ -30,6 +30,12 @@ export interface HappyClient {
   readonly ours?: true;
   /** One of ours with a non-default option, shown for what the option costs. */
   readonly option?: true;
+  /**
+   * A reference point beside the peers, not a tool a user would pick: shown for what the bench
+   * can resolve (the raw client against itself) and for the least any layer that reads the
+   * answer costs (a minimal hand-written wrapper).
+   */
+  readonly reference?: true;
   readonly get: () => Promise<unknown>;
 }
 
@@ -39,8 +45,29 @@ async function readOk(response: Response): Promise<unknown> {
 }
 
 /**
+ * The least a layer that classifies PortOne's answers does on the happy path, written by hand:
+ * a timer for the attempt, the body read as text and parsed, the code checked. No events, no
+ * budget, no objects of its own: what is left between it and fetch is what reading the answer
+ * before handing it back costs any such layer.
+ */
+async function minimalWrapper(url: string): Promise<unknown> {
+  const timer = setTimeout(() => {}, 10_000);
+  try {
+    const response = await fetch(url);
+    const body = JSON.parse(await response.text()) as { status_code?: unknown };
+    if (!response.ok || (body.status_code !== undefined && body.status_code !== '2000')) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The happy-path clients, each as a user would set it up: the six compared (our adapters with
- * their defaults), and our fetch adapter with `cancelOnTimeout`, for what that option costs.
+ * their defaults), our fetch adapter with `cancelOnTimeout`, for what that option costs, and two
+ * reference points (see `reference`).
  */
 export function happyClients(baseUrl: string, ref: string): HappyClient[] {
   const url = `${baseUrl}/api/transaction/${ref}/status`;
@@ -64,6 +91,18 @@ export function happyClients(baseUrl: string, ref: string): HappyClient[] {
       get: () => ourAxios.get(url).then((r) => r.data),
     },
     { name: 'fetch', get: () => fetch(url).then(readOk) },
+    {
+      name: 'fetch, a second copy',
+      baseline: 'fetch',
+      reference: true,
+      get: () => fetch(url).then(readOk),
+    },
+    {
+      name: 'fetch in a minimal wrapper',
+      baseline: 'fetch',
+      reference: true,
+      get: () => minimalWrapper(url),
+    },
     { name: 'ky', baseline: 'fetch', get: () => ky.get(url).json() },
     {
       name: 'ours: createPortOneFetch',

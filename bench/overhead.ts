@@ -14,6 +14,8 @@ export interface OverheadRow {
   readonly ours: boolean;
   /** One of ours with a non-default option: shown for its cost, not held to the target. */
   readonly option: boolean;
+  /** A reference point (the raw client against itself, a minimal wrapper), not a peer. */
+  readonly reference: boolean;
   /** Requests per second over all rounds (requests ÷ time spent in this client's batches). */
   readonly rps: number;
   readonly p50Ms: number;
@@ -225,6 +227,7 @@ export async function runOverhead(): Promise<{
           baseline: client.baseline,
           ours: client.ours === true,
           option: client.option === true,
+          reference: client.reference === true,
           rps: round((ok / elapsedMs) * 1000, 0),
           p50Ms: round(percentile(latencies, 50), 3),
           p99Ms: round(percentile(latencies, 99), 3),

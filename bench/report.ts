@@ -127,6 +127,13 @@ machine of the run. Section 5's *cost per call* measures our overhead without th
 row marked *option* shows what a non-default option costs: \`cancelOnTimeout: true\` gives every
 attempt an AbortSignal, which Node 20's fetch follows at a price.
 
+The two rows marked *reference* are no tools to pick. *fetch, a second copy* is the raw client
+raced against itself, in a thread of its own: no difference at all, so its ratio's distance from 1
+is what this run can resolve. *fetch in a minimal wrapper* is the least a layer that classifies
+PortOne's answers does, written by hand (one timer, the body read as text and parsed, the code
+checked; bench/clients.ts): the gap between it and fetch is what reading the answer before
+handing it back costs any such layer, and the gap between it and ours is what the engine adds.
+
 ${table(
   [
     'concurrency',
@@ -142,7 +149,11 @@ ${table(
   ],
   rows.map((r) => [
     r.concurrency,
-    r.option ? `${r.client} *(option)*` : name(r.client, r.ours),
+    r.option
+      ? `${r.client} *(option)*`
+      : r.reference
+        ? `${r.client} *(reference)*`
+        : name(r.client, r.ours),
     r.rps,
     r.p50Ms.toFixed(3),
     r.p99Ms.toFixed(3),
