@@ -6,7 +6,7 @@ export const QUICK = process.argv.includes('--quick');
 /**
  * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
  * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
- * bounded: quick about a minute, full about seven (the watchdog in run.ts ends it at ten).
+ * bounded: quick about a minute, full about nine (the watchdog in run.ts ends it at twelve).
  */
 export const SIZES = QUICK
   ? {
@@ -14,15 +14,15 @@ export const SIZES = QUICK
         requests: 150,
         rounds: 10,
         blocks: 1,
-        warmup: 1500,
-        concurrency: [1, 16],
+        warmup: 600,
+        concurrency: [16],
         capMs: 1500,
-        budgetMs: 6000,
-        pairRounds: 8,
+        budgetMs: 8000,
+        pairBlocks: 1,
+        pairRoundsPerBlock: 4,
         pairWindowMs: 200,
-        pairBudgetMs: 8000,
-        pairReverse: false,
-        pairWarmup: 1500,
+        pairBudgetMs: 15_000, // per concurrency
+        pairWarmup: 600,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
@@ -37,12 +37,12 @@ export const SIZES = QUICK
         warmup: 1000,
         concurrency: [1, 16, 64],
         capMs: 4000,
-        budgetMs: 120_000,
-        pairRounds: 40,
+        budgetMs: 90_000,
+        pairBlocks: 4,
+        pairRoundsPerBlock: 5,
         pairWindowMs: 300,
-        pairBudgetMs: 180_000,
-        pairReverse: true,
-        pairWarmup: 3000,
+        pairBudgetMs: 120_000, // per concurrency
+        pairWarmup: 2000,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
       outage: { calls: 2000, concurrency: 32, capMs: 30_000, budgetMs: 60_000 },

@@ -2,6 +2,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
 import type { BatchRequest, ClientWorkerData } from './client-worker.js';
 import { type HappyClient, happyClients } from './clients.js';
 import { createPaymentToRead, type LoopResult, percentile, progress, round, SIZES } from './lib.js';
@@ -110,13 +111,44 @@ export interface ClientThread {
   readonly close: () => Promise<void>;
 }
 
+/** How long a side-by-side race runs, for one concurrency. */
+export interface PairSizes {
+  readonly pairBlocks: number;
+  readonly pairRoundsPerBlock: number;
+  readonly pairWindowMs: number;
+  /** Time for all the pairs' blocks at one concurrency. */
+  readonly pairBudgetMs: number;
+  readonly pairWarmup: number;
+  readonly capMs: number;
+}
+
+let workerEntry: Promise<string> | undefined;
+
+/**
+ * client-worker.ts bundled once per run (its packages left as imports, so they load from their
+ * built dist as before): a thread then starts from plain JavaScript, where compiling the
+ * TypeScript again in every new thread took most of a second.
+ */
+function bundledWorker(): Promise<string> {
+  workerEntry ??= (async () => {
+    const outfile = fileURLToPath(new URL('./.cache/client-worker.mjs', import.meta.url));
+    await build({
+      entryPoints: [fileURLToPath(new URL('./client-worker.ts', import.meta.url))],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      logLevel: 'warning',
+    });
+    return outfile;
+  })();
+  return workerEntry;
+}
+
 export async function startClientThread(data: ClientWorkerData): Promise<ClientThread> {
-  const loader = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./client-worker.ts', import.meta.url).href);
-  const worker = new Worker(
-    `import(${loader}).then(({ tsImport }) => tsImport(${entry}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true, workerData: data },
-  );
+  const worker = new Worker(await bundledWorker(), { workerData: data });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const next = () =>
     new Promise<unknown>((resolve, reject) => {
@@ -167,11 +199,11 @@ export async function runOverhead(): Promise<{
 
     const clients = happyClients(sim.url, ref);
     /** Fresh threads for every client, warmed up: a new heap, JIT and connection pool each. */
-    const startThreads = async (order: readonly HappyClient[] = clients, warmup = size.warmup) => {
-      for (const client of order) {
+    const startThreads = async () => {
+      for (const client of clients) {
         const thread = await startClientThread({ baseUrl: sim.url, ref, client: client.name });
         threads.set(client.name, thread);
-        await thread.batch({ count: warmup, concurrency: 16, timeLimitMs: 4 * size.capMs });
+        await thread.batch({ count: size.warmup, concurrency: 16, timeLimitMs: 4 * size.capMs });
       }
     };
     const closeThreads = async () => {
@@ -211,7 +243,11 @@ export async function runOverhead(): Promise<{
         }
         lastRoundMs = performance.now() - roundStart;
       }
-      const pairs = await sideBySide(clients, concurrency, startThreads, closeThreads, threads);
+      // The pairs run on threads of their own, with no idle client threads beside them.
+      await closeThreads();
+      const pairs = await sideBySide(clients, concurrency, (client) =>
+        startClientThread({ baseUrl: sim.url, ref, client: client.name }),
+      );
       for (const client of clients) {
         const mine = results.get(client.name)!;
         const base = client.baseline === undefined ? undefined : results.get(client.baseline)!;
@@ -256,54 +292,70 @@ export async function runOverhead(): Promise<{
  * clients' core (the simulator has its own), so whatever the machine does in that window it does
  * to both, and the ratio of their req/s is the ratio of what a request costs each of them. Run in
  * turns, a client and its raw client meet a machine whose speed swings by a factor of two within
- * seconds on a shared VM; side by side, that swing cancels. Which of the two starts first
- * alternates every round, and the second block runs on fresh threads made in the reverse order
- * (raw clients last), so neither the start order nor the creation order favours one side.
+ * seconds on a shared VM; side by side, that swing cancels.
+ *
+ * What does not cancel within one pair of threads is how V8 happened to optimise each of them:
+ * two threads running the same client can differ by several percent for as long as they live.
+ * So every pair runs in blocks, each on two fresh threads of its own (nothing else running),
+ * warmed up together, and the ratio is the median over the rounds of all blocks. Which thread is
+ * made first alternates from block to block, and which starts each round alternates within one.
  */
 export async function sideBySide(
   clients: readonly HappyClient[],
   concurrency: number,
-  startThreads: (order?: readonly HappyClient[], warmup?: number) => Promise<void>,
-  closeThreads: () => Promise<void>,
-  threads: ReadonlyMap<string, ClientThread>,
+  startThread: (client: HappyClient) => Promise<ClientThread>,
+  /** Section 1's sizes, or others (bench:pair's). */
+  size: PairSizes = SIZES.overhead,
 ): Promise<Map<string, PairResult>> {
-  const size = SIZES.overhead;
+  const byName = new Map(clients.map((c) => [c.name, c]));
   const paired = clients.filter((c) => c.baseline !== undefined);
   const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
-  const end = performance.now() + size.pairBudgetMs / size.concurrency.length;
+  const end = performance.now() + size.pairBudgetMs;
   const window: BatchRequest = {
     count: Number.MAX_SAFE_INTEGER,
     concurrency,
     timeLimitMs: size.pairWindowMs,
   };
-  const perBlock = size.pairReverse ? Math.ceil(size.pairRounds / 2) : size.pairRounds;
-  let lastRoundMs = 0;
-  for (let r = 0; r < size.pairRounds; r++) {
-    if (r > 0 && performance.now() + lastRoundMs > end) break;
-    if (r === perBlock && size.pairReverse) {
-      await closeThreads();
-      progress(
-        `overhead: concurrency ${concurrency}, side by side, fresh threads in reverse order`,
-      );
-      // A client's speed climbs over its first few thousand requests (V8 tiering its code up):
-      // fresh threads for a side-by-side race are warmed up longer than for runs in turns.
-      await startThreads([...clients].reverse(), size.pairWarmup);
-    } else if (r === 0) {
-      progress(`overhead: concurrency ${concurrency}, side by side with the raw clients`);
-    }
-    const roundStart = performance.now();
+  const warmup: BatchRequest = {
+    count: size.pairWarmup,
+    concurrency: 16,
+    timeLimitMs: 4 * size.capMs,
+  };
+  let lastBlockMs = 0;
+  for (let block = 0; block < size.pairBlocks; block++) {
+    // Every pair gets the same number of blocks: a block starts only if all of it should fit.
+    if (block > 0 && performance.now() + lastBlockMs > end) break;
+    progress(
+      `overhead: concurrency ${concurrency}, side by side, block ${block + 1} of ${size.pairBlocks} (fresh threads per pair)`,
+    );
+    const blockStart = performance.now();
     for (let k = 0; k < paired.length; k++) {
-      const client = paired[(k + r) % paired.length]!;
-      const mine = threads.get(client.name)!;
-      const raw = threads.get(client.baseline!)!;
-      const [first, second] = r % 2 === 0 ? [raw, mine] : [mine, raw];
-      const [a, b] = await Promise.all([first.batch(window), second.batch(window)]);
-      const [rawResult, result] = r % 2 === 0 ? [a, b] : [b, a];
-      ratios.get(client.name)!.push(rpsOf(result) / rpsOf(rawResult));
-      failed.set(client.name, failed.get(client.name)! + result.failed + rawResult.failed);
+      const client = paired[(k + block) % paired.length]!;
+      const raw = byName.get(client.baseline!)!;
+      const rawFirst = block % 2 === 0;
+      const first = await startThread(rawFirst ? raw : client);
+      const second = await startThread(rawFirst ? client : raw);
+      const [rawThread, mine] = rawFirst ? [first, second] : [second, first];
+      try {
+        await Promise.all([rawThread.batch(warmup), mine.batch(warmup)]);
+        for (let r = 0; r < size.pairRoundsPerBlock; r++) {
+          const rawStarts = r % 2 === 0;
+          const [a, b] = await Promise.all(
+            rawStarts
+              ? [rawThread.batch(window), mine.batch(window)]
+              : [mine.batch(window), rawThread.batch(window)],
+          );
+          const [rawResult, result] = rawStarts ? [a, b] : [b, a];
+          ratios.get(client.name)!.push(rpsOf(result) / rpsOf(rawResult));
+          failed.set(client.name, failed.get(client.name)! + result.failed + rawResult.failed);
+        }
+      } finally {
+        await first.close();
+        await second.close();
+      }
     }
-    lastRoundMs = performance.now() - roundStart;
+    lastBlockMs = performance.now() - blockStart;
   }
   return new Map(
     paired.map((client) => {
