@@ -53,7 +53,12 @@ describe('PortOneEventEmitter.listening', () => {
       method: 'GET',
       url: `${BASE}/api/transaction/R1/status`,
       kind: 'read',
-      send: async () => ({ httpStatus: 200, body: { status_code: '2000' }, raw: 'ok' }),
+      send: async () => ({
+        httpStatus: 200,
+        headers: {},
+        body: { status_code: '2000' },
+        raw: 'ok',
+      }),
     });
     expect(seen).toEqual(['attempt 1', 'success after 1']);
   });
