@@ -95,17 +95,9 @@ export function readEnvelope(body: unknown): Envelope | undefined {
   try {
     fields = fieldsOf(body as RawEnvelope);
   } catch {
-    // A getter that throws (a hostile or exotic object): each field is read on its own, and the
-    // one that throws counts as absent.
-    fields = {
-      content: field(body, 'content'),
-      orderRef: field(body, 'order_ref'),
-      statusReason: field(body, 'status_reason'),
-      statusMessage: field(body, 'status_message'),
-      message: field(body, 'message'),
-      isSuccess: field(body, 'is_success'),
-      statusCode: field(body, 'status_code'),
-    };
+    // A getter that throws (a hostile or exotic object): the fields are copied one by one, and
+    // the one that throws counts as absent.
+    fields = fieldsOf(guardedCopy(body, ENVELOPE_KEYS));
   }
   const { status, orderRef: contentOrderRef } = contentOf(fields.content);
   const statusText = text(status);
@@ -132,14 +124,42 @@ export function readEnvelope(body: unknown): Envelope | undefined {
 function contentOf(content: unknown): { status: unknown; orderRef: unknown } {
   if (content === null || typeof content !== 'object') return NO_CONTENT;
   try {
-    const { status, order_ref: orderRef } = content as { status?: unknown; order_ref?: unknown };
-    return { status, orderRef };
+    return contentFieldsOf(content);
   } catch {
-    return { status: field(content, 'status'), orderRef: field(content, 'order_ref') };
+    return contentFieldsOf(guardedCopy(content, CONTENT_KEYS));
   }
 }
 
+/** The two fields of `content` the SDK reads, each by its own property access. */
+function contentFieldsOf({
+  status,
+  order_ref: orderRef,
+}: {
+  status?: unknown;
+  order_ref?: unknown;
+}) {
+  return { status, orderRef };
+}
+
 const NO_CONTENT = Object.freeze({ status: undefined, orderRef: undefined });
+
+const ENVELOPE_KEYS = [
+  'content',
+  'order_ref',
+  'status_reason',
+  'status_message',
+  'message',
+  'is_success',
+  'status_code',
+] as const;
+const CONTENT_KEYS = ['status', 'order_ref'] as const;
+
+/** A plain copy of `keys` of `source`, each read on its own: one whose getter throws is absent. */
+function guardedCopy(source: object, keys: readonly string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) copy[key] = field(source, key);
+  return copy;
+}
 
 /** The envelope's fields as PortOne names them. */
 interface RawEnvelope {

@@ -209,14 +209,14 @@ export class Call<R> {
    * The first attempt, on the hot path: what `send` does, without an async frame or a promise of
    * its own per step. The transport's promise gets one `then`, and the call's one promise settles
    * with what `next` makes of the outcome (for a success, the answer itself). Whatever is thrown
-   * on the way (the call cut short, `next` itself) goes through `end.fail`, so the promise
-   * rejects with the call's settled error. `next` is a function shared by every call, handed
+   * on the way (the call cut short, `next` itself) goes through `end.fail`, and the promise
+   * rejects with the PortOneError it gives back. `next` is a function shared by every call, handed
    * the call: nothing here is allocated per call beyond the attempt and the promise.
    */
   sendFirst(next: FirstNext, end: CallEnd): Promise<R> {
     this.attempts++;
     this.emit('attempt', NO_FIELDS);
-    if (this.cutShort !== undefined) return this.failed(end, this.cutShort);
+    if (this.cutShort !== undefined) return Promise.reject(end.fail(this, this.cutShort));
     return new Promise<R>((resolve, reject) => {
       const attempt = new FirstAttempt<R>(this, next, end, resolve, reject);
       this.attempt = attempt;
@@ -251,25 +251,10 @@ export class Call<R> {
       }
       result = attempt.next(this, outcome, attempt.end);
     } catch (thrown) {
-      try {
-        attempt.end.fail(this, thrown);
-      } catch (error) {
-        attempt.reject(error);
-      }
+      attempt.reject(attempt.end.fail(this, thrown));
       return;
     }
     attempt.resolve(result);
-  }
-
-  /** A rejection with what `end.fail` makes of `thrown`. */
-  private failed(end: CallEnd, thrown: unknown): Promise<R> {
-    try {
-      end.fail(this, thrown);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // Unreachable: `fail` always throws.
-    return Promise.reject(thrown);
   }
 
   /** Looks a payment up by order ref through the operation's status check. */

@@ -152,7 +152,7 @@ const CALL_END: CallEnd = {
         // An adapter's mark must never change the outcome of a payment call.
       }
     }
-    throw error;
+    return error;
   },
 };
 
@@ -254,12 +254,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       try {
         return runCall(call, CALL_END);
       } catch (thrown) {
-        try {
-          CALL_END.fail(call, thrown);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        return Promise.reject(thrown);
+        return Promise.reject(CALL_END.fail(call, thrown));
       }
     },
   };

@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { PortOneCircuitOpenError } from '../errors/index.js';
+import { PortOneCircuitOpenError, type PortOneError } from '../errors/index.js';
 import { type Decision, decide } from '../policy/index.js';
 import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
 import type { Classification } from '../types.js';
@@ -43,8 +43,8 @@ async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise<T> {
 export interface CallEnd {
   /** Disposes of the call, announces its success, and gives back its answer. */
   succeed<R>(call: Call<R>, raw: R): R;
-  /** Disposes of the call, announces its failure, and throws the one PortOneError it ends with. */
-  fail<R>(call: Call<R>, thrown: unknown): never;
+  /** Disposes of the call, announces its failure, and gives back the one PortOneError it ends with. */
+  fail<R>(call: Call<R>, thrown: unknown): PortOneError;
 }
 
 /**
@@ -73,7 +73,9 @@ function afterFirst<R>(call: Call<R>, first: AttemptOutcome<R>, end: CallEnd): R
 function settled<R>(call: Call<R>, end: CallEnd, rounds: Promise<R>): Promise<R> {
   return rounds.then(
     (raw) => end.succeed(call, raw),
-    (thrown: unknown) => end.fail(call, thrown),
+    (thrown: unknown) => {
+      throw end.fail(call, thrown);
+    },
   );
 }
 
