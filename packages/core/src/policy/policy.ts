@@ -71,13 +71,14 @@ export function createPolicy(overrides?: PolicyOptions): Policy {
 }
 
 function build(options: PolicyOptions): Policy {
-  const settings: PolicySettings = {
-    ...POLICY_DEFAULTS,
-    ...dropUndefined(options),
-  } as PolicySettings;
-  delete (settings as Partial<PolicyOptions>).series;
-  delete (settings as Partial<PolicyOptions>).codes;
-  Object.freeze(settings);
+  // The rules per series and per code are left out by a rest, not deleted: a `delete` would turn
+  // the settings into a dictionary, and every call reads them.
+  const {
+    series: _series,
+    codes: _codes,
+    ...merged
+  } = { ...POLICY_DEFAULTS, ...dropUndefined(options) } as PolicySettings & PolicyOptions;
+  const settings: PolicySettings = Object.freeze(merged);
 
   const ruleFor = (c: Classification): ResolvedRule => {
     const codeRule = c.code === undefined ? undefined : options.codes?.[c.code];
