@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isPlainSuccess } from '../src/classify/classify.js';
 import {
   type Classification,
   type ClassifyInput,
@@ -659,5 +660,88 @@ describe('classify is total', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("isPlainSuccess (the engine asks it first on a call's first answer)", () => {
+  it.each([
+    ['a status answer', 200, { status_code: '2000', content: { status: 'Success' } }],
+    ['a numeric code', 201, { status_code: 2000 }],
+    ['a failed payment looked up', 200, { status_code: '2000', content: { status: 'Failed' } }],
+    ['an expired payment looked up', 200, { status_code: '2000', content: { status: 'Expired' } }],
+    ['content that is no object', 200, { status_code: '2000', content: 'x' }],
+  ])('accepts %s', (_name, httpStatus, body) => {
+    expect(isPlainSuccess(httpStatus, body)).toBe(true);
+    expect(classify({ httpStatus, body }).kind).toBe('success');
+  });
+
+  it.each([
+    ['a pending payment', 200, { status_code: '2000', content: { status: 'Pending' } }],
+    [
+      'a pending payment, spelled otherwise',
+      200,
+      { status_code: '2000', content: { status: ' pending ' } },
+    ],
+    ['a code with spaces', 200, { status_code: ' 2000 ' }],
+    ['an error code', 200, { status_code: '5024' }],
+    ['no code', 200, { is_success: true }],
+    ['a 500', 500, { status_code: '2000' }],
+    ['no status', undefined, { status_code: '2000' }],
+    ['text', 200, '{"status_code":"2000"}'],
+    ['an array', 200, [{ status_code: '2000' }]],
+    ['null', 200, null],
+  ])('leaves %s to the full reading', (_name, httpStatus, body) => {
+    expect(isPlainSuccess(httpStatus, body)).toBe(false);
+  });
+
+  it('accepts nothing classify would not call a success, whatever it is given', () => {
+    const status = fc.oneof(
+      fc.constantFrom('Success', 'Failed', 'Expired', 'Pending', 'pending', ' Pending', 'PENDING'),
+      fc.anything(),
+    );
+    const body = fc.oneof(
+      fc.record(
+        {
+          status_code: fc.oneof(
+            fc.constantFrom('2000', 2000, ' 2000', '2000.0', 2000.5),
+            fc.anything(),
+          ),
+          content: fc.oneof(fc.record({ status }, { requiredKeys: [] }), fc.anything()),
+          status_reason: fc.anything(),
+          is_success: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(body, fc.oneof(fc.integer({ min: 0, max: 700 }), fc.anything()), (b, http) => {
+        if (isPlainSuccess(http, b)) {
+          expect(classify({ httpStatus: http as number, body: b }).kind).toBe('success');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on a hostile body', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    const getter = Object.defineProperty({ status_code: '2000' }, 'content', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const revocable = Proxy.revocable([], {});
+    revocable.revoke();
+    expect(isPlainSuccess(200, hostile)).toBe(false);
+    expect(isPlainSuccess(200, getter)).toBe(false);
+    expect(isPlainSuccess(200, revocable.proxy)).toBe(false);
   });
 });

@@ -20,6 +20,37 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('a first answer that is a plain success', () => {
+  it('ends the call without the full reading, and a response listener still gets it in full', async () => {
+    const quiet = createEngine();
+    const first = scripted([{ code: 2000 }], [], { kind: 'read', method: 'GET' });
+    expect(await settle(quiet.execute(first.operation))).toBe('answer:2000');
+    expect(first.sent()).toBe(1);
+
+    const observed = createEngine();
+    const log = record(observed);
+    const second = scripted([{ code: 2000 }], [], { kind: 'read', method: 'GET' });
+    expect(await settle(observed.execute(second.operation))).toBe('answer:2000');
+    const response = log.find((e) => e.event === 'response');
+    expect(response?.payload).toMatchObject({ httpStatus: 200, kind: 'success', code: 2000 });
+    expect(log.map((e) => e.event)).toEqual(['attempt', 'response', 'success']);
+  });
+
+  it('a 2000 that says the payment is pending, however it is spelled, is polled', async () => {
+    for (const status of ['Pending', ' pending ']) {
+      const engine = createEngine({ policy: { pollIntervalMs: 1, pollMaxIntervalMs: 1 } });
+      const { operation, sent, looked } = scripted(
+        [{ code: 2000, content: { status, order_ref: 'PO-1' } }],
+        [{ payment: 'Success' }],
+        { kind: 'read', method: 'GET' },
+      );
+      expect(await settle(engine.execute(operation))).toBe('status:Success');
+      expect(sent()).toBe(1);
+      expect(looked()).toBe(1);
+    }
+  });
+});
+
 describe('retries', () => {
   it('retries a 5024 read with full-jitter delays inside their bounds, then succeeds', async () => {
     const engine = createEngine();

@@ -132,6 +132,33 @@ function verdictOf(
 const SUCCESS: Verdict = ['success', 'success', false];
 
 /**
+ * Whether an answer is a plain success, told from two fields: a 2xx whose parsed body says
+ * `status_code` 2000 (string or number, as PortOne sends it) and whose `content.status`, if any,
+ * is a terminal payment status spelled as PortOne spells it. Every answer it accepts, `classify`
+ * calls a success; anything less plain (a pending payment, a code in another shape, text, an
+ * exotic object) gets `false`, and goes through `classify` in full. The engine asks it first on a
+ * call's first answer, where nothing but "a success or not" is read: most calls end there, and
+ * reading the whole envelope and the catalogue entry for them is work nobody uses.
+ */
+export function isPlainSuccess(httpStatus: unknown, body: unknown): boolean {
+  if (typeof httpStatus !== 'number' || httpStatus < 200 || httpStatus >= 300) return false;
+  if (body === null || typeof body !== 'object') return false;
+  try {
+    if (Array.isArray(body)) return false;
+    const { status_code: code, content } = body as { status_code?: unknown; content?: unknown };
+    if (code !== '2000' && code !== 2000) return false;
+    if (content === undefined || content === null || typeof content !== 'object') return true;
+    const { status } = content as { status?: unknown };
+    return (
+      status === undefined || status === 'Success' || status === 'Failed' || status === 'Expired'
+    );
+  } catch {
+    // A getter that throws: the full reading decides.
+    return false;
+  }
+}
+
+/**
  * Turns one answer, or one thrown transport error, into a `Classification`. Pure and total: it
  * never throws, whatever it is given (it tolerates every envelope variant PortOne sends, HTML
  * from proxies, empty bodies, unknown codes and hostile objects).

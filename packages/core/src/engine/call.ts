@@ -1,3 +1,4 @@
+import { isPlainSuccess } from '../classify/classify.js';
 import { classify } from '../classify/index.js';
 import {
   createPortOneError,
@@ -28,6 +29,14 @@ export type FirstNext = <R>(
   outcome: AttemptOutcome<R>,
   end: CallEnd,
 ) => R | Promise<R>;
+
+/** A first answer's classification when it is a plain success (see `firstOutcomeOf`). */
+const PLAIN_SUCCESS: Classification = Object.freeze({
+  kind: 'success',
+  series: 'success',
+  ambiguous: false,
+  code: 2000,
+});
 
 /** An event with nothing to add to the call's base fields. */
 const NO_FIELDS = Object.freeze({});
@@ -242,7 +251,7 @@ export class Call<R> {
       let outcome: AttemptOutcome<R>;
       if (answered) {
         try {
-          outcome = this.outcomeOf(value as AttemptResponse<R>, true);
+          outcome = this.firstOutcomeOf(value as AttemptResponse<R>);
         } catch (error) {
           outcome = this.failureOf(error, attempt, true);
         }
@@ -292,6 +301,18 @@ export class Call<R> {
       attempt.dispose();
       this.attempt = undefined;
     }
+  }
+
+  /**
+   * The outcome of a call's first answer. A plain success (most answers) is told from two fields
+   * and not read further: what follows a first success reads only that it is one. Anyone
+   * listening to `response` gets the answer classified in full, as from every other attempt.
+   */
+  private firstOutcomeOf(response: AttemptResponse<R>): AttemptOutcome<R> {
+    if (isPlainSuccess(response.httpStatus, response.body) && !this.events.listening('response')) {
+      return { classification: PLAIN_SUCCESS, response };
+    }
+    return this.outcomeOf(response, true);
   }
 
   /** The outcome of an answer that was read: classified, announced, with its cause. */
