@@ -259,7 +259,9 @@ export function withPortOne(
     const channel = kind === 'create' ? channelOf(config.data) : undefined;
     const callerSignal = config.signal as AbortSignal | undefined;
     // The engine owns time and cancellation; axios must not replace its errors with its own.
-    delete config.signal;
+    // (Set to undefined, not deleted: a delete would make the config, which axios reads all
+    // through the request, a dictionary.)
+    if (callerSignal !== undefined) config.signal = undefined;
     // Every answer goes to the engine, which decides what is an error.
     config.validateStatus = acceptEveryStatus;
     const operation = new AxiosOperation(client, method, url, kind, config, callerSignal);
