@@ -261,7 +261,7 @@ export function withPortOne(
     // The engine owns time and cancellation; axios must not replace its errors with its own.
     // (Set to undefined, not deleted: a delete would make the config, which axios reads all
     // through the request, a dictionary.)
-    if (callerSignal !== undefined) config.signal = undefined;
+    if (callerSignal !== undefined) (config as { signal?: unknown }).signal = undefined;
     // Every answer goes to the engine, which decides what is an error.
     config.validateStatus = acceptEveryStatus;
     const operation = new AxiosOperation(client, method, url, kind, config, callerSignal);
