@@ -3,7 +3,7 @@
 // tarballs into a temporary project and, as ESM and as CJS, imports each package and calls it.
 // Needs built packages (`pnpm build`). Usage: node scripts/check-packages.mjs [--no-smoke]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -98,6 +98,23 @@ function smokeScript(kind, { requireEsm = true } = {}) {
   return `const load = ${load};\n(async () => {\n${body}\n})();\n`;
 }
 
+/**
+ * The third-party versions pnpm-lock.yaml pins, by name (names locked at one version only). The
+ * smoke install is held to them, so it installs the tree the tests ran against, not whatever the
+ * registry lists newest that day (a registry may list a version whose own dependencies it lacks).
+ */
+function lockedVersions() {
+  const lock = readFileSync(join(root, 'pnpm-lock.yaml'), 'utf8');
+  const section = lock.slice(lock.indexOf('\npackages:\n'), lock.indexOf('\nsnapshots:\n'));
+  const versions = new Map();
+  for (const [, name, version] of section.matchAll(/^ {2}'?(@?[^@\s']+)@([^(':\s]+)'?:/gm)) {
+    versions.set(name, [...(versions.get(name) ?? []), version]);
+  }
+  const pinned = {};
+  for (const [name, list] of versions) if (list.length === 1) pinned[name] = list[0];
+  return pinned;
+}
+
 /** The registry is reachable if `npm ping` answers; an offline machine skips, visibly. */
 function registryReachable() {
   try {
@@ -119,7 +136,12 @@ if (!failed && !process.argv.includes('--no-smoke')) {
         run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', name));
       }
       const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'));
-      writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
+      const pinned = lockedVersions();
+      const peers = ['axios', 'msw'].map((name) => `${name}@${pinned[name] ?? '*'}`);
+      writeFileSync(
+        join(work, 'package.json'),
+        JSON.stringify({ name: 'smoke', private: true, overrides: pinned }),
+      );
       run(
         'npm',
         [
@@ -128,8 +150,7 @@ if (!failed && !process.argv.includes('--no-smoke')) {
           '--no-fund',
           '--loglevel=error',
           ...tarballs.map((t) => `./${t}`),
-          'axios@^1',
-          'msw@^2',
+          ...peers,
         ],
         work,
       );
