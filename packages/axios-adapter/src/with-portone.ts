@@ -8,6 +8,7 @@ import {
   type OperationKind,
   operationKindOf,
   orderRefOf,
+  type Policy,
   type PortOneError,
   portOneUrlMatcher,
   type ResolvedAdapterOptions,
@@ -38,6 +39,8 @@ export type WithPortOneOptions = AdapterOptions<AxiosStatusCheck>;
 export type PortOneAxiosInstance = AxiosInstance & { readonly portone: Engine };
 
 const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
+/** How many per-timeout policies an instance keeps before it starts over. */
+const MAX_TIMEOUT_POLICIES = 16;
 const acceptEveryStatus = (): boolean => true;
 
 const firstOf = (transforms: unknown): unknown =>
@@ -114,7 +117,7 @@ class AxiosOperation implements Operation<AxiosResponse> {
   orderRef: string | undefined = undefined;
   channel: string | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
-  policy: { attemptTimeoutMs: number } | undefined = undefined;
+  policy: Policy | undefined = undefined;
   refreshAuth: (() => Promise<void>) | undefined = undefined;
   private readonly callerHeaders: InternalAxiosRequestConfig['headers'];
 
@@ -237,6 +240,21 @@ export function withPortOne(
   const isPortOne = portOneUrlMatcher(baseUrl);
 
   /**
+   * The engine's policy with an axios `timeout` as the per-attempt timeout, made once per value:
+   * an instance has one or two timeouts, and building a policy on every call costs microseconds.
+   */
+  const timeoutPolicies = new Map<unknown, Policy>();
+  const policyFor = (timeout: unknown): Policy => {
+    let policy = timeoutPolicies.get(timeout);
+    if (policy === undefined) {
+      policy = engine.policy.with({ attemptTimeoutMs: timeout as number });
+      if (timeoutPolicies.size >= MAX_TIMEOUT_POLICIES) timeoutPolicies.clear();
+      timeoutPolicies.set(timeout, policy);
+    }
+    return policy;
+  };
+
+  /**
    * Not an async function: a PortOne call hands back the engine's own promise (every promise a
    * call waits through is paid on every call; the cancel mark is set by the operation's
    * `onFailure`). Anything thrown on the way becomes a rejection all the same.
@@ -268,7 +286,7 @@ export function withPortOne(
     if (orderRef !== undefined) operation.orderRef = orderRef;
     if (channel !== undefined) operation.channel = channel;
     if (callerSignal) operation.signal = callerSignal;
-    if (config.timeout) operation.policy = { attemptTimeoutMs: config.timeout };
+    if (config.timeout) operation.policy = policyFor(config.timeout);
     if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
     return engine.execute<AxiosResponse>(operation);
   };

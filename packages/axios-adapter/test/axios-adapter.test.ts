@@ -2,7 +2,9 @@ import { inspect } from 'node:util';
 import { withPortOne } from '@portone-retry/axios-adapter';
 import {
   createEngine,
+  isPolicy,
   isPortOneError,
+  type Policy,
   PortOneCardError,
   PortOneSystemError,
 } from '@portone-retry/core';
@@ -251,5 +253,29 @@ describe('options', () => {
     const res = await client.get('/api/transaction/T-1/status');
     expect(res.status).toBe(200);
     expect(sim.requests('GET /api/transaction/T-1/status')).toBe(2);
+  });
+
+  it('builds the policy for a timeout once per value, not once per call', async () => {
+    const engine = createEngine({ policy: FAST });
+    const client = withPortOne(axios.create({ baseURL: sim.url, timeout: 5000 }), engine);
+    const seen: unknown[] = [];
+    const execute = engine.execute.bind(engine);
+    engine.execute = (operation) => {
+      seen.push(operation.policy);
+      return execute(operation);
+    };
+    sim.ledger.create('T-2');
+    for (let i = 0; i < 3; i++) await client.get('/api/transaction/T-2/status');
+    await client.get('/api/transaction/T-2/status', { timeout: 4000 });
+    await client.get('/api/transaction/T-2/status', { timeout: 4000 });
+    expect(seen).toHaveLength(5);
+    expect(seen.every(isPolicy)).toBe(true);
+    const timeouts = (seen as Policy[]).map((p) => p.settings.attemptTimeoutMs);
+    expect(timeouts).toEqual([5000, 5000, 5000, 4000, 4000]);
+    expect(new Set(seen).size).toBe(2);
+    // A timeout the policy refuses still rejects with a TypeError naming it.
+    await expect(client.get('/api/transaction/T-2/status', { timeout: -1 })).rejects.toThrow(
+      'attemptTimeoutMs',
+    );
   });
 });

@@ -263,6 +263,25 @@ describe('retries', () => {
     expect(twice.sent()).toBe(2);
   });
 
+  it("uses a ready policy given per call as it is, in place of the engine's", async () => {
+    const engine = createEngine({ policy: { retries: 0 } });
+    const ready = createPolicy({ retries: 2 });
+    const withReady = scripted([{ code: 5024, http: 500 }, { code: 2000 }], [], {
+      kind: 'read',
+      policy: ready,
+    });
+    expect(await settle(engine.execute(withReady.operation))).toBe('answer:2000');
+    expect(withReady.sent()).toBe(2);
+    const derived = engine.policy.with({ retries: 1 });
+    const withDerived = scripted(
+      [{ code: 5024, http: 500 }, { code: 5024, http: 500 }, { code: 2000 }],
+      [],
+      { kind: 'read', policy: derived },
+    );
+    expect(await settle(engine.execute(withDerived.operation))).toBeInstanceOf(PortOneSystemError);
+    expect(withDerived.sent()).toBe(2);
+  });
+
   it('keeps the call alive when a listener throws', async () => {
     const engine = createEngine();
     engine.on('attempt', () => {

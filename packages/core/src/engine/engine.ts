@@ -246,7 +246,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       let call: Call<R>;
       try {
         validateOperation(operation);
-        const callPolicy = operation.policy === undefined ? policy : policy.with(operation.policy);
+        const own = operation.policy;
+        const callPolicy = own === undefined ? policy : isPolicy(own) ? own : policy.with(own);
         call = new Call(operation, callPolicy, events, now, random, resilience);
       } catch (error) {
         return Promise.reject(error);

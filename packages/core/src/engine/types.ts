@@ -1,5 +1,6 @@
 import type { PortOneError } from '../errors/index.js';
 import type { PolicyOptions } from '../policy/options.js';
+import type { Policy } from '../policy/policy.js';
 import type { PaymentStatus } from '../types.js';
 
 /**
@@ -93,8 +94,12 @@ export interface Operation<R = unknown> {
    * it throws are ignored: it cannot change the outcome.
    */
   onFailure?(error: PortOneError): void;
-  /** Per-call policy overrides, on top of the engine's policy. */
-  readonly policy?: PolicyOptions | undefined;
+  /**
+   * Per-call policy overrides, on top of the engine's policy; or a ready policy (made with
+   * `createPolicy` or `engine.policy.with`), used as it is. An adapter that gives many calls the
+   * same overrides makes the policy once and hands it over: building one costs microseconds.
+   */
+  readonly policy?: PolicyOptions | Policy | undefined;
 }
 
 /** The state of a payment as the engine last saw it, carried by pending-timeout errors. */
