@@ -335,9 +335,10 @@ export async function sideBySide(
       const raw = byName.get(client.baseline!)!;
       const rawFirst = block % 2 === 0;
       const first = await startThread(rawFirst ? raw : client);
-      const second = await startThread(rawFirst ? client : raw);
-      const [rawThread, mine] = rawFirst ? [first, second] : [second, first];
+      let second: ClientThread | undefined;
       try {
+        second = await startThread(rawFirst ? client : raw);
+        const [rawThread, mine] = rawFirst ? [first, second] : [second, first];
         await Promise.all([rawThread.batch(warmup), mine.batch(warmup)]);
         for (let r = 0; r < size.pairRoundsPerBlock; r++) {
           const rawStarts = r % 2 === 0;
@@ -351,8 +352,9 @@ export async function sideBySide(
           failed.set(client.name, failed.get(client.name)! + result.failed + rawResult.failed);
         }
       } finally {
+        // The first thread is closed even when the second never started.
         await first.close();
-        await second.close();
+        await second?.close();
       }
     }
     lastBlockMs = performance.now() - blockStart;

@@ -147,7 +147,7 @@ export function isPlainSuccess(httpStatus: unknown, body: unknown): boolean {
     if (Array.isArray(body)) return false;
     const { status_code: code, content } = body as { status_code?: unknown; content?: unknown };
     if (code !== '2000' && code !== 2000) return false;
-    if (content === undefined || content === null || typeof content !== 'object') return true;
+    if (content === null || typeof content !== 'object') return true;
     const { status } = content as { status?: unknown };
     return (
       status === undefined || status === 'Success' || status === 'Failed' || status === 'Expired'
