@@ -1,4 +1,5 @@
 import {
+  type AbortTarget,
   type AdapterOptions,
   type AttemptContext,
   type AttemptResponse,
@@ -42,6 +43,15 @@ const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
 /** How many per-timeout policies an instance keeps before it starts over. */
 const MAX_TIMEOUT_POLICIES = 16;
 const acceptEveryStatus = (): boolean => true;
+
+/** One of axios's own adapters, or undefined where the environment has none by that name. */
+function builtInAdapter(name: string): AxiosAdapter | undefined {
+  try {
+    return axios.getAdapter(name);
+  } catch {
+    return undefined;
+  }
+}
 
 const firstOf = (transforms: unknown): unknown =>
   Array.isArray(transforms) ? transforms[0] : transforms;
@@ -90,9 +100,51 @@ const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => {
   };
 };
 
+/**
+ * The signal of one attempt, as axios reads a signal (`aborted`, `reason`, and an 'abort'
+ * listener added and removed): the attempt forwards its abort here. axios's own adapters accept
+ * such a signal; it costs a small object, where an AbortController per attempt, or axios's own
+ * `timeout` (a socket timer with listeners of its own), cost microseconds on every call.
+ */
+class AttemptSignal implements AbortTarget {
+  aborted = false;
+  reason: unknown = undefined;
+  onabort: ((event: unknown) => void) | null = null;
+  private listeners: ((this: AttemptSignal, event: unknown) => void)[] | undefined;
+
+  addEventListener(type: string, listener: (this: AttemptSignal, event: unknown) => void): void {
+    if (type !== 'abort' || typeof listener !== 'function') return;
+    if (this.listeners === undefined) this.listeners = [listener];
+    else this.listeners.push(listener);
+  }
+
+  removeEventListener(type: string, listener: (this: AttemptSignal, event: unknown) => void): void {
+    const { listeners } = this;
+    if (type !== 'abort' || listeners === undefined) return;
+    const at = listeners.indexOf(listener);
+    if (at !== -1) listeners.splice(at, 1);
+  }
+
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    // An event, as a DOM signal dispatches: axios's adapters then reject with their own cancel.
+    const event = { type: 'abort', target: this };
+    this.onabort?.(event);
+    for (const listener of this.listeners?.splice(0) ?? []) listener.call(this, event);
+  }
+
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+}
+
 /** What every call through one wrapped instance shares. */
 interface AxiosClient {
   readonly inner: AxiosAdapter;
+  /** Whether `inner` is one of axios's own adapters, which take an `AttemptSignal`. */
+  readonly takesAttemptSignal: boolean;
   readonly baseUrl: string;
   readonly checkStatus: AxiosStatusCheck | undefined;
   readonly auth: ResolvedAdapterOptions<AxiosStatusCheck>['auth'];
@@ -147,9 +199,11 @@ class AxiosOperation implements Operation<AxiosResponse> {
   /**
    * The config of one attempt. It is the call's own config, set for the attempt in place: axios
    * made it for this call alone, its adapters only read it, and copying it per attempt costs
-   * more than the rest of the adapter. With a caller's signal the attempt is cancelled through
-   * the engine's signal; without one, axios's own timeout bounds the attempt and the engine
-   * settles it at once when it must stop (cheaper: no AbortSignal on the hot path).
+   * more than the rest of the adapter. The engine times the attempt and aborts it (its timeout,
+   * the caller's signal, the deadline); axios's own adapters are cancelled through an
+   * `AttemptSignal`, the cheapest way. An adapter of the user's own gets the attempt's
+   * AbortSignal when the caller gave one, else axios's timeout (it may expect a real
+   * AbortSignal, and may ignore both: the engine settles the attempt at once all the same).
    */
   private attemptConfig(
     attempt: AttemptContext,
@@ -157,7 +211,12 @@ class AxiosOperation implements Operation<AxiosResponse> {
   ): InternalAxiosRequestConfig {
     const { config } = this;
     config.headers = headers;
-    if (this.callerSignal === undefined) {
+    if (this.client.takesAttemptSignal) {
+      const signal = new AttemptSignal();
+      attempt.forwardAbortTo(signal);
+      config.signal = signal;
+      config.timeout = 0;
+    } else if (this.callerSignal === undefined) {
       config.timeout = attempt.timeoutMs;
     } else {
       config.signal = attempt.signal;
@@ -171,6 +230,9 @@ class AxiosOperation implements Operation<AxiosResponse> {
     { signal }: { readonly signal: AbortSignal },
   ): Promise<AttemptResponse<AxiosResponse>> {
     const { client, config } = this;
+    // No attempt runs while the payment is looked up, and the lookup's answer may end the call:
+    // axios must not find the last attempt's aborted signal on the config (see `onFailure`).
+    (config as { signal?: unknown }).signal = undefined;
     if (client.checkStatus) return toAttempt(await client.checkStatus(ref, { signal }));
     // A lookup carries only the merchant's credentials: the create's body headers would lie.
     const credentials = new AxiosHeaders({ accept: 'application/json' });
@@ -194,8 +256,14 @@ class AxiosOperation implements Operation<AxiosResponse> {
     );
   }
 
-  /** axios treats a rejection marked as a cancel as final; an abort is exactly that. */
+  /**
+   * axios treats a rejection marked as a cancel as final; an abort is exactly that. Any other
+   * rejection axios checks against the config's signal first, and would replace with its own
+   * cancel error if it found the last attempt's signal aborted (an attempt that timed out): the
+   * call is over, so the config keeps no signal.
+   */
   onFailure(error: PortOneError): void {
+    (this.config as { signal?: unknown }).signal = undefined;
     if (error.name === 'PortOneAbortError') {
       Object.defineProperty(error, '__CANCEL__', { value: true });
     }
@@ -234,7 +302,8 @@ export function withPortOne(
     defaultBase,
   );
   const inner: AxiosAdapter = axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter);
-  const client: AxiosClient = { inner, baseUrl, checkStatus, auth };
+  const takesAttemptSignal = inner === builtInAdapter('http') || inner === builtInAdapter('xhr');
+  const client: AxiosClient = { inner, takesAttemptSignal, baseUrl, checkStatus, auth };
   const refreshAuth = auth === undefined ? undefined : () => auth.refresh();
 
   const isPortOne = portOneUrlMatcher(baseUrl);

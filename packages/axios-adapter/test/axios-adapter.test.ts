@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { withPortOne } from '@portone-retry/axios-adapter';
 import {
@@ -10,7 +12,7 @@ import {
 } from '@portone-retry/core';
 import { type Simulator, startSimulator } from '@portone-retry/testing';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FAST } from '../../../test/adapter-contract.js';
 
 let sim: Simulator;
@@ -202,6 +204,82 @@ describe('cancellation', () => {
       .catch((error: unknown) => error);
     expect(declined).toBeInstanceOf(PortOneCardError);
     expect(axios.isCancel(declined)).toBe(false);
+  });
+});
+
+describe('attempt timeouts', () => {
+  it('cancels an attempt past its timeout on the wire, through axios’s own adapter', async () => {
+    // A server of its own: the first request hangs, and the test sees its connection close.
+    const closedUnanswered: number[] = [];
+    let served = 0;
+    const server = createServer((_req, res) => {
+      served++;
+      if (served === 1) {
+        res.on('close', () => {
+          if (!res.writableEnded) closedUnanswered.push(Date.now());
+        });
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({ status_code: '2000', content: { status: 'Success', order_ref: 'W-1' } }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const client = withPortOne(axios.create({ baseURL: `http://127.0.0.1:${port}` }), {
+        policy: { ...FAST, attemptTimeoutMs: 100 },
+      });
+      const res = await client.get('/api/transaction/W-1/status');
+      expect(res.status).toBe(200);
+      expect(served).toBe(2);
+      // The hung request was aborted by the client, not left to the server.
+      await vi.waitFor(() => expect(closedUnanswered).toHaveLength(1), { timeout: 2000 });
+      // axios's own timer was not used: the engine timed the attempt.
+      expect(res.config.timeout).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it.each([
+    ['axios’s own adapter', undefined],
+    ['an adapter of the user’s own', 'own' as const],
+  ])(
+    'rejects with the timeout, not an axios cancel, when a caller’s signal is set (%s)',
+    async (_, which) => {
+      const instance = axios.create({ baseURL: sim.url });
+      if (which === 'own') {
+        const http = axios.getAdapter('http');
+        instance.defaults.adapter = (config) => http(config);
+      }
+      const client = withPortOne(instance, {
+        policy: { ...FAST, attemptTimeoutMs: 50, retries: 1 },
+      });
+      sim.ledger.create('W-2');
+      sim.script('GET /api/transaction/*/status', [{ delayMs: 400 }, { delayMs: 400 }]);
+      const controller = new AbortController();
+      const error = await client
+        .get('/api/transaction/W-2/status', { signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(isPortOneError(error) && error.name).toBe('PortOneTimeoutError');
+      expect(axios.isCancel(error)).toBe(false);
+      expect(sim.requests('GET /api/transaction/W-2/status')).toBe(2);
+    },
+  );
+
+  it('resolves a create whose attempt timed out and was then found by its order ref', async () => {
+    const client = withPortOne(axios.create({ baseURL: sim.url }), {
+      policy: { ...FAST, attemptTimeoutMs: 50 },
+    });
+    sim.script('POST /api/initiatePayment', [{ delayMs: 300 }]);
+    const res = await client.post('/api/initiatePayment', { merchant_order_id: 'W-3' });
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ content: { status: 'Success' } });
+    expect(sim.requests('POST /api/initiatePayment')).toBe(1);
+    expect(sim.ledger.count('W-3')).toBe(1);
   });
 });
 

@@ -353,6 +353,89 @@ describe('abort', () => {
   });
 });
 
+describe('attempt.forwardAbortTo', () => {
+  const answer = { httpStatus: 200, headers: {}, body: { status_code: '2000' }, raw: 'ok' };
+  const hang = () => new Promise<never>(() => {});
+
+  it('forwards an attempt’s timeout to every target once, and the attempt settles even when one throws', async () => {
+    const engine = createEngine({
+      policy: { attemptTimeoutMs: 100, retries: 1, minDelayMs: 1, maxDelayMs: 1 },
+    });
+    const aborted: unknown[][] = [];
+    let sent = 0;
+    const pending = engine
+      .execute({
+        method: 'GET',
+        url: 'https://api.portone.cloud/api/transaction/F-1/status',
+        kind: 'read',
+        send: (attempt) => {
+          sent++;
+          if (sent > 1) return Promise.resolve(answer);
+          attempt.forwardAbortTo({
+            abort: () => {
+              throw new Error('a target that throws');
+            },
+          });
+          const seen: unknown[] = [];
+          aborted.push(seen);
+          attempt.forwardAbortTo({ abort: (reason) => seen.push(reason) });
+          attempt.forwardAbortTo({ abort: (reason) => seen.push(reason) });
+          return hang();
+        },
+      })
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(aborted).toEqual([[]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(aborted[0]).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await pending).toBe('ok');
+    expect(sent).toBe(2);
+    expect(aborted[0]).toHaveLength(2);
+  });
+
+  it('forwards the caller’s abort, at once to a target added after it, and never after an answer', async () => {
+    const engine = createEngine();
+    const controller = new AbortController();
+    const seen: [string, unknown][] = [];
+    let context: Parameters<Parameters<typeof engine.execute>[0]['send']>[0] | undefined;
+    const pending = engine
+      .execute({
+        method: 'GET',
+        url: 'https://api.portone.cloud/api/transaction/F-2/status',
+        kind: 'read',
+        signal: controller.signal,
+        send: (attempt) => {
+          context = attempt;
+          attempt.forwardAbortTo({ abort: (reason) => seen.push(['first', reason]) });
+          return hang();
+        },
+      })
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(new Error('customer left'));
+    expect(await pending).toBeInstanceOf(PortOneAbortError);
+    context?.forwardAbortTo({ abort: (reason) => seen.push(['late', reason]) });
+    expect(seen).toHaveLength(2);
+    expect(seen.map(([which]) => which)).toEqual(['first', 'late']);
+    expect(seen[0]?.[1]).toBe(seen[1]?.[1]);
+
+    const quiet: unknown[] = [];
+    const answered = await engine.execute({
+      method: 'GET',
+      url: 'https://api.portone.cloud/api/transaction/F-3/status',
+      kind: 'read',
+      send: (attempt) => {
+        attempt.forwardAbortTo({ abort: (reason) => quiet.push(reason) });
+        return Promise.resolve(answer);
+      },
+    });
+    expect(answered).toBe('ok');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(quiet).toEqual([]);
+  });
+});
+
 describe('operation.onFailure', () => {
   it('sees the error a call rejects with, once, after the failure event', async () => {
     const engine = createEngine();

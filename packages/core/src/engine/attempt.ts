@@ -1,5 +1,14 @@
 import { AttemptTimeout } from './signals.js';
-import type { AttemptContext, AttemptResponse } from './types.js';
+import type { AbortTarget, AttemptContext, AttemptResponse } from './types.js';
+
+/** A target that throws must not keep the attempt from settling. */
+function abortQuietly(target: AbortTarget, reason: unknown): void {
+  try {
+    target.abort(reason);
+  } catch {
+    // The attempt settles with `reason` all the same.
+  }
+}
 
 const timeOut = (attempt: Attempt): void => attempt.abort(new AttemptTimeout(attempt.timeoutMs));
 
@@ -16,6 +25,8 @@ export class Attempt implements AttemptContext {
   /** Why the attempt was aborted, once it was. */
   abortedWith: unknown;
   private controller: AbortController | undefined;
+  /** Where the abort is forwarded besides `signal`: one target, or several. */
+  private targets: AbortTarget | AbortTarget[] | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private settle: ((reason: unknown) => void) | undefined;
 
@@ -34,6 +45,17 @@ export class Attempt implements AttemptContext {
       if (this.abortedWith !== undefined) this.controller.abort(this.abortedWith);
     }
     return this.controller.signal;
+  }
+
+  forwardAbortTo(controller: AbortTarget): void {
+    if (this.abortedWith !== undefined) {
+      abortQuietly(controller, this.abortedWith);
+      return;
+    }
+    const { targets } = this;
+    if (targets === undefined) this.targets = controller;
+    else if (Array.isArray(targets)) targets.push(controller);
+    else this.targets = [targets, controller];
   }
 
   /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
@@ -65,6 +87,12 @@ export class Attempt implements AttemptContext {
     if (this.abortedWith !== undefined) return;
     this.abortedWith = reason;
     this.controller?.abort(reason);
+    const { targets } = this;
+    if (targets !== undefined) {
+      this.targets = undefined;
+      if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
+      else abortQuietly(targets, reason);
+    }
     this.settle?.(reason);
   }
 
@@ -72,5 +100,6 @@ export class Attempt implements AttemptContext {
   dispose(): void {
     clearTimeout(this.timer);
     this.settle = undefined;
+    this.targets = undefined;
   }
 }

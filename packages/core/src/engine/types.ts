@@ -40,6 +40,19 @@ export interface AttemptContext {
    * release what it holds (e.g. cancel the unread body).
    */
   readonly abandoned: boolean;
+  /**
+   * Hands the attempt's abort (its timeout, the caller, the deadline) to `controller`: its
+   * `abort(reason)` is called once when the attempt is aborted, at once if it already was. An
+   * `AbortController` fits; a transport that is cancelled through a callback passes a lighter
+   * object of its own and never reads `signal` (an AbortSignal costs microseconds per attempt).
+   * A controller that throws is ignored.
+   */
+  forwardAbortTo(controller: AbortTarget): void;
+}
+
+/** What `AttemptContext.forwardAbortTo` calls when an attempt is aborted. */
+export interface AbortTarget {
+  abort(reason?: unknown): void;
 }
 
 /**
