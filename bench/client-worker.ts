@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { happyClients } from './clients.js';
-import { runBounded } from './lib.js';
+import { runBounded, runStream } from './lib.js';
 
 export interface ClientWorkerData {
   readonly baseUrl: string;
@@ -19,13 +19,28 @@ export interface BatchRequest {
   readonly timeLimitMs: number;
 }
 
+/** Requests without pause until told to stop, counted in shared memory as they end. */
+export interface StreamRequest {
+  readonly stream: {
+    readonly concurrency: number;
+    readonly timeLimitMs: number;
+    /** An Int32Array of STREAM_SLOTS over a SharedArrayBuffer (see lib.ts). */
+    readonly counters: Int32Array;
+  };
+}
+
 const { baseUrl, ref, client: name } = workerData as ClientWorkerData;
 const client = happyClients(baseUrl, ref).find((c) => c.name === name);
 if (client === undefined) throw new Error(`no happy-path client named ${name}`);
 
-parentPort?.on('message', async (batch: BatchRequest | 'close') => {
-  if (batch === 'close') process.exit(0);
-  const result = await runBounded({ ...batch, task: () => client.get() });
+parentPort?.on('message', async (message: BatchRequest | StreamRequest | 'close') => {
+  if (message === 'close') process.exit(0);
+  if ('stream' in message) {
+    await runStream({ ...message.stream, task: () => client.get() });
+    parentPort?.postMessage('stopped');
+    return;
+  }
+  const result = await runBounded({ ...message, task: () => client.get() });
   parentPort?.postMessage(result);
 });
 parentPort?.postMessage('ready');

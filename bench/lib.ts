@@ -39,7 +39,7 @@ export const SIZES = QUICK
         capMs: 4000,
         budgetMs: 90_000,
         pairBlocks: 4,
-        pairRoundsPerBlock: 5,
+        pairRoundsPerBlock: 6,
         pairWindowMs: 300,
         pairBudgetMs: 120_000, // per concurrency
         pairWarmup: 2000,
@@ -123,6 +123,48 @@ export async function runBounded(options: {
   }
   latencies.sort((a, b) => a - b);
   return { ok, failed, skipped: count - next, latencies, elapsedMs: performance.now() - start };
+}
+
+/** Slots of a stream's shared counters (an Int32Array over a SharedArrayBuffer). */
+export const STREAM_OK = 0;
+export const STREAM_FAILED = 1;
+export const STREAM_STOP = 2;
+export const STREAM_SLOTS = 3;
+
+/**
+ * Runs `task` with `concurrency` workers until `counters[STREAM_STOP]` is set, counting every
+ * request that ends in `counters` as it ends, so another thread can read how many were done by
+ * any moment. Stops starting requests `timeLimitMs` after it began, whatever happens, and stops
+ * waiting for requests still in flight 5 s after that (the bench's bound).
+ */
+export async function runStream(options: {
+  concurrency: number;
+  timeLimitMs: number;
+  counters: Int32Array;
+  task: () => Promise<unknown>;
+}): Promise<void> {
+  const { concurrency, timeLimitMs, counters, task } = options;
+  const stopAt = performance.now() + timeLimitMs;
+  let hardStop: ReturnType<typeof setTimeout> | undefined;
+  const giveUp = new Promise<never>((_, reject) => {
+    hardStop = setTimeout(() => reject(new Error('bench time limit')), timeLimitMs + 5000);
+  });
+  giveUp.catch(() => {});
+  const worker = async () => {
+    while (Atomics.load(counters, STREAM_STOP) === 0 && performance.now() < stopAt) {
+      try {
+        await task();
+        Atomics.add(counters, STREAM_OK, 1);
+      } catch {
+        Atomics.add(counters, STREAM_FAILED, 1);
+      }
+    }
+  };
+  try {
+    await Promise.race([Promise.all(Array.from({ length: concurrency }, worker)), giveUp]);
+  } finally {
+    clearTimeout(hardStop);
+  }
 }
 
 /** The p-th percentile (0..100) of ascending values, nearest rank. */

@@ -3,9 +3,20 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import type { BatchRequest, ClientWorkerData } from './client-worker.js';
+import type { BatchRequest, ClientWorkerData, StreamRequest } from './client-worker.js';
 import { type HappyClient, happyClients } from './clients.js';
-import { createPaymentToRead, type LoopResult, percentile, progress, round, SIZES } from './lib.js';
+import {
+  createPaymentToRead,
+  type LoopResult,
+  percentile,
+  progress,
+  round,
+  SIZES,
+  STREAM_FAILED,
+  STREAM_OK,
+  STREAM_SLOTS,
+  STREAM_STOP,
+} from './lib.js';
 
 /** One client at one concurrency: medians over the rounds. */
 export interface OverheadRow {
@@ -108,6 +119,8 @@ export async function startSimulatorProcess(): Promise<{
 /** A happy-path client running in its own worker thread (see client-worker.ts). */
 export interface ClientThread {
   readonly batch: (request: BatchRequest) => Promise<LoopResult>;
+  /** Starts requesting without pause (see `runStream`); resolves once the thread has stopped. */
+  readonly stream: (request: StreamRequest['stream']) => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
@@ -120,6 +133,8 @@ export interface PairSizes {
   readonly pairBudgetMs: number;
   readonly pairWarmup: number;
   readonly capMs: number;
+  /** How long both threads run before the first window opens (default 200 ms). */
+  readonly pairSettleMs?: number;
 }
 
 let workerEntry: Promise<string> | undefined;
@@ -167,6 +182,11 @@ export async function startClientThread(data: ClientWorkerData): Promise<ClientT
       const result = next();
       worker.postMessage(request);
       return (await result) as LoopResult;
+    },
+    stream: async (stream) => {
+      const stopped = next();
+      worker.postMessage({ stream });
+      await stopped;
     },
     close: async () => {
       worker.postMessage('close');
@@ -287,18 +307,61 @@ export async function runOverhead(): Promise<{
   }
 }
 
+/** How long both threads of a pair run before the first window opens: every worker busy. */
+const SETTLE_MS = 200;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Each client side by side with its raw client: both run at once for a short window, sharing the
- * clients' core (the simulator has its own), so whatever the machine does in that window it does
- * to both, and the ratio of their req/s is the ratio of what a request costs each of them. Run in
- * turns, a client and its raw client meet a machine whose speed swings by a factor of two within
- * seconds on a shared VM; side by side, that swing cancels.
+ * Two threads request without pause, together, and the requests each completed are read from
+ * shared counters at the edges of back-to-back windows: both counts of a window cover the same
+ * wall-clock interval, with both threads at full concurrency all through it (no thread starts
+ * late or drains alone at the end). Gives each window's pair of counts, and the failures.
+ */
+async function raceInWindows(
+  threads: readonly [ClientThread, ClientThread],
+  concurrency: number,
+  size: PairSizes,
+): Promise<{ rounds: [number, number][]; failures: number }> {
+  const counters = threads.map(
+    () => new Int32Array(new SharedArrayBuffer(STREAM_SLOTS * Int32Array.BYTES_PER_ELEMENT)),
+  );
+  const settleMs = size.pairSettleMs ?? SETTLE_MS;
+  const timeLimitMs = settleMs + size.pairRoundsPerBlock * size.pairWindowMs + 10_000;
+  const stopped = threads.map((thread, i) =>
+    thread.stream({ concurrency, timeLimitMs, counters: counters[i]! }),
+  );
+  const done = (counts: Int32Array) => Atomics.load(counts, STREAM_OK);
+  const rounds: [number, number][] = [];
+  try {
+    await sleep(settleMs);
+    let before = counters.map(done);
+    for (let r = 0; r < size.pairRoundsPerBlock; r++) {
+      await sleep(size.pairWindowMs);
+      const after = counters.map(done);
+      rounds.push([after[0]! - before[0]!, after[1]! - before[1]!]);
+      before = after;
+    }
+  } finally {
+    for (const counts of counters) Atomics.store(counts, STREAM_STOP, 1);
+    await Promise.all(stopped);
+  }
+  const failures = counters.reduce((sum, counts) => sum + Atomics.load(counts, STREAM_FAILED), 0);
+  return { rounds, failures };
+}
+
+/**
+ * Each client side by side with its raw client: both request at once, without pause, sharing the
+ * clients' core (the simulator has its own), so whatever the machine does it does to both, and
+ * the ratio of the requests they complete in the same windows is the ratio of what a request
+ * costs each of them (see `raceInWindows`). Run in turns, a client and its raw client meet a
+ * machine whose speed swings by a factor of two within seconds on a shared VM; side by side, that
+ * swing cancels.
  *
  * What does not cancel within one pair of threads is how V8 happened to optimise each of them:
  * two threads running the same client can differ by several percent for as long as they live.
  * So every pair runs in blocks, each on two fresh threads of its own (nothing else running),
  * warmed up together, and the ratio is the median over the rounds of all blocks. Which thread is
- * made first alternates from block to block, and which starts each round alternates within one.
+ * made first, and starts first, alternates from block to block.
  */
 export async function sideBySide(
   clients: readonly HappyClient[],
@@ -312,11 +375,6 @@ export async function sideBySide(
   const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
   const end = performance.now() + size.pairBudgetMs;
-  const window: BatchRequest = {
-    count: Number.MAX_SAFE_INTEGER,
-    concurrency,
-    timeLimitMs: size.pairWindowMs,
-  };
   const warmup: BatchRequest = {
     count: size.pairWarmup,
     concurrency: 16,
@@ -340,17 +398,17 @@ export async function sideBySide(
         second = await startThread(rawFirst ? client : raw);
         const [rawThread, mine] = rawFirst ? [first, second] : [second, first];
         await Promise.all([rawThread.batch(warmup), mine.batch(warmup)]);
-        for (let r = 0; r < size.pairRoundsPerBlock; r++) {
-          const rawStarts = r % 2 === 0;
-          const [a, b] = await Promise.all(
-            rawStarts
-              ? [rawThread.batch(window), mine.batch(window)]
-              : [mine.batch(window), rawThread.batch(window)],
-          );
-          const [rawResult, result] = rawStarts ? [a, b] : [b, a];
-          ratios.get(client.name)!.push(rpsOf(result) / rpsOf(rawResult));
-          failed.set(client.name, failed.get(client.name)! + result.failed + rawResult.failed);
+        const { rounds, failures } = await raceInWindows(
+          rawFirst ? [rawThread, mine] : [mine, rawThread],
+          concurrency,
+          size,
+        );
+        // Counted in the order the threads were started in: put the raw client's first.
+        for (const [first, second] of rounds) {
+          const [rawCount, count] = rawFirst ? [first, second] : [second, first];
+          if (rawCount > 0) ratios.get(client.name)!.push(count / rawCount);
         }
+        failed.set(client.name, failed.get(client.name)! + failures);
       } finally {
         // The first thread is closed even when the second never started.
         await first.close();

@@ -105,14 +105,16 @@ Our adapters run with their default options, from their built \`dist\` as a user
 measured two ways:
 
 - **Side by side** (the target, ≥ ${TARGET_RATIO}): the client and its raw client (axios, or fetch) run
-  at the same time for ${size.pairWindowMs} ms windows, sharing the clients' core, so whatever the machine
-  does in a window it does to both; a round's ratio is the client's req/s ÷ the raw client's in
-  that window. Each pair runs alone, on two fresh threads of its own warmed up together with
-  ${size.pairWarmup} requests each, for ${size.pairRoundsPerBlock} rounds, in up to ${size.pairBlocks} such block${size.pairBlocks > 1 ? 's' : ''} per concurrency (fewer if the
+  at the same time without pause, sharing the clients' core, so whatever the machine does it
+  does to both. Each thread counts the requests it completes in shared memory, and the counts are
+  read together at the edges of back-to-back ${size.pairWindowMs} ms windows: a round's ratio is the client's
+  count ÷ the raw client's over the same wall-clock window, with both at full concurrency all
+  through it (no thread starts late or finishes its last requests alone). Each pair runs alone,
+  on two fresh threads of its own warmed up together with ${size.pairWarmup} requests each, for
+  ${size.pairRoundsPerBlock} rounds, in up to ${size.pairBlocks} such block${size.pairBlocks > 1 ? 's' : ''} per concurrency (fewer if the
   ${size.pairBudgetMs / 1000} s budget per concurrency runs out): how V8 happens to optimise one thread moves its speed by several
   percent for as long as it lives, and fresh threads per block spread that over the result.
-  Which thread is made first alternates from block to block, and which starts a round alternates
-  within one. **vs raw** is the median over all the pair's rounds. On a busy core the ratio is
+  Which thread is made first (and starts first) alternates from block to block. **vs raw** is the median over all the pair's rounds. On a busy core the ratio is
   that of what a request costs each client in CPU.
 - **In turns**: each client alone, batches of ${size.requests} requests bounded at ${size.capMs / 1000} s, every client one batch
   per round in an order that rotates, in ${size.blocks} block${size.blocks > 1 ? 's' : ''} on fresh threads warmed up with ${size.warmup}

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, runBounded, TimeBudget } from '../lib.js';
+import {
+  median,
+  percentile,
+  runBounded,
+  runStream,
+  STREAM_FAILED,
+  STREAM_OK,
+  STREAM_SLOTS,
+  STREAM_STOP,
+  TimeBudget,
+} from '../lib.js';
 
 describe('percentile and median', () => {
   it('take the nearest rank of ascending values', () => {
@@ -68,5 +78,54 @@ describe('TimeBudget', () => {
     expect(budget.share(4, 60_000)).toBeLessThanOrEqual(2500);
     expect(budget.share(1, 1000)).toBe(1000);
     expect(new TimeBudget(0).share(3, 1000)).toBe(100);
+  });
+});
+
+describe('runStream', () => {
+  const countersOf = () =>
+    new Int32Array(new SharedArrayBuffer(STREAM_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+
+  it('counts each request as it ends, with `concurrency` in flight, until told to stop', async () => {
+    const counters = countersOf();
+    let inFlight = 0;
+    let most = 0;
+    let started = 0;
+    const running = runStream({
+      concurrency: 3,
+      timeLimitMs: 10_000,
+      counters,
+      task: async () => {
+        started++;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+        if (started % 4 === 0) throw new Error('declined');
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const midway = Atomics.load(counters, STREAM_OK) + Atomics.load(counters, STREAM_FAILED);
+    expect(midway).toBeGreaterThan(0);
+    Atomics.store(counters, STREAM_STOP, 1);
+    await running;
+    expect(most).toBe(3);
+    const ok = Atomics.load(counters, STREAM_OK);
+    const failed = Atomics.load(counters, STREAM_FAILED);
+    // Every request started has ended and been counted once: ok or failed.
+    expect(ok + failed).toBe(started);
+    expect(failed).toBe(Math.floor(started / 4));
+  });
+
+  it('stops by its time limit without being told', async () => {
+    const counters = countersOf();
+    const start = performance.now();
+    await runStream({
+      concurrency: 2,
+      timeLimitMs: 30,
+      counters,
+      task: () => new Promise((resolve) => setTimeout(resolve, 1)),
+    });
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(Atomics.load(counters, STREAM_OK)).toBeGreaterThan(0);
   });
 });
