@@ -95,12 +95,12 @@ describe('runStream', () => {
       timeLimitMs: 10_000,
       counters,
       task: async () => {
-        started++;
+        const mine = ++started;
         inFlight++;
         most = Math.max(most, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 1));
         inFlight--;
-        if (started % 4 === 0) throw new Error('declined');
+        if (mine % 4 === 0) throw new Error('declined');
       },
     });
     await new Promise((resolve) => setTimeout(resolve, 50));

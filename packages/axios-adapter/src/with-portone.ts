@@ -109,7 +109,6 @@ const toAttempt = (response: AxiosResponse): AttemptResponse<AxiosResponse> => {
 class AttemptSignal implements AbortTarget {
   aborted = false;
   reason: unknown = undefined;
-  onabort: ((event: unknown) => void) | null = null;
   private listeners: ((this: AttemptSignal, event: unknown) => void)[] | undefined;
 
   addEventListener(type: string, listener: (this: AttemptSignal, event: unknown) => void): void {
@@ -131,12 +130,13 @@ class AttemptSignal implements AbortTarget {
     this.reason = reason;
     // An event, as a DOM signal dispatches: axios's adapters then reject with their own cancel.
     const event = { type: 'abort', target: this };
-    this.onabort?.(event);
-    for (const listener of this.listeners?.splice(0) ?? []) listener.call(this, event);
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
+    for (const listener of this.listeners?.splice(0) ?? []) {
+      try {
+        listener.call(this, event);
+      } catch {
+        // One listener's failure must not keep the others from the abort.
+      }
+    }
   }
 }
 
