@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 4] [--rounds 5]`: one
+ * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3]`: one
  * client side by side with another (section 1's method, alone), for checking one change in
  * about half a minute.
  * Client names are those of bench/clients.ts, e.g. `fetch` and `ours: createPortOneFetch`.
@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type HappyClient, happyClients } from './clients.js';
-import { createPaymentToRead, SIZES } from './lib.js';
+import { createPaymentToRead, median, SIZES } from './lib.js';
 import {
   type PairSizes,
   sideBySide,
@@ -19,8 +19,8 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     concurrency: { type: 'string', default: '16' },
-    blocks: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '5' },
+    blocks: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '3' },
     window: { type: 'string', default: '300' },
   },
 });
@@ -63,6 +63,12 @@ try {
   console.log(
     `${client.name} ÷ ${raw.name}, side by side at concurrency ${concurrency}: median ${result.ratio} (middle half ${result.iqr[0]}–${result.iqr[1]}, ${result.rounds} rounds of ${size.pairWindowMs} ms in ${size.pairBlocks} blocks of fresh threads)`,
   );
+  // How far blocks (fresh threads) land from each other: the bench's resolution.
+  const perBlock: number[] = [];
+  for (let i = 0; i < result.ratios.length; i += size.pairRoundsPerBlock) {
+    perBlock.push(median(result.ratios.slice(i, i + size.pairRoundsPerBlock)));
+  }
+  console.log(`median of each block: ${perBlock.map((r) => r.toFixed(3)).join(', ')}`);
 } finally {
   await sim.close();
 }
