@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3]`: one
+ * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3] [--warmup N]`: one
  * client side by side with another (section 1's method, alone), for checking one change in
  * about half a minute.
  * Client names are those of bench/clients.ts, e.g. `fetch` and `ours: createPortOneFetch`.
@@ -22,6 +22,7 @@ const { positionals, values } = parseArgs({
     blocks: { type: 'string', default: '6' },
     rounds: { type: 'string', default: '3' },
     window: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: String(SIZES.overhead.pairWarmup) },
   },
 });
 const [rawName, clientName] = positionals;
@@ -40,7 +41,7 @@ const size: PairSizes = {
   pairRoundsPerBlock: Number(values.rounds),
   pairWindowMs: Number(values.window),
   pairBudgetMs: 600_000,
-  pairWarmup: SIZES.overhead.pairWarmup,
+  pairWarmup: Number(values.warmup),
   capMs: SIZES.overhead.capMs,
 };
 
