@@ -8,6 +8,7 @@ import { type HappyClient, happyClients } from './clients.js';
 import {
   createPaymentToRead,
   type LoopResult,
+  median,
   percentile,
   progress,
   round,
@@ -57,6 +58,11 @@ export interface PairResult {
   /** Requests that failed, both clients, over all rounds (0 expected). */
   readonly failed: number;
   readonly ratios: number[];
+  /**
+   * The median of each block's rounds, in block order. Fresh threads differ for their whole
+   * life, so how far these spread is what the pair's result can resolve.
+   */
+  readonly blockMedians: number[];
 }
 
 /** Pins `pid` (all its threads) to `cpus` with taskset; false where that cannot be done. */
@@ -373,6 +379,7 @@ export async function sideBySide(
   const byName = new Map(clients.map((c) => [c.name, c]));
   const paired = clients.filter((c) => c.baseline !== undefined);
   const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
+  const blockMedians = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
   const end = performance.now() + size.pairBudgetMs;
   const warmup: BatchRequest = {
@@ -404,10 +411,13 @@ export async function sideBySide(
           size,
         );
         // Counted in the order the threads were started in: put the raw client's first.
+        const block: number[] = [];
         for (const [first, second] of rounds) {
           const [rawCount, count] = rawFirst ? [first, second] : [second, first];
-          if (rawCount > 0) ratios.get(client.name)!.push(count / rawCount);
+          if (rawCount > 0) block.push(count / rawCount);
         }
+        ratios.get(client.name)!.push(...block);
+        if (block.length > 0) blockMedians.get(client.name)!.push(round(median(block), 3));
         failed.set(client.name, failed.get(client.name)! + failures);
       } finally {
         // The first thread is closed even when the second never started.
@@ -429,6 +439,7 @@ export async function sideBySide(
           rounds: mine.length,
           failed: failed.get(client.name)!,
           ratios: mine.map((x) => round(x, 3)),
+          blockMedians: blockMedians.get(client.name)!,
         },
       ];
     }),

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type HappyClient, happyClients } from './clients.js';
-import { createPaymentToRead, median, SIZES } from './lib.js';
+import { createPaymentToRead, SIZES } from './lib.js';
 import {
   type PairSizes,
   sideBySide,
@@ -65,11 +65,7 @@ try {
     `${client.name} ÷ ${raw.name}, side by side at concurrency ${concurrency}: median ${result.ratio} (middle half ${result.iqr[0]}–${result.iqr[1]}, ${result.rounds} rounds of ${size.pairWindowMs} ms in ${size.pairBlocks} blocks of fresh threads)`,
   );
   // How far blocks (fresh threads) land from each other: the bench's resolution.
-  const perBlock: number[] = [];
-  for (let i = 0; i < result.ratios.length; i += size.pairRoundsPerBlock) {
-    perBlock.push(median(result.ratios.slice(i, i + size.pairRoundsPerBlock)));
-  }
-  console.log(`median of each block: ${perBlock.map((r) => r.toFixed(3)).join(', ')}`);
+  console.log(`median of each block: ${result.blockMedians.map((r) => r.toFixed(3)).join(', ')}`);
 } finally {
   await sim.close();
 }

@@ -122,7 +122,10 @@ measured two ways:
   these runs, and *vs raw, in turns* is the median of the rounds' ratios. A shared VM's speed swings
   by a factor of two within seconds, so these ratios scatter far more than the side-by-side ones.
 
-*Middle half of rounds* is the 25th to 75th percentile of the side-by-side rounds' ratios. For
+*Middle half of rounds* is the 25th to 75th percentile of the side-by-side rounds' ratios;
+*blocks' medians* runs from the lowest to the highest median of one block's rounds: two fresh
+threads keep their difference for their whole life, so this spread, not the rounds', is what the
+result can resolve. For
 the scale of what remains, axios + axios-retry adds two interceptors and nothing else on the
 happy path: how far its ratio lands from 1 is about how far a near-zero overhead can land on the
 machine of the run. Section 5's *cost per call* measures our overhead without the network. The
@@ -145,6 +148,7 @@ ${table(
     'p99 ms',
     'vs raw (side by side)',
     'middle half of rounds',
+    'blocks’ medians',
     'rounds',
     'vs raw, in turns',
     'failed / cut',
@@ -161,6 +165,9 @@ ${table(
     r.p99Ms.toFixed(3),
     ratioCell(r),
     span(r.pair?.iqr),
+    r.pair === undefined || r.pair.blockMedians.length === 0
+      ? ''
+      : span([Math.min(...r.pair.blockMedians), Math.max(...r.pair.blockMedians)]),
     r.pair === undefined ? r.rounds : `${r.pair.rounds} (+ ${r.rounds} in turns)`,
     r.ratio === undefined ? '' : `${r.ratio.toFixed(3)} (${span(r.ratioIqr)})`,
     `${r.failed + (r.pair?.failed ?? 0)} / ${r.cut}`,

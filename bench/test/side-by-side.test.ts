@@ -90,6 +90,8 @@ describe('sideBySide', () => {
     expect(wrapped.ratio).toBeCloseTo(0.9, 2);
     expect(wrapped.rounds).toBe(pairBlocks * pairRoundsPerBlock);
     for (const ratio of wrapped.ratios) expect(ratio).toBeCloseTo(0.9, 2);
+    expect(wrapped.blockMedians).toHaveLength(pairBlocks);
+    for (const ratio of wrapped.blockMedians) expect(ratio).toBeCloseTo(0.9, 2);
     expect(results.get('other')!.ratio).toBeCloseTo(0.5, 2);
     // One failure counted per stream of 'other' (its thread adds one each time it streams).
     expect(results.get('other')!.failed).toBe(pairBlocks);
