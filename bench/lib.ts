@@ -81,6 +81,16 @@ export interface LoopResult {
   elapsedMs: number;
 }
 
+/** A promise that rejects after `ms` (the bench's hard stop), and the function that disarms it. */
+function giveUpAfter(ms: number): { giveUp: Promise<never>; clear: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const giveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('bench time limit')), ms);
+  });
+  giveUp.catch(() => {});
+  return { giveUp, clear: () => clearTimeout(timer) };
+}
+
 /**
  * Runs `task(i)` for i = 0..count-1 with `concurrency` workers. No request starts after
  * `timeLimitMs`, and the loop stops waiting for requests still in flight 5 s later, so it always
@@ -96,11 +106,7 @@ export async function runBounded(options: {
   const { count, concurrency, timeLimitMs, task } = options;
   const start = performance.now();
   const stopAt = start + timeLimitMs;
-  let hardStop: ReturnType<typeof setTimeout> | undefined;
-  const giveUp = new Promise<never>((_, reject) => {
-    hardStop = setTimeout(() => reject(new Error('bench time limit')), timeLimitMs + 5000);
-  });
-  giveUp.catch(() => {});
+  const { giveUp, clear } = giveUpAfter(timeLimitMs + 5000);
   const latencies: number[] = [];
   let next = 0;
   let ok = 0;
@@ -121,7 +127,7 @@ export async function runBounded(options: {
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   } finally {
-    clearTimeout(hardStop);
+    clear();
   }
   latencies.sort((a, b) => a - b);
   return { ok, failed, skipped: count - next, latencies, elapsedMs: performance.now() - start };
@@ -147,11 +153,7 @@ export async function runStream(options: {
 }): Promise<void> {
   const { concurrency, timeLimitMs, counters, task } = options;
   const stopAt = performance.now() + timeLimitMs;
-  let hardStop: ReturnType<typeof setTimeout> | undefined;
-  const giveUp = new Promise<never>((_, reject) => {
-    hardStop = setTimeout(() => reject(new Error('bench time limit')), timeLimitMs + 5000);
-  });
-  giveUp.catch(() => {});
+  const { giveUp, clear } = giveUpAfter(timeLimitMs + 5000);
   const worker = async () => {
     while (Atomics.load(counters, STREAM_STOP) === 0 && performance.now() < stopAt) {
       try {
@@ -165,7 +167,7 @@ export async function runStream(options: {
   try {
     await Promise.race([Promise.all(Array.from({ length: concurrency }, worker)), giveUp]);
   } finally {
-    clearTimeout(hardStop);
+    clear();
   }
 }
 

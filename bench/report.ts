@@ -114,8 +114,9 @@ measured two ways:
   ${size.pairRoundsPerBlock} rounds, in up to ${size.pairBlocks} such block${size.pairBlocks > 1 ? 's' : ''} per concurrency (fewer if the
   ${size.pairBudgetMs / 1000} s budget per concurrency runs out): how V8 happens to optimise one thread moves its speed by several
   percent for as long as it lives, and fresh threads per block spread that over the result.
-  Which thread is made first (and starts first) alternates from block to block. **vs raw** is the median over all the pair's rounds. On a busy core the ratio is
-  that of what a request costs each client in CPU.
+  Which thread is made first (and starts first) alternates from block to block. **vs raw** is
+  the median over all the pair's rounds. On a busy core the ratio is that of what a request
+  costs each client in CPU.
 - **In turns**: each client alone, batches of ${size.requests} requests bounded at ${size.capMs / 1000} s, every client one batch
   per round in an order that rotates, in ${size.blocks} block${size.blocks > 1 ? 's' : ''} on fresh threads warmed up with ${size.warmup}
   requests (${size.budgetMs / 1000} s budget). req/s (over all batches) and p50/p99 (over every request) come from

@@ -53,6 +53,14 @@ function builtInAdapter(name: string): AxiosAdapter | undefined {
   }
 }
 
+/**
+ * Leaves the config without a signal. (Set to undefined, not deleted: a delete would make the
+ * config, which axios reads all through the request, a dictionary.)
+ */
+function dropSignal(config: InternalAxiosRequestConfig): void {
+  (config as { signal?: unknown }).signal = undefined;
+}
+
 const firstOf = (transforms: unknown): unknown =>
   Array.isArray(transforms) ? transforms[0] : transforms;
 
@@ -232,7 +240,7 @@ class AxiosOperation implements Operation<AxiosResponse> {
     const { client, config } = this;
     // No attempt runs while the payment is looked up, and the lookup's answer may end the call:
     // axios must not find the last attempt's aborted signal on the config (see `onFailure`).
-    (config as { signal?: unknown }).signal = undefined;
+    dropSignal(config);
     if (client.checkStatus) return toAttempt(await client.checkStatus(ref, { signal }));
     // A lookup carries only the merchant's credentials: the create's body headers would lie.
     const credentials = new AxiosHeaders({ accept: 'application/json' });
@@ -263,7 +271,7 @@ class AxiosOperation implements Operation<AxiosResponse> {
    * call is over, so the config keeps no signal.
    */
   onFailure(error: PortOneError): void {
-    (this.config as { signal?: unknown }).signal = undefined;
+    dropSignal(this.config);
     if (error.name === 'PortOneAbortError') {
       Object.defineProperty(error, '__CANCEL__', { value: true });
     }
@@ -346,9 +354,7 @@ export function withPortOne(
     const channel = kind === 'create' ? channelOf(config.data) : undefined;
     const callerSignal = config.signal as AbortSignal | undefined;
     // The engine owns time and cancellation; axios must not replace its errors with its own.
-    // (Set to undefined, not deleted: a delete would make the config, which axios reads all
-    // through the request, a dictionary.)
-    if (callerSignal !== undefined) (config as { signal?: unknown }).signal = undefined;
+    if (callerSignal !== undefined) dropSignal(config);
     // Every answer goes to the engine, which decides what is an error.
     config.validateStatus = acceptEveryStatus;
     const operation = new AxiosOperation(client, method, url, kind, config, callerSignal);

@@ -25,7 +25,7 @@ export class Attempt implements AttemptContext {
   /** Why the attempt was aborted, once it was. */
   abortedWith: unknown;
   private controller: AbortController | undefined;
-  /** Where the abort is forwarded besides `signal`: one target, or several. */
+  /** Where the abort is forwarded (the controller of `signal` among them): one, or several. */
   private targets: AbortTarget | AbortTarget[] | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private settle: ((reason: unknown) => void) | undefined;
@@ -42,7 +42,7 @@ export class Attempt implements AttemptContext {
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
-      if (this.abortedWith !== undefined) this.controller.abort(this.abortedWith);
+      this.forwardAbortTo(this.controller);
     }
     return this.controller.signal;
   }
@@ -82,11 +82,10 @@ export class Attempt implements AttemptContext {
     });
   }
 
-  /** Aborts the request (its signal, if it took one) and settles the attempt with `reason`. */
+  /** Aborts the request (every target, its signal's included) and settles the attempt with `reason`. */
   abort(reason: unknown): void {
     if (this.abortedWith !== undefined) return;
     this.abortedWith = reason;
-    this.controller?.abort(reason);
     const { targets } = this;
     if (targets !== undefined) {
       this.targets = undefined;
