@@ -3,6 +3,7 @@
  * so no client pays for another's garbage or shares its type feedback (a real application runs
  * one of them, not seven side by side). The bench asks it for one batch at a time.
  */
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { happyClients } from './clients.js';
 import { runBounded, runStream } from './lib.js';
@@ -33,6 +34,16 @@ const { baseUrl, ref, client: name } = workerData as ClientWorkerData;
 const client = happyClients(baseUrl, ref).find((c) => c.name === name);
 if (client === undefined) throw new Error(`no happy-path client named ${name}`);
 
+/** This thread's id in the kernel (Linux), so the main thread can read its time on the CPU. */
+function threadId(): number | undefined {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(tid) ? tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 parentPort?.on('message', async (message: BatchRequest | StreamRequest | 'close') => {
   if (message === 'close') process.exit(0);
   if ('stream' in message) {
@@ -43,4 +54,4 @@ parentPort?.on('message', async (message: BatchRequest | StreamRequest | 'close'
   const result = await runBounded({ ...message, task: () => client.get() });
   parentPort?.postMessage(result);
 });
-parentPort?.postMessage('ready');
+parentPort?.postMessage({ ready: true, tid: threadId() });

@@ -1,4 +1,5 @@
 import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -63,6 +64,34 @@ export interface PairResult {
    * life, so how far these spread is what the pair's result can resolve.
    */
   readonly blockMedians: number[];
+  /**
+   * Median over rounds of the raw client's CPU time per request ÷ this client's, from each
+   * thread's time on the CPU (Linux); absent where that cannot be read.
+   */
+  readonly cpuRatio?: number;
+  /** Median over rounds of this client's share of the two threads' CPU time. */
+  readonly cpuShare?: number;
+}
+
+/** The CPU figures of a pair, from its rounds' readings (none where nothing could be read). */
+function cpuOf(ratios: number[], shares: number[]): { cpuRatio?: number; cpuShare?: number } {
+  if (ratios.length === 0) return {};
+  return {
+    cpuRatio: round(
+      percentile(
+        [...ratios].sort((x, y) => x - y),
+        50,
+      ),
+      3,
+    ),
+    cpuShare: round(
+      percentile(
+        [...shares].sort((x, y) => x - y),
+        50,
+      ),
+      3,
+    ),
+  };
 }
 
 /** Pins `pid` (all its threads) to `cpus` with taskset; false where that cannot be done. */
@@ -128,6 +157,22 @@ export interface ClientThread {
   /** Starts requesting without pause (see `runStream`); resolves once the thread has stopped. */
   readonly stream: (request: StreamRequest['stream']) => Promise<void>;
   readonly close: () => Promise<void>;
+  /** The thread's time on the CPU so far, in ns; undefined where it cannot be read. */
+  readonly cpuNs?: () => number | undefined;
+}
+
+/**
+ * A thread's time on the CPU so far, in ns, from Linux's schedstat (the first field); undefined
+ * where there is none.
+ */
+export function threadCpuNs(tid: number | undefined): number | undefined {
+  if (tid === undefined) return undefined;
+  try {
+    const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long a side-by-side race runs, for one concurrency. */
@@ -182,8 +227,9 @@ export async function startClientThread(data: ClientWorkerData): Promise<ClientT
       worker.once('error', reject);
       worker.once('exit', onExit);
     });
-  await next(); // 'ready'
+  const { tid } = (await next()) as { tid?: number };
   return {
+    cpuNs: () => threadCpuNs(tid),
     batch: async (request) => {
       const result = next();
       worker.postMessage(request);
@@ -327,7 +373,12 @@ async function raceInWindows(
   threads: readonly [ClientThread, ClientThread],
   concurrency: number,
   size: PairSizes,
-): Promise<{ rounds: [number, number][]; failures: number }> {
+): Promise<{
+  rounds: [number, number][];
+  /** Each window's time on the CPU of both threads, in ns, where it could be read. */
+  cpu: ([number, number] | undefined)[];
+  failures: number;
+}> {
   const counters = threads.map(
     () => new Int32Array(new SharedArrayBuffer(STREAM_SLOTS * Int32Array.BYTES_PER_ELEMENT)),
   );
@@ -337,22 +388,34 @@ async function raceInWindows(
     thread.stream({ concurrency, timeLimitMs, counters: counters[i]! }),
   );
   const done = (counts: Int32Array) => Atomics.load(counts, STREAM_OK);
+  const cpuOf = () => threads.map((thread) => thread.cpuNs?.());
   const rounds: [number, number][] = [];
+  const cpu: ([number, number] | undefined)[] = [];
   try {
     await sleep(settleMs);
     let before = counters.map(done);
+    let cpuBefore = cpuOf();
     for (let r = 0; r < size.pairRoundsPerBlock; r++) {
       await sleep(size.pairWindowMs);
       const after = counters.map(done);
+      const cpuAfter = cpuOf();
       rounds.push([after[0]! - before[0]!, after[1]! - before[1]!]);
+      const [a0, b0] = cpuBefore;
+      const [a1, b1] = cpuAfter;
+      cpu.push(
+        a0 === undefined || b0 === undefined || a1 === undefined || b1 === undefined
+          ? undefined
+          : [a1 - a0, b1 - b0],
+      );
       before = after;
+      cpuBefore = cpuAfter;
     }
   } finally {
     for (const counts of counters) Atomics.store(counts, STREAM_STOP, 1);
     await Promise.all(stopped);
   }
   const failures = counters.reduce((sum, counts) => sum + Atomics.load(counts, STREAM_FAILED), 0);
-  return { rounds, failures };
+  return { rounds, cpu, failures };
 }
 
 /**
@@ -381,6 +444,8 @@ export async function sideBySide(
   const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const blockMedians = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
+  const cpuRatios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
+  const cpuShares = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const end = performance.now() + size.pairBudgetMs;
   const warmup: BatchRequest = {
     count: size.pairWarmup,
@@ -405,17 +470,24 @@ export async function sideBySide(
         second = await startThread(rawFirst ? client : raw);
         const [rawThread, mine] = rawFirst ? [first, second] : [second, first];
         await Promise.all([rawThread.batch(warmup), mine.batch(warmup)]);
-        const { rounds, failures } = await raceInWindows(
+        const { rounds, cpu, failures } = await raceInWindows(
           rawFirst ? [rawThread, mine] : [mine, rawThread],
           concurrency,
           size,
         );
         // Counted in the order the threads were started in: put the raw client's first.
         const block: number[] = [];
-        for (const [first, second] of rounds) {
+        rounds.forEach(([first, second], r) => {
           const [rawCount, count] = rawFirst ? [first, second] : [second, first];
           if (rawCount > 0) block.push(count / rawCount);
-        }
+          const times = cpu[r];
+          if (times === undefined) return;
+          const [rawNs, ns] = rawFirst ? times : [times[1], times[0]];
+          if (rawCount > 0 && count > 0 && rawNs > 0 && ns > 0) {
+            cpuRatios.get(client.name)!.push(rawNs / rawCount / (ns / count));
+            cpuShares.get(client.name)!.push(ns / (ns + rawNs));
+          }
+        });
         ratios.get(client.name)!.push(...block);
         if (block.length > 0) blockMedians.get(client.name)!.push(round(median(block), 3));
         failed.set(client.name, failed.get(client.name)! + failures);
@@ -440,6 +512,7 @@ export async function sideBySide(
           failed: failed.get(client.name)!,
           ratios: mine.map((x) => round(x, 3)),
           blockMedians: blockMedians.get(client.name)!,
+          ...cpuOf(cpuRatios.get(client.name)!, cpuShares.get(client.name)!),
         },
       ];
     }),

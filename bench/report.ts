@@ -116,7 +116,11 @@ measured two ways:
   percent for as long as it lives, and fresh threads per block spread that over the result.
   Which thread is made first (and starts first) alternates from block to block. **vs raw** is
   the median over all the pair's rounds. On a busy core the ratio is that of what a request
-  costs each client in CPU.
+  costs each client in CPU, if the scheduler splits the core evenly: each thread's time on the
+  CPU is read at the same edges (Linux's schedstat), and *CPU per request vs raw* is the raw
+  thread's CPU time per request ÷ the client's (median over rounds), with the client thread's
+  share of the two threads' CPU time beside it. A share near 50 % and the two ratios agreeing
+  say the side-by-side ratio is the cost of a request, not the scheduler's doing.
 - **In turns**: each client alone, batches of ${size.requests} requests bounded at ${size.capMs / 1000} s, every client one batch
   per round in an order that rotates, in ${size.blocks} block${size.blocks > 1 ? 's' : ''} on fresh threads warmed up with ${size.warmup}
   requests (${size.budgetMs / 1000} s budget). req/s (over all batches) and p50/p99 (over every request) come from
@@ -158,6 +162,7 @@ ${table(
     'vs raw (side by side)',
     'middle half of rounds',
     'blocks’ medians',
+    'CPU per request vs raw (CPU share)',
     'rounds',
     'vs raw, in turns',
     'failed / cut',
@@ -177,6 +182,9 @@ ${table(
     r.pair === undefined || r.pair.blockMedians.length === 0
       ? ''
       : span([Math.min(...r.pair.blockMedians), Math.max(...r.pair.blockMedians)]),
+    r.pair?.cpuRatio === undefined || r.pair.cpuShare === undefined
+      ? ''
+      : `${r.pair.cpuRatio.toFixed(3)} (${(r.pair.cpuShare * 100).toFixed(1)} %)`,
     r.pair === undefined ? r.rounds : `${r.pair.rounds} (+ ${r.rounds} in turns)`,
     r.ratio === undefined ? '' : `${r.ratio.toFixed(3)} (${span(r.ratioIqr)})`,
     `${r.failed + (r.pair?.failed ?? 0)} / ${r.cut}`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HappyClient } from '../clients.js';
 import { type LoopResult, STREAM_FAILED, STREAM_OK, STREAM_STOP } from '../lib.js';
-import { type ClientThread, type PairSizes, sideBySide } from '../overhead.js';
+import { type ClientThread, type PairSizes, sideBySide, threadCpuNs } from '../overhead.js';
 
 const client = (name: string, baseline?: string): HappyClient => ({
   name,
@@ -13,12 +13,19 @@ const clients = [client('raw'), client('wrapped', 'raw'), client('other', 'raw')
 
 const T0 = performance.now();
 /** Streams in progress: one timer sets all their counts from one clock, so they stay in step. */
-const streams = new Set<{ counters: Int32Array; rps: number; stop: () => void }>();
+const streams = new Set<{
+  counters: Int32Array;
+  rps: number;
+  stop: () => void;
+  /** The thread's time on the CPU, set from the same clock as its count. */
+  cpu: { ns: number; rate: number };
+}>();
 let ticker: ReturnType<typeof setInterval> | undefined;
 function tick(): void {
   const elapsed = performance.now() - T0;
   for (const stream of streams) {
     Atomics.store(stream.counters, STREAM_OK, Math.floor((stream.rps * elapsed) / 1000));
+    stream.cpu.ns = Math.floor(stream.cpu.rate * elapsed * 1e6);
     if (Atomics.load(stream.counters, STREAM_STOP) === 1) {
       streams.delete(stream);
       stream.stop();
@@ -28,7 +35,10 @@ function tick(): void {
 
 /** A thread that completes `rps` requests a second while it streams; it logs what it is asked. */
 function fakeThread(id: string, name: string, rps: number, log: string[]): ClientThread {
+  const cpu = { ns: 0, rate: CPU_RATE[name] ?? 0 };
   return {
+    // 'other' runs where a thread's CPU time cannot be read.
+    ...(name === 'other' ? {} : { cpuNs: () => cpu.ns }),
     batch: async (request) => {
       log.push(`${request.count === SIZE.pairWarmup ? 'warm' : 'batch'} ${id}`);
       await Promise.resolve();
@@ -45,7 +55,7 @@ function fakeThread(id: string, name: string, rps: number, log: string[]): Clien
       log.push(`stream ${id} ${concurrency}`);
       if (name === 'other') Atomics.add(counters, STREAM_FAILED, 1);
       return new Promise<void>((resolve) => {
-        streams.add({ counters, rps, stop: resolve });
+        streams.add({ counters, rps, stop: resolve, cpu });
       });
     },
     close: async () => {
@@ -55,6 +65,8 @@ function fakeThread(id: string, name: string, rps: number, log: string[]): Clien
 }
 
 const RPS: Record<string, number> = { raw: 100_000, wrapped: 90_000, other: 50_000 };
+/** ms on the CPU per ms of clock while streaming: 'wrapped' gets more of the core than 'raw'. */
+const CPU_RATE: Record<string, number> = { raw: 0.5, wrapped: 0.6 };
 const SIZE: PairSizes = {
   pairBlocks: 2,
   pairRoundsPerBlock: 3,
@@ -92,7 +104,14 @@ describe('sideBySide', () => {
     for (const ratio of wrapped.ratios) expect(ratio).toBeCloseTo(0.9, 2);
     expect(wrapped.blockMedians).toHaveLength(pairBlocks);
     for (const ratio of wrapped.blockMedians) expect(ratio).toBeCloseTo(0.9, 2);
+    // Each thread's CPU time is read at the same edges: 'wrapped' completes 0.9 as many requests
+    // with 1.2 times the CPU time: raw's CPU time per request ÷ its is 0.9 ÷ 1.2.
+    expect(wrapped.cpuRatio).toBeCloseTo(0.9 / 1.2, 2);
+    expect(wrapped.cpuShare).toBeCloseTo(0.6 / 1.1, 2);
     expect(results.get('other')!.ratio).toBeCloseTo(0.5, 2);
+    // Where a thread's CPU time cannot be read, the pair has no CPU figures.
+    expect(results.get('other')!.cpuRatio).toBeUndefined();
+    expect(results.get('other')!.cpuShare).toBeUndefined();
     // One failure counted per stream of 'other' (its thread adds one each time it streams).
     expect(results.get('other')!.failed).toBe(pairBlocks);
     expect(streams.size).toBe(0);
@@ -116,5 +135,27 @@ describe('sideBySide', () => {
       expect(mine.slice(-2).sort()).toEqual([`close ${a}`, `close ${b}`].sort());
       expect(mine).toHaveLength(6);
     }
+  });
+});
+
+describe('threadCpuNs', () => {
+  it.runIf(process.platform === 'linux')(
+    'reads a thread’s time on the CPU, which grows as it works',
+    () => {
+      // On Linux the main thread's id is the process id.
+      const before = threadCpuNs(process.pid)!;
+      const until = performance.now() + 20;
+      let spins = 0;
+      while (performance.now() < until) spins++;
+      const after = threadCpuNs(process.pid)!;
+      expect(spins).toBeGreaterThan(0);
+      expect(before).toBeGreaterThan(0);
+      expect(after).toBeGreaterThan(before);
+    },
+  );
+
+  it('is undefined for no thread, or one that does not exist', () => {
+    expect(threadCpuNs(undefined)).toBeUndefined();
+    expect(threadCpuNs(2 ** 31 - 1)).toBeUndefined();
   });
 });
