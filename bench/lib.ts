@@ -14,20 +14,20 @@ export const SIZES = QUICK
         requests: 150,
         rounds: 10,
         blocks: 1,
-        warmup: 600,
+        warmup: 300,
         concurrency: [16],
         capMs: 1500,
-        budgetMs: 8000,
+        budgetMs: 5000,
         pairBlocks: 1,
-        pairRoundsPerBlock: 4,
+        pairRoundsPerBlock: 3,
         pairWindowMs: 200,
         pairBudgetMs: 15_000, // per concurrency
-        pairWarmup: 600,
+        pairWarmup: 300,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
       ambiguous: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 8000 },
-      pure: { timeMs: 250, batch: 100 },
+      pure: { timeMs: 150, batch: 100 },
     }
   : {
       overhead: {

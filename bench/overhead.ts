@@ -464,10 +464,15 @@ export async function sideBySide(
       const client = paired[(k + block) % paired.length]!;
       const raw = byName.get(client.baseline!)!;
       const rawFirst = block % 2 === 0;
-      const first = await startThread(rawFirst ? raw : client);
-      let second: ClientThread | undefined;
+      // Both threads load at once (each its own packages); which is made first alternates.
+      const started = await Promise.allSettled([
+        startThread(rawFirst ? raw : client),
+        startThread(rawFirst ? client : raw),
+      ]);
+      const live = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
       try {
-        second = await startThread(rawFirst ? client : raw);
+        for (const s of started) if (s.status === 'rejected') throw s.reason;
+        const [first, second] = live as [ClientThread, ClientThread];
         const [rawThread, mine] = rawFirst ? [first, second] : [second, first];
         await Promise.all([rawThread.batch(warmup), mine.batch(warmup)]);
         const { rounds, cpu, failures } = await raceInWindows(
@@ -492,9 +497,8 @@ export async function sideBySide(
         if (block.length > 0) blockMedians.get(client.name)!.push(round(median(block), 3));
         failed.set(client.name, failed.get(client.name)! + failures);
       } finally {
-        // The first thread is closed even when the second never started.
-        await first.close();
-        await second?.close();
+        // A thread that started is closed even when the other never did.
+        for (const thread of live) await thread.close();
       }
     }
     lastBlockMs = performance.now() - blockStart;

@@ -138,6 +138,18 @@ describe('sideBySide', () => {
   });
 });
 
+describe('sideBySide, when a thread fails to start', () => {
+  it('rejects with its error and closes the thread that did start', async () => {
+    const log: string[] = [];
+    const startThread = async (c: HappyClient) => {
+      if (c.name === 'wrapped') throw new Error('no such client');
+      return fakeThread(c.name, c.name, RPS[c.name]!, log);
+    };
+    await expect(sideBySide(clients, 16, startThread, SIZE)).rejects.toThrow('no such client');
+    expect(log).toEqual(['close raw']);
+  });
+});
+
 describe('threadCpuNs', () => {
   it.runIf(process.platform === 'linux')(
     'reads a thread’s time on the CPU, which grows as it works',
