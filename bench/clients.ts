@@ -33,7 +33,7 @@ export interface HappyClient {
   /**
    * A reference point beside the peers, not a tool a user would pick: shown for what the bench
    * can resolve (the raw client against itself) and for the least any layer that reads the
-   * answer costs (a minimal hand-written wrapper).
+   * answer costs (a minimal hand-written wrapper, and the same with our adapter's guarantees).
    */
   readonly reference?: true;
   readonly get: () => Promise<unknown>;
@@ -89,15 +89,21 @@ class ReadResponse {
 }
 Object.setPrototypeOf(ReadResponse.prototype, Response.prototype);
 
-/** Settles a raced call, once: its answer or its timeout, whichever comes first. */
+/** A call raced against its timer: the first outcome to claim it settles it. */
 interface Race {
-  resolve: ((response: Response) => void) | undefined;
-  reject: (reason: unknown) => void;
+  open: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  readonly reject: (reason: unknown) => void;
 }
+/** True for the first outcome of a race, which also disarms its timer; false for any later one. */
+const claim = (race: Race): boolean => {
+  clearTimeout(race.timer);
+  if (!race.open) return false;
+  race.open = false;
+  return true;
+};
 const timeOut = (race: Race): void => {
-  if (race.resolve === undefined) return;
-  race.resolve = undefined;
-  race.reject(new Error('timed out'));
+  if (claim(race)) race.reject(new Error('timed out'));
 };
 
 /**
@@ -112,25 +118,19 @@ export function minimalResponseWrapper(
   send: typeof fetch = fetch,
 ): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const race: Race = { resolve, reject };
-    const timer = setTimeout(timeOut, timeoutMs, race);
+    const race: Race = { open: true, timer: undefined, reject };
+    race.timer = setTimeout(timeOut, timeoutMs, race);
     const fail = (error: unknown): void => {
-      clearTimeout(timer);
-      if (race.resolve === undefined) return;
-      race.resolve = undefined;
-      reject(error);
+      if (claim(race)) reject(error);
     };
     send(url)
       .then(async (response) => {
         const body = JSON.parse(await response.text()) as { status_code?: unknown };
-        clearTimeout(timer);
-        const settle = race.resolve;
-        if (settle === undefined) return;
-        race.resolve = undefined;
+        if (!claim(race)) return;
         if (!response.ok || (body.status_code !== undefined && body.status_code !== '2000')) {
           reject(new Error(`HTTP ${response.status}`));
         } else {
-          settle(new ReadResponse(response, body) as unknown as Response);
+          resolve(new ReadResponse(response, body) as unknown as Response);
         }
       }, fail)
       .catch(fail);
@@ -139,7 +139,7 @@ export function minimalResponseWrapper(
 
 /**
  * The happy-path clients, each as a user would set it up: the six compared (our adapters with
- * their defaults), our fetch adapter with `cancelOnTimeout`, for what that option costs, and two
+ * their defaults), our fetch adapter with `cancelOnTimeout`, for what that option costs, and three
  * reference points (see `reference`).
  */
 export function happyClients(baseUrl: string, ref: string): HappyClient[] {

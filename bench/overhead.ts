@@ -74,24 +74,9 @@ export interface PairResult {
 }
 
 /** The CPU figures of a pair, from its rounds' readings (none where nothing could be read). */
-function cpuOf(ratios: number[], shares: number[]): { cpuRatio?: number; cpuShare?: number } {
+function cpuFigures(ratios: number[], shares: number[]): { cpuRatio?: number; cpuShare?: number } {
   if (ratios.length === 0) return {};
-  return {
-    cpuRatio: round(
-      percentile(
-        [...ratios].sort((x, y) => x - y),
-        50,
-      ),
-      3,
-    ),
-    cpuShare: round(
-      percentile(
-        [...shares].sort((x, y) => x - y),
-        50,
-      ),
-      3,
-    ),
-  };
+  return { cpuRatio: round(median(ratios), 3), cpuShare: round(median(shares), 3) };
 }
 
 /** Pins `pid` (all its threads) to `cpus` with taskset; false where that cannot be done. */
@@ -388,24 +373,22 @@ async function raceInWindows(
     thread.stream({ concurrency, timeLimitMs, counters: counters[i]! }),
   );
   const done = (counts: Int32Array) => Atomics.load(counts, STREAM_OK);
-  const cpuOf = () => threads.map((thread) => thread.cpuNs?.());
+  const cpuNow = () => threads.map((thread) => thread.cpuNs?.());
   const rounds: [number, number][] = [];
   const cpu: ([number, number] | undefined)[] = [];
   try {
     await sleep(settleMs);
     let before = counters.map(done);
-    let cpuBefore = cpuOf();
+    let cpuBefore = cpuNow();
     for (let r = 0; r < size.pairRoundsPerBlock; r++) {
       await sleep(size.pairWindowMs);
       const after = counters.map(done);
-      const cpuAfter = cpuOf();
+      const cpuAfter = cpuNow();
       rounds.push([after[0]! - before[0]!, after[1]! - before[1]!]);
-      const [a0, b0] = cpuBefore;
-      const [a1, b1] = cpuAfter;
       cpu.push(
-        a0 === undefined || b0 === undefined || a1 === undefined || b1 === undefined
+        [...cpuBefore, ...cpuAfter].includes(undefined)
           ? undefined
-          : [a1 - a0, b1 - b0],
+          : [cpuAfter[0]! - cpuBefore[0]!, cpuAfter[1]! - cpuBefore[1]!],
       );
       before = after;
       cpuBefore = cpuAfter;
@@ -516,7 +499,7 @@ export async function sideBySide(
           failed: failed.get(client.name)!,
           ratios: mine.map((x) => round(x, 3)),
           blockMedians: blockMedians.get(client.name)!,
-          ...cpuOf(cpuRatios.get(client.name)!, cpuShares.get(client.name)!),
+          ...cpuFigures(cpuRatios.get(client.name)!, cpuShares.get(client.name)!),
         },
       ];
     }),
