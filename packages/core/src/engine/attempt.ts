@@ -1,4 +1,5 @@
 import { AttemptTimeout } from './signals.js';
+import { startTimeout, stopTimeout, type TimeoutEntry, type TimeoutList } from './timeouts.js';
 import type { AbortTarget, AttemptContext, AttemptResponse } from './types.js';
 
 /** A target that throws must not keep the attempt from settling. */
@@ -10,30 +11,44 @@ function abortQuietly(target: AbortTarget, reason: unknown): void {
   }
 }
 
-const timeOut = (attempt: Attempt): void => attempt.abort(new AttemptTimeout(attempt.timeoutMs));
-
 /**
  * One request in flight, under its own timeout. It settles with the transport's answer, or with
  * the abort reason the moment it is aborted (its timeout, the caller, the deadline), so a
  * transport that ignores its signal cannot hold the call.
  *
- * Built for the hot path: one promise, one timer, and an AbortController only if the transport
- * reads `signal` (making one is among the costliest steps of a call, and a transport with its
- * own timeout needs none).
+ * Built for the hot path: one promise, a timeout that is a list entry (see `timeouts.ts`), and an
+ * AbortController only if the transport reads `signal` (making one is among the costliest steps
+ * of a call, and a transport with its own timeout needs none). Its fields are assigned in the
+ * constructor, not declared with initial values: the constructor is then the one function that
+ * makes it.
  */
-export class Attempt implements AttemptContext {
+export class Attempt implements AttemptContext, TimeoutEntry {
   /** Why the attempt was aborted, once it was. */
-  abortedWith: unknown;
-  private controller: AbortController | undefined;
+  declare abortedWith: unknown;
+  declare private controller: AbortController | undefined;
   /** Where the abort is forwarded (the controller of `signal` among them): one, or several. */
-  private targets: AbortTarget | AbortTarget[] | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private settle: ((reason: unknown) => void) | undefined;
+  declare private targets: AbortTarget | AbortTarget[] | undefined;
+  declare private settle: ((reason: unknown) => void) | undefined;
+  declare timeoutDue: number;
+  declare timeoutList: TimeoutList | undefined;
+  declare timeoutPrevious: TimeoutEntry | undefined;
+  declare timeoutNext: TimeoutEntry | undefined;
 
-  constructor(
-    readonly attempt: number,
-    readonly timeoutMs: number,
-  ) {}
+  declare readonly attempt: number;
+  declare readonly timeoutMs: number;
+
+  constructor(attempt: number, timeoutMs: number) {
+    this.attempt = attempt;
+    this.timeoutMs = timeoutMs;
+    this.abortedWith = undefined;
+    this.controller = undefined;
+    this.targets = undefined;
+    this.settle = undefined;
+    this.timeoutDue = 0;
+    this.timeoutList = undefined;
+    this.timeoutPrevious = undefined;
+    this.timeoutNext = undefined;
+  }
 
   get abandoned(): boolean {
     return this.abortedWith !== undefined;
@@ -61,8 +76,22 @@ export class Attempt implements AttemptContext {
   /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
   arm(onAbort: (reason: unknown) => void): void {
     this.settle = onAbort;
-    // One shared callback, the attempt passed as its argument: no closure per attempt.
-    this.timer = setTimeout(timeOut, this.timeoutMs, this);
+    startTimeout(this, this.timeoutMs);
+  }
+
+  /** Arms the timeout, for a subclass that hears of an abort through `aborted`. */
+  protected startTimer(): void {
+    startTimeout(this, this.timeoutMs);
+  }
+
+  /** The attempt was aborted with `reason` before it settled. */
+  protected aborted(reason: unknown): void {
+    this.settle?.(reason);
+  }
+
+  /** The attempt's time has come (see `timeouts.ts`). */
+  timeOut(): void {
+    this.abort(new AttemptTimeout(this.timeoutMs));
   }
 
   /** Sends through `request`; rejects with the abort reason if aborted first. */
@@ -92,12 +121,12 @@ export class Attempt implements AttemptContext {
       if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
       else abortQuietly(targets, reason);
     }
-    this.settle?.(reason);
+    this.aborted(reason);
   }
 
-  /** Clears the timer; the attempt has settled. */
+  /** Stops the timeout; the attempt has settled. */
   dispose(): void {
-    clearTimeout(this.timer);
+    stopTimeout(this);
     this.settle = undefined;
     this.targets = undefined;
   }
