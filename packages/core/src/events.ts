@@ -137,6 +137,19 @@ export class PortOneEventEmitter extends EventEmitter<PortOneEvents> {
     return self._eventsCount !== 0 && self._events[event] !== undefined;
   }
 
+  /**
+   * Whether anything listens to a call that succeeds at its first attempt (`attempt`, `response`
+   * or `success`). Such a call, unobserved, is run without a `Call` of its own.
+   */
+  observesSuccess(): boolean {
+    const self = this as unknown as { _eventsCount: number; _events: Record<string, unknown> };
+    if (self._eventsCount === 0) return false;
+    const events = self._events;
+    return (
+      events.attempt !== undefined || events.response !== undefined || events.success !== undefined
+    );
+  }
+
   override emit<E extends PortOneEventName>(event: E, ...args: PortOneEvents[E]): boolean {
     const stored = (this as unknown as { _events: Record<string, unknown> })._events?.[event];
     if (stored === undefined) return false;

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  type AttemptContext,
+  type AttemptResponse,
+  type AttemptSink,
   createEngine,
+  createMemoryStore,
   createPolicy,
+  type Operation,
   PortOneAbortError,
   PortOneCardError,
   PortOneSystemError,
@@ -486,5 +491,127 @@ describe('options', () => {
     await expect(
       engine.execute({ method: 'GET', url: 'x', kind: 'read' } as never),
     ).rejects.toThrow('operation.send');
+  });
+});
+
+describe("a call's first attempt", () => {
+  /** An operation whose first attempt goes through `sendTo`, and later ones through `send`. */
+  function sink(first: (context: AttemptContext, sink: AttemptSink<string>) => void) {
+    const script = scripted([{ code: 2000 }], [], { kind: 'read', method: 'GET' });
+    const sentTo = vi.fn(first);
+    const operation: Operation<string> = { ...script.operation, sendTo: sentTo };
+    return { operation, sentTo, sent: script.sent };
+  }
+  const ok = (raw: string): AttemptResponse<string> => ({
+    httpStatus: 200,
+    headers: {},
+    body: { status_code: '2000', status_reason: 'SUCCESS' },
+    raw,
+  });
+
+  it('goes through sendTo when the operation has one, and the retries through send', async () => {
+    const engine = createEngine();
+    const { operation, sentTo, sent } = sink((_context, to) => to.fail(refused()));
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(sentTo).toHaveBeenCalledTimes(1);
+    expect(sentTo.mock.calls[0]?.[0].attempt).toBe(1);
+    expect(sent()).toBe(1);
+  });
+
+  it('resolves with what sendTo hands over, and ignores anything handed after it', async () => {
+    const engine = createEngine();
+    const { operation, sent } = sink((_context, to) => {
+      to.answer(ok('first'));
+      to.answer(ok('second'));
+      to.fail(refused());
+    });
+    expect(await settle(engine.execute(operation))).toBe('first');
+    expect(sent()).toBe(0);
+  });
+
+  it('takes a sendTo that throws for a transport failure, and retries a read', async () => {
+    const engine = createEngine();
+    const { operation, sent } = sink(() => {
+      throw refused();
+    });
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(sent()).toBe(1);
+  });
+
+  it('times out a sendTo that never hands anything over, and drops its late answer', async () => {
+    const engine = createEngine({ policy: { attemptTimeoutMs: 1000 } });
+    let late: (() => void) | undefined;
+    let abandoned: boolean | undefined;
+    const { operation, sent } = sink((context, to) => {
+      late = () => {
+        abandoned = context.abandoned;
+        to.answer(ok('late'));
+      };
+    });
+    // A retry listener leaves the first attempt unobserved (no call is made before it).
+    const retries = vi.fn();
+    engine.on('retry', retries);
+    const call = engine.execute(operation);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sent()).toBe(0);
+    expect(await settle(call)).toBe('answer:2000');
+    late?.();
+    expect(abandoned).toBe(true);
+    expect(sent()).toBe(1);
+    expect(retries).toHaveBeenCalledTimes(1);
+    expect(retries.mock.calls[0]?.[0].error).toBeInstanceOf(PortOneTimeoutError);
+  });
+
+  it('refuses a sendTo that is not a function, naming it', async () => {
+    const engine = createEngine();
+    const { operation } = scripted([{ code: 2000 }]);
+    const bad = { ...operation, sendTo: 'yes' } as unknown as Operation<string>;
+    await expect(engine.execute(bad)).rejects.toThrow(/operation\.sendTo must be a function/);
+  });
+
+  it('made only when its first answer fails, a call still times itself from its real start', async () => {
+    let clock = 10_000;
+    const engine = createEngine({ now: () => clock });
+    // A failure listener leaves the first attempt unobserved: the call is made after it.
+    const failures = vi.fn();
+    engine.on('failure', failures);
+    const { operation } = scripted([{ code: 4001 }], [], { kind: 'read', method: 'GET' });
+    const slow: Operation<string> = {
+      ...operation,
+      send: async (context) => {
+        clock += 750;
+        return operation.send(context);
+      },
+    };
+    const error = await settle(engine.execute(slow));
+    expect(error).toBeInstanceOf(PortOneValidationError);
+    expect((error as PortOneValidationError).attempts).toBe(1);
+    expect(failures).toHaveBeenCalledTimes(1);
+    expect(failures.mock.calls[0]?.[0]).toMatchObject({ attempt: 1, elapsedMs: 750 });
+  });
+
+  it('unobserved, a plain success still refunds the retry budget', async () => {
+    const store = createMemoryStore();
+    const refund = vi.spyOn(store, 'refund');
+    const engine = createEngine({ store });
+    const { operation } = scripted([{ code: 2000 }], [], { kind: 'read', method: 'GET' });
+    expect(await settle(engine.execute(operation))).toBe('answer:2000');
+    expect(refund).toHaveBeenCalledTimes(1);
+  });
+
+  it('a listener to failures only leaves a success unobserved; one to attempts sees attempt 1', async () => {
+    const engine = createEngine();
+    const failures = vi.fn();
+    engine.on('failure', failures);
+    const quiet = scripted([{ code: 2000 }], [], { kind: 'read', method: 'GET' });
+    expect(await settle(engine.execute(quiet.operation))).toBe('answer:2000');
+    expect(failures).not.toHaveBeenCalled();
+
+    const attempts = vi.fn();
+    engine.on('attempt', attempts);
+    const seen = scripted([{ code: 2000 }], [], { kind: 'read', method: 'GET' });
+    expect(await settle(engine.execute(seen.operation))).toBe('answer:2000');
+    expect(attempts).toHaveBeenCalledTimes(1);
+    expect(attempts.mock.calls[0]?.[0]).toMatchObject({ attempt: 1, method: 'GET' });
   });
 });

@@ -12,6 +12,7 @@ import { redactError, redactUrl } from '../redact.js';
 import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import { Attempt } from './attempt.js';
+import type { FirstAttempt } from './first-attempt.js';
 import type { CallEnd } from './run-call.js';
 import { AttemptTimeout, CallAbort } from './signals.js';
 import type { AttemptContext, AttemptResponse, Operation } from './types.js';
@@ -23,12 +24,27 @@ export interface AttemptOutcome<R> {
   readonly cause?: unknown;
 }
 
-/** What `runCall` does with the first attempt's outcome: one function for every call. */
+/** What follows a call's first attempt, given its outcome: one function for every call. */
 export type FirstNext = <R>(
   call: Call<R>,
   outcome: AttemptOutcome<R>,
   end: CallEnd,
 ) => R | Promise<R>;
+
+/** What every call of one engine shares: made once per engine, so a call allocates none of it. */
+export interface CallScope {
+  readonly events: PortOneEventEmitter;
+  /** Clock in ms. */
+  readonly now: () => number;
+  /** Source of jitter in [0, 1). */
+  readonly random: () => number;
+  /** The engine's retry budget and circuit breaker. */
+  readonly resilience: { readonly budget?: RetryBudget; readonly breaker?: CircuitBreaker };
+  /** How a call ends. */
+  readonly end: CallEnd;
+  /** What follows a first attempt. */
+  readonly next: FirstNext;
+}
 
 /** A first answer's classification when it is a plain success (see `firstOutcomeOf`). */
 const PLAIN_SUCCESS: Classification = Object.freeze({
@@ -39,7 +55,7 @@ const PLAIN_SUCCESS: Classification = Object.freeze({
 });
 
 /** An event with nothing to add to the call's base fields. */
-const NO_FIELDS = Object.freeze({});
+export const NO_FIELDS = Object.freeze({});
 
 let sequence = 0;
 const newOperationId = (): string =>
@@ -82,13 +98,12 @@ export class Call<R> {
   constructor(
     readonly operation: Operation<R>,
     readonly policy: Policy,
-    private readonly events: PortOneEventEmitter,
-    private readonly now: () => number,
-    readonly random: () => number,
-    /** The engine's retry budget and circuit breaker, shared by its calls. */
-    readonly resilience: { readonly budget?: RetryBudget; readonly breaker?: CircuitBreaker } = {},
+    /** What the engine's calls share. */
+    readonly scope: CallScope,
+    /** When the call started; a call made after its first attempt was sent gives that time. */
+    startedAt: number = scope.now(),
   ) {
-    this.startedAt = now();
+    this.startedAt = startedAt;
     this.orderRef = operation.orderRef;
     const signal = operation.signal;
     if (signal !== undefined) {
@@ -114,6 +129,24 @@ export class Call<R> {
     this.cutShort = reason;
     this.attempt?.abort(reason);
     this.cancelWait?.(reason);
+  }
+
+  /** Source of jitter in [0, 1). */
+  get random(): () => number {
+    return this.scope.random;
+  }
+
+  /** The engine's retry budget and circuit breaker, shared by its calls. */
+  get resilience(): CallScope['resilience'] {
+    return this.scope.resilience;
+  }
+
+  private get events(): PortOneEventEmitter {
+    return this.scope.events;
+  }
+
+  private now(): number {
+    return this.scope.now();
   }
 
   /** Unique per call; made on first use (only events and errors need it). */
@@ -214,38 +247,21 @@ export class Call<R> {
     return this.run((context) => this.operation.send(context), true);
   }
 
-  /**
-   * The first attempt, on the hot path: what `send` does, without an async frame or a promise of
-   * its own per step. The transport's promise gets one `then`, and the call's one promise settles
-   * with what `next` makes of the outcome (for a success, the answer itself). Whatever is thrown
-   * on the way (the call cut short, `next` itself) goes through `end.fail`, and the promise
-   * rejects with the PortOneError it gives back. `next` is a function shared by every call, handed
-   * the call: nothing here is allocated per call beyond the attempt and the promise.
-   */
-  sendFirst(next: FirstNext, end: CallEnd): Promise<R> {
-    this.attempts++;
-    this.emit('attempt', NO_FIELDS);
-    if (this.cutShort !== undefined) return Promise.reject(end.fail(this, this.cutShort));
-    return new Promise<R>((resolve, reject) => {
-      const attempt = new FirstAttempt<R>(this, next, end, resolve, reject);
-      this.attempt = attempt;
-      const onError = (error: unknown): void => attempt.settleWith(false, error);
-      attempt.arm(onError);
-      let pending: Promise<AttemptResponse<R>>;
-      try {
-        pending = this.operation.send(attempt);
-      } catch (error) {
-        onError(error);
-        return;
-      }
-      Promise.resolve(pending).then((response) => attempt.settleWith(true, response), onError);
-    });
+  /** The first attempt is in flight: the call, cut short, aborts it directly. */
+  track(attempt: Attempt): void {
+    this.attempt = attempt;
   }
 
-  /** The first attempt brought `value` (an answer, or the error of none): the call goes on. */
+  /**
+   * The first attempt brought `value` (an answer, or the error of none): the call goes on with
+   * what `scope.next` makes of its outcome, and the call's promise settles with that. Whatever is
+   * thrown on the way (the call cut short, `next` itself) goes through `end.fail`, and the promise
+   * rejects with the PortOneError it gives back.
+   */
   concludeFirst(attempt: FirstAttempt<R>, answered: boolean, value: unknown): void {
     attempt.dispose();
     this.attempt = undefined;
+    const { next, end } = this.scope;
     let result: R | PromiseLike<R>;
     try {
       let outcome: AttemptOutcome<R>;
@@ -258,9 +274,9 @@ export class Call<R> {
       } else {
         outcome = this.failureOf(value, attempt, true);
       }
-      result = attempt.next(this, outcome, attempt.end);
+      result = next(this, outcome, end);
     } catch (thrown) {
-      attempt.reject(attempt.end.fail(this, thrown));
+      attempt.reject(end.fail(this, thrown));
       return;
     }
     attempt.resolve(result);
@@ -373,30 +389,5 @@ export class Call<R> {
     if (this.onCallerAbort !== undefined) {
       this.operation.signal?.removeEventListener('abort', this.onCallerAbort);
     }
-  }
-}
-
-/**
- * The first attempt of a call, holding what its end needs: the call, what comes next, and the
- * call's promise.
- */
-class FirstAttempt<R> extends Attempt {
-  private open = true;
-
-  constructor(
-    private readonly call: Call<R>,
-    readonly next: FirstNext,
-    readonly end: CallEnd,
-    readonly resolve: (value: R | PromiseLike<R>) => void,
-    readonly reject: (reason: unknown) => void,
-  ) {
-    super(call.attempts, call.policy.settings.attemptTimeoutMs);
-  }
-
-  /** The attempt's first word (an answer, or the error of none) ends it; later ones are late. */
-  settleWith(answered: boolean, value: unknown): void {
-    if (!this.open) return;
-    this.open = false;
-    this.call.concludeFirst(this, answered, value);
   }
 }

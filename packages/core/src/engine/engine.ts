@@ -12,10 +12,10 @@ import {
   type RetryBudgetOptions,
 } from '../resilience/index.js';
 import type { Classification } from '../types.js';
-import { Call } from './call.js';
+import type { Call, CallScope } from './call.js';
 import { Stop } from './control.js';
 import { pendingClassification } from './poll-until-settled.js';
-import { type CallEnd, runCall } from './run-call.js';
+import { afterFirst, type CallEnd, runCall } from './run-call.js';
 import { CallAbort } from './signals.js';
 import type { Operation } from './types.js';
 
@@ -122,6 +122,9 @@ function validateOperation<R>(operation: Operation<R>): void {
   }
   if (typeof operation.send !== 'function')
     throw new TypeError('operation.send must be a function');
+  if (operation.sendTo !== undefined && typeof operation.sendTo !== 'function') {
+    throw new TypeError('operation.sendTo must be a function');
+  }
   if (typeof operation.method !== 'string')
     throw new TypeError('operation.method must be a string');
   if (typeof operation.url !== 'string') throw new TypeError('operation.url must be a string');
@@ -227,6 +230,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }),
   };
 
+  const scope: CallScope = { events, now, random, resilience, end: CALL_END, next: afterFirst };
+
   const engine: Engine = {
     events,
     policy,
@@ -243,19 +248,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // or followed by a `then` (every promise a call waits through is a hop of the microtask
     // queue); the call's end is settled inside it.
     execute<R>(operation: Operation<R>): Promise<R> {
-      let call: Call<R>;
       try {
         validateOperation(operation);
         const own = operation.policy;
         const callPolicy = own === undefined ? policy : isPolicy(own) ? own : policy.with(own);
-        call = new Call(operation, callPolicy, events, now, random, resilience);
+        return runCall(operation, callPolicy, scope);
       } catch (error) {
         return Promise.reject(error);
-      }
-      try {
-        return runCall(call, CALL_END);
-      } catch (thrown) {
-        return Promise.reject(CALL_END.fail(call, thrown));
       }
     },
   };

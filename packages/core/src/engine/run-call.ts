@@ -1,12 +1,14 @@
 import pRetry from 'p-retry';
 import { PortOneCircuitOpenError, type PortOneError } from '../errors/index.js';
-import { type Decision, decide } from '../policy/index.js';
+import { type Decision, decide, type Policy } from '../policy/index.js';
 import { breakerKeyOf, breakerOutcomeOf, type RetryKind } from '../resilience/index.js';
 import type { Classification } from '../types.js';
-import type { AttemptOutcome, Call } from './call.js';
+import { type AttemptOutcome, Call, type CallScope } from './call.js';
 import { Again, MAX_LOOP, Stop } from './control.js';
+import { sendFirst } from './first-attempt.js';
 import { pollUntilSettled } from './poll-until-settled.js';
 import { canReconcile, type ReconcileMode, reconcile } from './reconcile.js';
+import type { Operation } from './types.js';
 
 const SUCCEED: Decision = { type: 'succeed' };
 
@@ -49,18 +51,26 @@ export interface CallEnd {
 
 /**
  * Runs a call to its end, `end` included. Most calls succeed at their first attempt: without a
- * circuit breaker to ask first, that attempt is sent directly, its success is settled from the
- * same `then` (the caller's promise is the attempt's own, with no link after it), and the rounds
+ * circuit breaker to ask first, that attempt is sent directly (see `sendFirst`), and the rounds
  * below (with their state and closures, which would otherwise live as long as the request is in
  * flight) are set up only when its answer is not a success.
  */
-export function runCall<R>(call: Call<R>, end: CallEnd): Promise<R> {
-  if (call.resilience.breaker !== undefined) return settled(call, end, runRounds(call, undefined));
-  return call.sendFirst(afterFirst, end);
+export function runCall<R>(operation: Operation<R>, policy: Policy, scope: CallScope): Promise<R> {
+  if (scope.resilience.breaker === undefined) return sendFirst(operation, policy, scope);
+  const call = new Call(operation, policy, scope);
+  try {
+    return settled(call, scope.end, runRounds(call, undefined));
+  } catch (thrown) {
+    return Promise.reject(scope.end.fail(call, thrown));
+  }
 }
 
 /** What follows a call's first attempt, sent directly (one function for every call). */
-function afterFirst<R>(call: Call<R>, first: AttemptOutcome<R>, end: CallEnd): R | Promise<R> {
+export function afterFirst<R>(
+  call: Call<R>,
+  first: AttemptOutcome<R>,
+  end: CallEnd,
+): R | Promise<R> {
   if (first.classification.kind !== 'success') return settled(call, end, runRounds(call, first));
   // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
   // does not wait for it (a remote store would otherwise add a round trip to every successful

@@ -50,6 +50,17 @@ export interface AttemptContext {
   forwardAbortTo(controller: AbortTarget): void;
 }
 
+/**
+ * Where `Operation.sendTo` hands an attempt's outcome: once, either way. Anything handed after
+ * the first (or after the attempt was aborted) is ignored.
+ */
+export interface AttemptSink<R = unknown> {
+  /** The attempt brought an answer (as `send` would resolve with). */
+  answer(response: AttemptResponse<R>): void;
+  /** The attempt brought no answer (as `send` would reject with). */
+  fail(error: unknown): void;
+}
+
 /** What `AttemptContext.forwardAbortTo` calls when an attempt is aborted. */
 export interface AbortTarget {
   abort(reason?: unknown): void;
@@ -85,6 +96,13 @@ export interface Operation<R = unknown> {
   readonly channel?: string | undefined;
   /** Performs one attempt. Throws only for transport failures (no answer read). */
   send(context: AttemptContext): Promise<AttemptResponse<R>>;
+  /**
+   * Optional: performs one attempt as `send` does, but hands its outcome to `sink` instead of
+   * returning it. The engine uses it for a call's first attempt when present: the call's promise
+   * then settles straight from the transport's answer, one promise and one microtask hop fewer
+   * per call than through `send`'s. What it returns is ignored; what it throws goes to `sink.fail`.
+   */
+  sendTo?(context: AttemptContext, sink: AttemptSink<R>): void;
   /** Status lookup used to poll pending payments and to reconcile ambiguous creates. */
   readonly checkStatus?: StatusCheck<R> | undefined;
   /** Caller's signal: aborts the running attempt and any pending wait at once. */
