@@ -3,6 +3,7 @@ import {
   type AdapterOptions,
   type AttemptContext,
   type AttemptResponse,
+  type AttemptSink,
   channelOf,
   type Engine,
   type Operation,
@@ -171,37 +172,78 @@ async function withAuth(client: AxiosClient, headers: AxiosHeaders): Promise<Axi
 
 /**
  * One call, as the engine runs it. A class, not an object of closures: its methods live on the
- * prototype, so a call allocates one object for them.
+ * prototype, so a call allocates one object for them. Its fields are assigned in the constructor,
+ * not declared with values, so making one runs one function.
  */
 class AxiosOperation implements Operation<AxiosResponse> {
-  orderRef: string | undefined = undefined;
-  channel: string | undefined = undefined;
-  signal: AbortSignal | undefined = undefined;
-  policy: Policy | undefined = undefined;
-  refreshAuth: (() => Promise<void>) | undefined = undefined;
-  private readonly callerHeaders: InternalAxiosRequestConfig['headers'];
+  declare orderRef: string | undefined;
+  declare channel: string | undefined;
+  declare signal: AbortSignal | undefined;
+  declare policy: Policy | undefined;
+  declare refreshAuth: (() => Promise<void>) | undefined;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly kind: OperationKind;
+  declare private readonly client: AxiosClient;
+  declare private readonly config: InternalAxiosRequestConfig;
+  /** The caller's own signal, taken off the config: the engine owns cancellation. */
+  declare private readonly callerSignal: AbortSignal | undefined;
+  declare private readonly callerHeaders: InternalAxiosRequestConfig['headers'];
 
   constructor(
-    private readonly client: AxiosClient,
-    readonly method: string,
-    readonly url: string,
-    readonly kind: OperationKind,
-    private readonly config: InternalAxiosRequestConfig,
-    /** The caller's own signal, taken off the config: the engine owns cancellation. */
-    private readonly callerSignal: AbortSignal | undefined,
+    client: AxiosClient,
+    method: string,
+    url: string,
+    kind: OperationKind,
+    config: InternalAxiosRequestConfig,
+    callerSignal: AbortSignal | undefined,
   ) {
+    this.client = client;
+    this.method = method;
+    this.url = url;
+    this.kind = kind;
+    this.config = config;
+    this.callerSignal = callerSignal;
     this.callerHeaders = config.headers;
+    this.orderRef = undefined;
+    this.channel = undefined;
+    this.signal = callerSignal ?? undefined;
+    this.policy = undefined;
+    this.refreshAuth = undefined;
   }
 
-  async send(attempt: AttemptContext): Promise<AttemptResponse<AxiosResponse>> {
+  send(attempt: AttemptContext): Promise<AttemptResponse<AxiosResponse>> {
+    return this.exchange(attempt, undefined) as Promise<AttemptResponse<AxiosResponse>>;
+  }
+
+  /** The first attempt of a call: its outcome goes straight to the engine's sink. */
+  sendTo(attempt: AttemptContext, sink: AttemptSink<AxiosResponse>): void {
+    void this.exchange(attempt, sink);
+  }
+
+  /**
+   * One attempt. Its answer is returned, or handed to `sink` when there is one, and so is its
+   * error, redacted (the engine's sink never throws, so the promise then always fulfils).
+   */
+  private async exchange(
+    attempt: AttemptContext,
+    sink: AttemptSink<AxiosResponse> | undefined,
+  ): Promise<AttemptResponse<AxiosResponse> | undefined> {
+    let answer: AttemptResponse<AxiosResponse>;
     try {
       const { client, callerHeaders } = this;
       const headers =
         client.auth === undefined ? callerHeaders : await withAuth(client, callerHeaders);
-      return toAttempt(await client.inner(this.attemptConfig(attempt, headers)));
+      answer = toAttempt(await client.inner(this.attemptConfig(attempt, headers)));
     } catch (error) {
-      throw redactAxiosError(error);
+      const redacted = redactAxiosError(error);
+      if (sink === undefined) throw redacted;
+      sink.fail(redacted);
+      return undefined;
     }
+    if (sink === undefined) return answer;
+    sink.answer(answer);
+    return undefined;
   }
 
   /**
@@ -360,7 +402,6 @@ export function withPortOne(
     const operation = new AxiosOperation(client, method, url, kind, config, callerSignal);
     if (orderRef !== undefined) operation.orderRef = orderRef;
     if (channel !== undefined) operation.channel = channel;
-    if (callerSignal) operation.signal = callerSignal;
     if (config.timeout) operation.policy = policyFor(config.timeout);
     if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
     return engine.execute<AxiosResponse>(operation);

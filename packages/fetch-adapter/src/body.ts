@@ -1,6 +1,6 @@
 import type { AttemptResponse } from '@portone-retry/core';
 
-/** How a request's body can be sent again on the next attempt. */
+/** How a request that needs preparing (a `Request` input, a stream body) is sent on each attempt. */
 export interface ReplayableRequest {
   /** The input of one attempt: a fresh, unread copy when the input is a `Request`. */
   attemptInput(): RequestInfo | URL;
@@ -16,7 +16,7 @@ export interface ReplayableRequest {
  * The init of one attempt: the caller's own when there is nothing to add (fetch reads an absent
  * init fastest), else a copy, so the caller's init is never changed.
  */
-const withSignal = (
+export const withSignal = (
   init: RequestInit | undefined,
   signal: AbortSignal | undefined,
 ): RequestInit | undefined => (signal === undefined ? init : { ...init, signal });
@@ -74,54 +74,42 @@ class OneShotBody implements ReplayableRequest {
   }
 }
 
-/** No body, or one that is reusable as it is (string, URLSearchParams, Blob, ArrayBuffer, FormData). */
-class ReusableBody implements ReplayableRequest {
-  readonly notReplayable = undefined;
-
-  constructor(
-    private readonly input: RequestInfo | URL,
-    private readonly init: RequestInit | undefined,
-  ) {}
-
-  attemptInput(): RequestInfo | URL {
-    return this.input;
+/**
+ * The text of a body that is reusable as it is (string, URLSearchParams, Blob, ArrayBuffer,
+ * FormData), for finding the order ref; undefined when there is none or it cannot be read.
+ */
+export async function reusableBodyText(init: RequestInit | undefined): Promise<string | undefined> {
+  const body = init?.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  if (typeof FormData !== 'undefined' && body instanceof FormData) {
+    const fields = new URLSearchParams();
+    for (const [key, value] of body.entries())
+      if (typeof value === 'string') fields.append(key, value);
+    return fields.toString();
   }
-  attemptInit(signal: AbortSignal | undefined): RequestInit | undefined {
-    return withSignal(this.init, signal);
-  }
-  async text(): Promise<string | undefined> {
-    const body = this.init?.body;
-    if (body === undefined || body === null) return undefined;
-    if (typeof body === 'string') return body;
-    if (body instanceof URLSearchParams) return body.toString();
-    if (typeof FormData !== 'undefined' && body instanceof FormData) {
-      const fields = new URLSearchParams();
-      for (const [key, value] of body.entries())
-        if (typeof value === 'string') fields.append(key, value);
-      return fields.toString();
-    }
-    return new Response(body as BodyInit).text().catch(() => undefined);
-  }
+  return new Response(body as BodyInit).text().catch(() => undefined);
 }
 
 /**
- * Prepares a fetch call for attempts: string, URLSearchParams, Blob, ArrayBuffer and FormData
- * bodies are reusable as they are; a `Request` is cloned for each attempt (the original stays
- * unread); a ReadableStream body can be read once only, so it is marked not replayable. (Classes,
- * not closures: one small object per call.)
+ * Prepares a fetch call for attempts when its input and body need it: a `Request` is cloned for
+ * each attempt (the original stays unread); a ReadableStream body can be read once only, so it is
+ * marked not replayable. Anything else (a URL with no body, or a string, URLSearchParams, Blob,
+ * ArrayBuffer or FormData body: the usual calls) is sent as it is on every attempt, and needs
+ * nothing: undefined. (Classes, not closures: one small object per call that needs one.)
  */
 export function replayable(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   /** Whether `input` is a `Request` (the caller has checked already). */
   requestInput: boolean,
-): ReplayableRequest {
+): ReplayableRequest | undefined {
   if (requestInput) return new ClonedRequest(input as Request, init);
   const body = init?.body;
-  // No body (a read) or a string (JSON) is the usual case, and no stream.
   return body !== undefined && body !== null && typeof body === 'object' && isStream(body)
     ? new OneShotBody(input, init)
-    : new ReusableBody(input, init);
+    : undefined;
 }
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);

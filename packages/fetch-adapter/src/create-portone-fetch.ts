@@ -2,6 +2,7 @@ import {
   type AdapterOptions,
   type AttemptContext,
   type AttemptResponse,
+  type AttemptSink,
   channelOf,
   type Engine,
   type Operation,
@@ -14,7 +15,13 @@ import {
   statusUrl,
   upperMethod,
 } from '@portone-retry/core';
-import { afterReading, type ReplayableRequest, replayable } from './body.js';
+import {
+  afterReading,
+  type ReplayableRequest,
+  replayable,
+  reusableBodyText,
+  withSignal,
+} from './body.js';
 
 /** A user's own status lookup: performs the request with any client and returns its Response. */
 export type FetchStatusCheck = (
@@ -75,57 +82,128 @@ function credentialsOf(source: Headers): Headers {
 
 /** What every call of one `createPortOneFetch` client shares. */
 interface FetchClient {
-  readonly fetch: typeof fetch;
+  /** The user's fetch; undefined for the runtime's own. */
+  readonly fetch: typeof fetch | undefined;
   readonly baseUrl: string;
   readonly checkStatus: FetchStatusCheck | undefined;
   /** The headers with fresh credentials from the token provider, when there is one. */
   readonly withAuth: (headers: Headers) => Promise<Headers>;
   readonly auth: ResolvedAdapterOptions<FetchStatusCheck>['auth'];
+  /** Renews the credentials, when there is a token provider. */
+  readonly refreshAuth: (() => Promise<void>) | undefined;
 }
 
 /**
  * One call, as the engine runs it. A class, not an object of closures: its methods live on the
- * prototype, so a call allocates one object for them.
+ * prototype, so a call allocates one object for them. Its fields are assigned in the constructor,
+ * not declared with values, so making one runs one function.
  */
 class FetchOperation implements Operation<Response> {
-  orderRef: string | undefined = undefined;
-  channel: string | undefined = undefined;
-  signal: AbortSignal | undefined = undefined;
-  readonly notReplayable: string | undefined;
-  refreshAuth: (() => Promise<void>) | undefined = undefined;
+  declare orderRef: string | undefined;
+  declare channel: string | undefined;
+  declare readonly signal: AbortSignal | undefined;
+  declare readonly notReplayable: string | undefined;
+  declare readonly refreshAuth: (() => Promise<void>) | undefined;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly kind: OperationKind;
+  declare private readonly client: FetchClient;
+  declare private readonly input: RequestInfo | URL;
+  declare private readonly init: RequestInit | undefined;
+  /** How a `Request` input or a stream body is sent; undefined when the input is sent as it is. */
+  declare private readonly request: ReplayableRequest | undefined;
+  /** Whether an attempt is handed its own signal (the caller's signal, or `cancelOnTimeout`). */
+  declare private readonly cancellable: boolean;
 
   constructor(
-    private readonly client: FetchClient,
-    readonly method: string,
-    readonly url: string,
-    readonly kind: OperationKind,
-    private readonly input: RequestInfo | URL,
-    private readonly init: RequestInit | undefined,
-    private readonly request: ReplayableRequest,
-    /** Whether an attempt is handed its own signal (the caller's signal, or `cancelOnTimeout`). */
-    private readonly cancellable: boolean,
+    client: FetchClient,
+    method: string,
+    url: string,
+    kind: OperationKind,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    request: ReplayableRequest | undefined,
+    signal: AbortSignal | undefined,
+    cancellable: boolean,
   ) {
-    this.notReplayable = request.notReplayable;
+    this.client = client;
+    this.method = method;
+    this.url = url;
+    this.kind = kind;
+    this.input = input;
+    this.init = init;
+    this.request = request;
+    this.signal = signal;
+    this.cancellable = cancellable;
+    this.notReplayable = request?.notReplayable;
+    this.refreshAuth = client.refreshAuth;
+    this.orderRef = undefined;
+    this.channel = undefined;
   }
 
-  async send(attempt: AttemptContext): Promise<AttemptResponse<Response>> {
-    const { client, request } = this;
-    const attemptInput = request.attemptInput();
-    const next = request.attemptInit(this.cancellable ? attempt.signal : undefined);
-    const attemptInit =
-      client.auth === undefined
-        ? next
-        : { ...next, headers: await client.withAuth(headersOf(this.input, this.init)) };
-    const response = await client.fetch(attemptInput, attemptInit);
-    if (attempt.abandoned) {
-      // The engine gave up on this attempt (an uncancellable one outlived its timeout): its
-      // late answer is cancelled unread, so the connection goes back to the pool.
-      void response.body?.cancel().catch(() => {});
-      return { httpStatus: response.status, headers: response.headers, body: '', raw: response };
+  send(attempt: AttemptContext): Promise<AttemptResponse<Response>> {
+    return this.exchange(attempt, undefined) as Promise<AttemptResponse<Response>>;
+  }
+
+  /** The first attempt of a call: its outcome goes straight to the engine's sink. */
+  sendTo(attempt: AttemptContext, sink: AttemptSink<Response>): void {
+    void this.exchange(attempt, sink);
+  }
+
+  /**
+   * One attempt. Its answer is returned, or handed to `sink` when there is one, and so is its
+   * error (the engine's sink never throws, so the promise then always fulfils).
+   */
+  private async exchange(
+    attempt: AttemptContext,
+    sink: AttemptSink<Response> | undefined,
+  ): Promise<AttemptResponse<Response> | undefined> {
+    let answer: AttemptResponse<Response>;
+    try {
+      const { client, request } = this;
+      const signal = this.cancellable ? attempt.signal : undefined;
+      let attemptInput: RequestInfo | URL;
+      let attemptInit: RequestInit | undefined;
+      if (request === undefined) {
+        attemptInput = this.input;
+        attemptInit = withSignal(this.init, signal);
+      } else {
+        attemptInput = request.attemptInput();
+        attemptInit = request.attemptInit(signal);
+      }
+      if (client.auth !== undefined) {
+        attemptInit = {
+          ...attemptInit,
+          headers: await client.withAuth(headersOf(this.input, this.init)),
+        };
+      }
+      // The runtime's fetch is looked up on each call (it may be installed after the adapter).
+      const response = await (client.fetch === undefined
+        ? globalThis.fetch(attemptInput, attemptInit)
+        : client.fetch(attemptInput, attemptInit));
+      if (attempt.abandoned) {
+        // The engine gave up on this attempt (an uncancellable one outlived its timeout): its
+        // late answer is cancelled unread, so the connection goes back to the pool.
+        void response.body?.cancel().catch(() => {});
+        answer = {
+          httpStatus: response.status,
+          headers: response.headers,
+          body: '',
+          raw: response,
+        };
+      } else {
+        // Read here, not through another async function: every promise a call waits on
+        // through is a hop of the microtask queue, paid on every call.
+        answer = afterReading(response, await response.text());
+      }
+    } catch (error) {
+      if (sink === undefined) throw error;
+      sink.fail(error);
+      return undefined;
     }
-    // Read here, not through another async function: every promise a call waits on through is
-    // a hop of the microtask queue, paid on every call.
-    return afterReading(response, await response.text());
+    if (sink === undefined) return answer;
+    sink.answer(answer);
+    return undefined;
   }
 
   /** Headers are copied only here: lookups are rare. */
@@ -136,7 +214,7 @@ class FetchOperation implements Operation<Response> {
     const { client } = this;
     const response = client.checkStatus
       ? await client.checkStatus(ref, { signal })
-      : await client.fetch(statusUrl(client.baseUrl, ref), {
+      : await (client.fetch ?? globalThis.fetch)(statusUrl(client.baseUrl, ref), {
           headers: await client.withAuth(credentialsOf(headersOf(this.input, this.init))),
           signal,
         });
@@ -160,10 +238,9 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
   if (typeof cancelOnTimeout !== 'boolean') {
     throw new TypeError('cancelOnTimeout must be a boolean');
   }
-  const fetchImpl: typeof fetch = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
   const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<FetchStatusCheck>(rest);
   const client: FetchClient = {
-    fetch: fetchImpl,
+    fetch: fetchOption,
     baseUrl,
     checkStatus,
     auth,
@@ -173,58 +250,57 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       for (const [name, value] of Object.entries(await auth.headers())) merged.set(name, value);
       return merged;
     },
+    refreshAuth: auth === undefined ? undefined : () => auth.refresh(),
   };
-  const refreshAuth = auth === undefined ? undefined : () => auth.refresh();
 
   const isPortOne = portOneUrlMatcher(baseUrl);
 
   /**
    * Not an async function: a call that is no create hands back the engine's own promise, without
-   * wrapping it in one more. Anything thrown on the way becomes a rejection all the same.
+   * wrapping it in one more. Anything thrown on the way becomes a rejection all the same. The
+   * usual call (a URL string, no method or a GET) takes the fewest steps.
    */
   const portoneFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     try {
-      return prepare(input, init);
+      const url = typeof input === 'string' ? input : urlOf(input);
+      if (!isPortOne(url)) {
+        return fetchOption === undefined ? globalThis.fetch(input, init) : fetchOption(input, init);
+      }
+      // A URL string (the usual input) is no Request: the instanceof check is for the rest.
+      const requestInput =
+        typeof input !== 'string' && typeof Request !== 'undefined' && input instanceof Request;
+      const given = init?.method ?? (requestInput ? (input as Request).method : undefined);
+      const method = given === undefined ? 'GET' : upperMethod(given);
+      const kind = method === 'GET' ? 'read' : operationKindOf(method, url);
+      const signal =
+        init?.signal ?? (requestInput ? (input as Request).signal : undefined) ?? undefined;
+      const request = replayable(input, init, requestInput);
+      // An attempt is handed its own signal only when something can cancel it: the caller's
+      // signal, or `cancelOnTimeout`.
+      const operation = new FetchOperation(
+        client,
+        method,
+        url,
+        kind,
+        input,
+        init,
+        request,
+        signal,
+        cancelOnTimeout || signal !== undefined,
+      );
+      if (kind !== 'create') return engine.execute<Response>(operation);
+      // A create is reconciled by the order ref its body carries: the body is read first.
+      const text = request === undefined ? reusableBodyText(init) : request.text();
+      return text.then((body) => {
+        const orderRef = orderRefOf(body);
+        const channel = channelOf(body);
+        if (orderRef !== undefined) operation.orderRef = orderRef;
+        if (channel !== undefined) operation.channel = channel;
+        return engine.execute<Response>(operation);
+      });
     } catch (error) {
       return Promise.reject(error);
     }
-  };
-
-  const prepare = (input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> => {
-    const url = urlOf(input);
-    if (!isPortOne(url)) return fetchImpl(input, init);
-
-    // A URL string (the usual input) is no Request: the instanceof check is for the rest.
-    const requestInput =
-      typeof input !== 'string' && typeof Request !== 'undefined' && input instanceof Request;
-    const method = upperMethod(init?.method ?? (requestInput ? input.method : 'GET'));
-    const kind = operationKindOf(method, url);
-    const signal = init?.signal ?? (requestInput ? input.signal : undefined);
-    // An attempt is handed its own signal only when something can cancel it: the caller's
-    // signal, or `cancelOnTimeout`.
-    const cancellable = cancelOnTimeout || (signal !== undefined && signal !== null);
-    const request = replayable(input, init, requestInput);
-    const operation = new FetchOperation(
-      client,
-      method,
-      url,
-      kind,
-      input,
-      init,
-      request,
-      cancellable,
-    );
-    if (signal) operation.signal = signal;
-    if (refreshAuth !== undefined) operation.refreshAuth = refreshAuth;
-    if (kind !== 'create') return engine.execute<Response>(operation);
-    // A create is reconciled by the order ref its body carries: the body is read first.
-    return request.text().then((text) => {
-      const orderRef = orderRefOf(text);
-      const channel = channelOf(text);
-      if (orderRef !== undefined) operation.orderRef = orderRef;
-      if (channel !== undefined) operation.channel = channel;
-      return engine.execute<Response>(operation);
-    });
   };
   return Object.assign(portoneFetch, { portone: engine });
 }
