@@ -16,7 +16,7 @@ export interface ReplayableRequest {
  * The init of one attempt: the caller's own when there is nothing to add (fetch reads an absent
  * init fastest), else a copy, so the caller's init is never changed.
  */
-export const withSignal = (
+const withSignal = (
   init: RequestInit | undefined,
   signal: AbortSignal | undefined,
 ): RequestInit | undefined => (signal === undefined ? init : { ...init, signal });
@@ -112,7 +112,9 @@ export function replayable(
     : undefined;
 }
 
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+/** Statuses whose response has no body, whatever came. */
+const hasNullBody = (status: number): boolean =>
+  status === 204 || status === 304 || status === 205 || status === 101;
 
 /**
  * An attempt's answer from a response and its body text, read once for classification: the body
@@ -134,11 +136,12 @@ export function afterReading(response: Response, text: string): AttemptResponse<
   }
   // Each of the Response's getters checks its brand: read once.
   const status = response.status;
+  BufferedResponse ??= defineBufferedResponse();
   return {
     httpStatus: status,
     headers: response.headers,
     body,
-    raw: bufferedResponse(response, status, text, isJson ? body : undefined),
+    raw: new BufferedResponse(response, status, text, isJson ? body : undefined),
   };
 }
 
@@ -175,7 +178,7 @@ function defineBufferedResponse(): BufferedResponseClass {
 
     constructor(original: Response, status: number, text: string, parsed: unknown) {
       this.#original = original;
-      this.#text = NULL_BODY_STATUSES.has(status) ? '' : text;
+      this.#text = hasNullBody(status) ? '' : text;
       this.#parsed = parsed;
     }
 
@@ -204,12 +207,12 @@ function defineBufferedResponse(): BufferedResponseClass {
       return this.#used || (this.#twin?.bodyUsed ?? false);
     }
     get body(): Response['body'] {
-      if (this.#used || NULL_BODY_STATUSES.has(this.status)) return null;
+      if (this.#used || hasNullBody(this.status)) return null;
       return this.#twinOf().body;
     }
 
     #twinOf(): Response {
-      this.#twin ??= new Response(NULL_BODY_STATUSES.has(this.status) ? null : this.#text, {
+      this.#twin ??= new Response(hasNullBody(this.status) ? null : this.#text, {
         status: this.status,
         statusText: this.statusText,
         headers: this.#original.headers,
@@ -267,14 +270,4 @@ function defineBufferedResponse(): BufferedResponseClass {
   }
   Object.setPrototypeOf(BufferedResponse.prototype, Response.prototype);
   return BufferedResponse as unknown as BufferedResponseClass;
-}
-
-function bufferedResponse(
-  original: Response,
-  status: number,
-  text: string,
-  parsed: unknown,
-): Response {
-  BufferedResponse ??= defineBufferedResponse();
-  return new BufferedResponse(original, status, text, parsed);
 }

@@ -15,13 +15,7 @@ import {
   statusUrl,
   upperMethod,
 } from '@portone-retry/core';
-import {
-  afterReading,
-  type ReplayableRequest,
-  replayable,
-  reusableBodyText,
-  withSignal,
-} from './body.js';
+import { afterReading, type ReplayableRequest, replayable, reusableBodyText } from './body.js';
 
 /** A user's own status lookup: performs the request with any client and returns its Response. */
 export type FetchStatusCheck = (
@@ -166,7 +160,7 @@ class FetchOperation implements Operation<Response> {
       let attemptInit: RequestInit | undefined;
       if (request === undefined) {
         attemptInput = this.input;
-        attemptInit = withSignal(this.init, signal);
+        attemptInit = signal === undefined ? this.init : { ...this.init, signal };
       } else {
         attemptInput = request.attemptInput();
         attemptInit = request.attemptInit(signal);

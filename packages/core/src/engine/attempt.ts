@@ -79,11 +79,6 @@ export class Attempt implements AttemptContext, TimeoutEntry {
     startTimeout(this, this.timeoutMs);
   }
 
-  /** Arms the timeout, for a subclass that hears of an abort through `aborted`. */
-  protected startTimer(): void {
-    startTimeout(this, this.timeoutMs);
-  }
-
   /** The attempt was aborted with `reason` before it settled. */
   protected aborted(reason: unknown): void {
     this.settle?.(reason);

@@ -2,6 +2,7 @@ import { isPlainSuccess } from '../classify/classify.js';
 import type { Policy } from '../policy/index.js';
 import { Attempt } from './attempt.js';
 import { Call, type CallScope, NO_FIELDS } from './call.js';
+import { startTimeout } from './timeouts.js';
 import type { AttemptResponse, AttemptSink, Operation } from './types.js';
 
 /** What `plainSuccessRaw` gives back for an answer that is not a plain success. */
@@ -65,6 +66,15 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
   }
 
   answer(response: AttemptResponse<R>): void {
+    // The usual end, taken here without a step through `settleWith`.
+    if (this.open && this.call === undefined) {
+      const raw = plainSuccessRaw(response);
+      if (raw !== NOT_PLAIN) {
+        this.open = false;
+        this.succeed(raw as R);
+        return;
+      }
+    }
     this.settleWith(true, response);
   }
 
@@ -78,7 +88,7 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
 
   /** Arms the timeout and sends: the outcome comes to `answer` or `fail`, or the abort ends it. */
   start(): void {
-    this.startTimer();
+    startTimeout(this, this.timeoutMs);
     const { operation } = this;
     try {
       if (operation.sendTo !== undefined) {
@@ -95,6 +105,15 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     }
   }
 
+  /** Ends a call that no `Call` was made for with its first answer, a plain success. */
+  private succeed(raw: R): void {
+    this.dispose();
+    // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
+    // does not wait for it, and it never rejects.
+    void this.scope.resilience.budget?.onSuccess(undefined);
+    this.resolve(raw);
+  }
+
   /** The attempt's first word (an answer, or the error of none) ends it; later ones are late. */
   settleWith(answered: boolean, value: unknown): void {
     if (!this.open) return;
@@ -104,11 +123,7 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
       if (answered) {
         const raw = plainSuccessRaw(value);
         if (raw !== NOT_PLAIN) {
-          this.dispose();
-          // A success is final (decide's first rule). The refund is bookkeeping: the caller's
-          // answer does not wait for it, and it never rejects.
-          void this.scope.resilience.budget?.onSuccess(undefined);
-          this.resolve(raw as R);
+          this.succeed(raw as R);
           return;
         }
       }
