@@ -614,4 +614,25 @@ describe("a call's first attempt", () => {
     expect(attempts).toHaveBeenCalledTimes(1);
     expect(attempts.mock.calls[0]?.[0]).toMatchObject({ attempt: 1, method: 'GET' });
   });
+
+  it('64 calls in flight hold one timer between them, and none once they are over', async () => {
+    const engine = createEngine({ policy: { attemptTimeoutMs: 1000 } });
+    const answers: (() => void)[] = [];
+    const operation: Operation<string> = {
+      method: 'GET',
+      url: 'https://api.portone.cloud/api/transaction/PO-1/status',
+      kind: 'read',
+      send: () =>
+        new Promise((resolve) => {
+          answers.push(() => resolve(ok('done')));
+        }),
+    };
+    const calls = Array.from({ length: 64 }, () => engine.execute(operation));
+    expect(answers).toHaveLength(64);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    for (const answer of answers) answer();
+    expect(await Promise.all(calls)).toEqual(Array(64).fill('done'));
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
