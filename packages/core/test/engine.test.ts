@@ -635,4 +635,16 @@ describe("a call's first attempt", () => {
     expect(await Promise.all(calls)).toEqual(Array(64).fill('done'));
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('times a hung attempt out under fake timers that replace setTimeout and not the clock', async () => {
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const engine = createEngine({ policy: { attemptTimeoutMs: 1000, retries: 0 } });
+    const { operation, sent } = scripted([{ hang: true }], [], { kind: 'read', method: 'GET' });
+    const call = engine.execute(operation).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sent()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await call).toBeInstanceOf(PortOneTimeoutError);
+  });
 });

@@ -137,3 +137,31 @@ describe('attempt timeouts kept in a list per duration', () => {
     expect(fired).toEqual([`a@${start + 300}`, `late@${start + 600}`]);
   });
 });
+
+describe('with fake timers that replace setTimeout and not the clock', () => {
+  beforeEach(() => {
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+
+  it('a lone entry times out when its timer fires, though the clock has not moved', () => {
+    const fired: string[] = [];
+    startTimeout(entry('a', fired), 60_000);
+    vi.advanceTimersByTime(59_999);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fired.map((f) => f.split('@')[0])).toEqual(['a']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('later entries time out too, at the latest a duration after the one before', () => {
+    const fired: string[] = [];
+    startTimeout(entry('a', fired), 60_000);
+    startTimeout(entry('b', fired), 60_000);
+    vi.advanceTimersByTime(60_000);
+    expect(fired.map((f) => f.split('@')[0])).toEqual(['a']);
+    vi.advanceTimersByTime(60_000);
+    expect(fired.map((f) => f.split('@')[0])).toEqual(['a', 'b']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -7,7 +7,10 @@
  * no timer). Starting and stopping a timeout is a list append and an unlink.
  *
  * Time is read from `performance.now()`: monotonic, so a wall-clock step neither fires timeouts
- * early nor holds them back. Fake timers replace it along with `setTimeout`.
+ * early nor holds them back. The entry a list's timer was armed for is due when the timer fires,
+ * whatever the clock says, so fake timers that replace `setTimeout` and not the clock (Node's
+ * `mock.timers` with `setTimeout` only) still time attempts out: a lone attempt exactly, and
+ * others at the latest a duration late.
  */
 
 /** Something with a timeout: an entry of its duration's list while the timeout runs. */
@@ -27,6 +30,14 @@ export class TimeoutList {
   first: TimeoutEntry | undefined = undefined;
   last: TimeoutEntry | undefined = undefined;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The entry the timer was armed for, while it runs: due when the timer fires. */
+  armedFor: TimeoutEntry | undefined = undefined;
+}
+
+/** Arms `list`'s timer for its oldest entry, `first`, in `ms`. */
+function arm(list: TimeoutList, first: TimeoutEntry, ms: number): void {
+  list.timer = setTimeout(sweep, ms, list);
+  list.armedFor = first;
 }
 
 /** One list per duration in use (an engine's calls mostly share one). */
@@ -47,7 +58,7 @@ export function startTimeout(entry: TimeoutEntry, ms: number): void {
   entry.timeoutNext = undefined;
   if (last === undefined) {
     list.first = entry;
-    list.timer ??= setTimeout(sweep, ms, list);
+    if (list.timer === undefined) arm(list, entry, ms);
   } else {
     last.timeoutNext = entry;
   }
@@ -63,6 +74,7 @@ export function stopTimeout(entry: TimeoutEntry): void {
   entry.timeoutList = undefined;
   entry.timeoutPrevious = undefined;
   entry.timeoutNext = undefined;
+  if (list.armedFor === entry) list.armedFor = undefined;
   if (previous === undefined) list.first = next;
   else previous.timeoutNext = next;
   if (next === undefined) list.last = previous;
@@ -70,25 +82,37 @@ export function stopTimeout(entry: TimeoutEntry): void {
   if (list.first === undefined && list.timer !== undefined) {
     clearTimeout(list.timer);
     list.timer = undefined;
+    list.armedFor = undefined;
   }
 }
 
-/** Ends every entry of `list` that has fallen due, oldest first, and re-arms for the rest. */
+/** Ends `entry`'s timeout: it has fallen due. */
+function end(entry: TimeoutEntry): void {
+  stopTimeout(entry);
+  try {
+    entry.timeOut();
+  } catch {
+    // One entry's end must not keep the others from theirs.
+  }
+}
+
+/**
+ * Ends every entry of `list` that has fallen due, oldest first, and re-arms for the rest. The
+ * entry the timer was armed for is still the oldest, if it runs at all, and has fallen due.
+ */
 function sweep(list: TimeoutList): void {
+  const armed = list.armedFor;
   list.timer = undefined;
+  list.armedFor = undefined;
   const now = performance.now();
+  if (armed !== undefined && list.first === armed) end(armed);
   let entry = list.first;
   while (entry !== undefined && entry.timeoutDue <= now) {
-    stopTimeout(entry);
-    try {
-      entry.timeOut();
-    } catch {
-      // One entry's end must not keep the others from theirs.
-    }
+    end(entry);
     entry = list.first;
   }
   if (entry !== undefined && list.timer === undefined) {
     // At least 1 ms: the event loop's clock can lag `performance.now()` by a fraction of one.
-    list.timer = setTimeout(sweep, Math.max(1, Math.ceil(entry.timeoutDue - now)), list);
+    arm(list, entry, Math.max(1, Math.ceil(entry.timeoutDue - now)));
   }
 }
