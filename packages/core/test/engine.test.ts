@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type AttemptContext,
@@ -615,7 +616,7 @@ describe("a call's first attempt", () => {
     expect(attempts.mock.calls[0]?.[0]).toMatchObject({ attempt: 1, method: 'GET' });
   });
 
-  it('64 calls in flight hold one timer between them, and none once they are over', async () => {
+  it('64 calls in flight hold a timer each, and none once they are over', async () => {
     const engine = createEngine({ policy: { attemptTimeoutMs: 1000 } });
     const answers: (() => void)[] = [];
     const operation: Operation<string> = {
@@ -629,7 +630,7 @@ describe("a call's first attempt", () => {
     };
     const calls = Array.from({ length: 64 }, () => engine.execute(operation));
     expect(answers).toHaveLength(64);
-    expect(vi.getTimerCount()).toBe(1);
+    expect(vi.getTimerCount()).toBe(64);
     await vi.advanceTimersByTimeAsync(500);
     for (const answer of answers) answer();
     expect(await Promise.all(calls)).toEqual(Array(64).fill('done'));
@@ -646,5 +647,39 @@ describe("a call's first attempt", () => {
     expect(sent()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(await call).toBeInstanceOf(PortOneTimeoutError);
+  });
+});
+
+describe('async context', () => {
+  it("a timed-out first attempt goes on in its own call's AsyncLocalStorage context", async () => {
+    vi.useRealTimers();
+    const als = new AsyncLocalStorage<string>();
+    const engine = createEngine({ policy: { attemptTimeoutMs: 30, minDelayMs: 1, maxDelayMs: 1 } });
+    const seen: string[] = [];
+    engine.on('retry', () => seen.push(als.getStore() ?? 'none'));
+    const hangOnce = (): Operation<string> => {
+      let sent = 0;
+      return {
+        method: 'GET',
+        url: 'https://api.portone.cloud/api/transaction/PO-1/status',
+        kind: 'read',
+        send: () => {
+          sent++;
+          if (sent === 1) return new Promise(() => {});
+          return Promise.resolve({
+            httpStatus: 200,
+            headers: {},
+            body: { status_code: '2000', status_reason: 'SUCCESS' },
+            raw: `ok:${als.getStore()}`,
+          });
+        },
+      };
+    };
+    // A starts first; B starts later, so B's attempt times out after A's.
+    const a = als.run('A', () => engine.execute(hangOnce()));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const b = als.run('B', () => engine.execute(hangOnce()));
+    expect(await Promise.all([a, b])).toEqual(['ok:A', 'ok:B']);
+    expect(seen).toEqual(['A', 'B']);
   });
 });

@@ -1,5 +1,4 @@
 import { AttemptTimeout } from './signals.js';
-import { startTimeout, stopTimeout, type TimeoutEntry, type TimeoutList } from './timeouts.js';
 import type { AbortTarget, AttemptContext, AttemptResponse } from './types.js';
 
 /** A target that throws must not keep the attempt from settling. */
@@ -11,28 +10,26 @@ function abortQuietly(target: AbortTarget, reason: unknown): void {
   }
 }
 
+const timeOut = (attempt: Attempt): void => attempt.abort(new AttemptTimeout(attempt.timeoutMs));
+
 /**
  * One request in flight, under its own timeout. It settles with the transport's answer, or with
  * the abort reason the moment it is aborted (its timeout, the caller, the deadline), so a
  * transport that ignores its signal cannot hold the call.
  *
- * Built for the hot path: one promise, a timeout that is a list entry (see `timeouts.ts`), and an
- * AbortController only if the transport reads `signal` (making one is among the costliest steps
+ * Built for the hot path: one promise, one timer, and an AbortController only if the transport reads `signal` (making one is among the costliest steps
  * of a call, and a transport with its own timeout needs none). Its fields are assigned in the
  * constructor, not declared with initial values: the constructor is then the one function that
  * makes it.
  */
-export class Attempt implements AttemptContext, TimeoutEntry {
+export class Attempt implements AttemptContext {
   /** Why the attempt was aborted, once it was. */
   declare abortedWith: unknown;
   declare private controller: AbortController | undefined;
   /** Where the abort is forwarded (the controller of `signal` among them): one, or several. */
   declare private targets: AbortTarget | AbortTarget[] | undefined;
   declare private settle: ((reason: unknown) => void) | undefined;
-  declare timeoutDue: number;
-  declare timeoutList: TimeoutList | undefined;
-  declare timeoutPrevious: TimeoutEntry | undefined;
-  declare timeoutNext: TimeoutEntry | undefined;
+  declare private timer: ReturnType<typeof setTimeout> | undefined;
 
   declare readonly attempt: number;
   declare readonly timeoutMs: number;
@@ -44,10 +41,7 @@ export class Attempt implements AttemptContext, TimeoutEntry {
     this.controller = undefined;
     this.targets = undefined;
     this.settle = undefined;
-    this.timeoutDue = 0;
-    this.timeoutList = undefined;
-    this.timeoutPrevious = undefined;
-    this.timeoutNext = undefined;
+    this.timer = undefined;
   }
 
   get abandoned(): boolean {
@@ -76,17 +70,22 @@ export class Attempt implements AttemptContext, TimeoutEntry {
   /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
   arm(onAbort: (reason: unknown) => void): void {
     this.settle = onAbort;
-    startTimeout(this, this.timeoutMs);
+    this.startTimer();
+  }
+
+  /**
+   * Starts the timeout. A Node timer of its own, not an entry in a list shared by attempts: a
+   * timer carries the async context it was made in (AsyncLocalStorage, tracing), so a timed-out
+   * attempt goes on in its own call's context. One shared callback, the attempt passed as its
+   * argument: no closure per attempt.
+   */
+  protected startTimer(): void {
+    this.timer = setTimeout(timeOut, this.timeoutMs, this);
   }
 
   /** The attempt was aborted with `reason` before it settled. */
   protected aborted(reason: unknown): void {
     this.settle?.(reason);
-  }
-
-  /** The attempt's time has come (see `timeouts.ts`). */
-  timeOut(): void {
-    this.abort(new AttemptTimeout(this.timeoutMs));
   }
 
   /** Sends through `request`; rejects with the abort reason if aborted first. */
@@ -119,9 +118,9 @@ export class Attempt implements AttemptContext, TimeoutEntry {
     this.aborted(reason);
   }
 
-  /** Stops the timeout; the attempt has settled. */
+  /** Clears the timer; the attempt has settled. */
   dispose(): void {
-    stopTimeout(this);
+    clearTimeout(this.timer);
     this.settle = undefined;
     this.targets = undefined;
   }

@@ -2,7 +2,6 @@ import { isPlainSuccess } from '../classify/classify.js';
 import type { Policy } from '../policy/index.js';
 import { Attempt } from './attempt.js';
 import { Call, type CallScope, NO_FIELDS } from './call.js';
-import { startTimeout } from './timeouts.js';
 import type { AttemptResponse, AttemptSink, Operation } from './types.js';
 
 /** What `plainSuccessRaw` gives back for an answer that is not a plain success. */
@@ -88,7 +87,7 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
 
   /** Arms the timeout and sends: the outcome comes to `answer` or `fail`, or the abort ends it. */
   start(): void {
-    startTimeout(this, this.timeoutMs);
+    this.startTimer();
     const { operation } = this;
     try {
       if (operation.sendTo !== undefined) {
