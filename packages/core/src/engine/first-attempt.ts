@@ -65,15 +65,6 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
   }
 
   answer(response: AttemptResponse<R>): void {
-    // The usual end, taken here without a step through `settleWith`.
-    if (this.open && this.call === undefined) {
-      const raw = plainSuccessRaw(response);
-      if (raw !== NOT_PLAIN) {
-        this.open = false;
-        this.succeed(raw as R);
-        return;
-      }
-    }
     this.settleWith(true, response);
   }
 
@@ -140,12 +131,12 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
 }
 
 /**
- * Sends a call's first attempt, on the hot path: one promise, one timeout, and the outcome handed
- * straight to the attempt (through `sendTo`), or the transport's promise with one `then`; the
- * call's promise settles with what comes of the answer (for a plain
- * success, the answer itself). A `Call` is made before sending only when the attempt can be cut
- * short by something other than its timeout (a caller's signal; a deadline no longer than the
- * attempt's timeout) or when someone listens to `attempt`, `response` or `success`.
+ * Sends a call's first attempt, on the hot path: one promise, one timer, and the outcome handed
+ * straight to the attempt (through `sendTo`), or the transport's promise with one `then`. The
+ * call's promise settles with what comes of the answer (for a plain success, the answer itself).
+ * A `Call` is made before sending only when the attempt can be cut short by something other than
+ * its timeout (a caller's signal; a deadline no longer than the attempt's timeout), or when
+ * someone listens to `attempt`, `response` or `success`.
  */
 export function sendFirst<R>(
   operation: Operation<R>,
