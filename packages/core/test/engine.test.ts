@@ -563,6 +563,34 @@ describe("a call's first attempt", () => {
     expect(retries.mock.calls[0]?.[0].error).toBeInstanceOf(PortOneTimeoutError);
   });
 
+  it('never throws from the sink: a failure on the way rejects the call instead', async () => {
+    const engine = createEngine();
+    let threw: unknown;
+    const { operation } = sink((_context, to) => {
+      try {
+        // An answer whose `raw` cannot be read fails the call at once, in the sink's own frame.
+        to.answer({
+          ...ok('x'),
+          get raw(): string {
+            throw new Error('raw unreadable');
+          },
+        });
+      } catch (error) {
+        threw = error;
+      }
+    });
+    // And an adapter's failure hook that cannot even be read makes that failure itself throw.
+    Object.defineProperty(operation, 'onFailure', {
+      get() {
+        throw new Error('hook unreadable');
+      },
+    });
+    const result = await settle(engine.execute(operation));
+    expect(threw).toBeUndefined();
+    expect(result).toBeInstanceOf(Error);
+    expect((result as Error).message).toBe('hook unreadable');
+  });
+
   it('refuses a sendTo that is not a function, naming it', async () => {
     const engine = createEngine();
     const { operation } = scripted([{ code: 2000 }]);

@@ -64,16 +64,30 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     this.reject = reject;
   }
 
+  // The sink never throws (an adapter calls it from a promise nobody awaits, and the timer from
+  // the event loop): anything thrown on the way rejects the call's promise instead.
   answer(response: AttemptResponse<R>): void {
-    this.settleWith(true, response);
+    try {
+      this.settleWith(true, response);
+    } catch (error) {
+      this.reject(error);
+    }
   }
 
   fail(error: unknown): void {
-    this.settleWith(false, error);
+    try {
+      this.settleWith(false, error);
+    } catch (thrown) {
+      this.reject(thrown);
+    }
   }
 
   protected override aborted(reason: unknown): void {
-    this.settleWith(false, reason);
+    try {
+      this.settleWith(false, reason);
+    } catch (thrown) {
+      this.reject(thrown);
+    }
   }
 
   /** Arms the timeout and sends: the outcome comes to `answer` or `fail`, or the abort ends it. */
