@@ -142,12 +142,7 @@ export class PortOneEventEmitter extends EventEmitter<PortOneEvents> {
    * or `success`). Such a call, unobserved, is run without a `Call` of its own.
    */
   observesSuccess(): boolean {
-    const self = this as unknown as { _eventsCount: number; _events: Record<string, unknown> };
-    if (self._eventsCount === 0) return false;
-    const events = self._events;
-    return (
-      events.attempt !== undefined || events.response !== undefined || events.success !== undefined
-    );
+    return this.listening('attempt') || this.listening('response') || this.listening('success');
   }
 
   override emit<E extends PortOneEventName>(event: E, ...args: PortOneEvents[E]): boolean {

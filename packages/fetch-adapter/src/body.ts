@@ -16,7 +16,7 @@ export interface ReplayableRequest {
  * The init of one attempt: the caller's own when there is nothing to add (fetch reads an absent
  * init fastest), else a copy, so the caller's init is never changed.
  */
-const withSignal = (
+export const withSignal = (
   init: RequestInit | undefined,
   signal: AbortSignal | undefined,
 ): RequestInit | undefined => (signal === undefined ? init : { ...init, signal });

@@ -15,7 +15,13 @@ import {
   statusUrl,
   upperMethod,
 } from '@portone-retry/core';
-import { afterReading, type ReplayableRequest, replayable, reusableBodyText } from './body.js';
+import {
+  afterReading,
+  type ReplayableRequest,
+  replayable,
+  reusableBodyText,
+  withSignal,
+} from './body.js';
 
 /** A user's own status lookup: performs the request with any client and returns its Response. */
 export type FetchStatusCheck = (
@@ -76,8 +82,7 @@ function credentialsOf(source: Headers): Headers {
 
 /** What every call of one `createPortOneFetch` client shares. */
 interface FetchClient {
-  /** The user's fetch; undefined for the runtime's own. */
-  readonly fetch: typeof fetch | undefined;
+  readonly fetch: typeof fetch;
   readonly baseUrl: string;
   readonly checkStatus: FetchStatusCheck | undefined;
   /** The headers with fresh credentials from the token provider, when there is one. */
@@ -160,7 +165,7 @@ class FetchOperation implements Operation<Response> {
       let attemptInit: RequestInit | undefined;
       if (request === undefined) {
         attemptInput = this.input;
-        attemptInit = signal === undefined ? this.init : { ...this.init, signal };
+        attemptInit = withSignal(this.init, signal);
       } else {
         attemptInput = request.attemptInput();
         attemptInit = request.attemptInit(signal);
@@ -171,10 +176,7 @@ class FetchOperation implements Operation<Response> {
           headers: await client.withAuth(headersOf(this.input, this.init)),
         };
       }
-      // The runtime's fetch is looked up on each call (it may be installed after the adapter).
-      const response = await (client.fetch === undefined
-        ? globalThis.fetch(attemptInput, attemptInit)
-        : client.fetch(attemptInput, attemptInit));
+      const response = await client.fetch(attemptInput, attemptInit);
       if (attempt.abandoned) {
         // The engine gave up on this attempt (an uncancellable one outlived its timeout): its
         // late answer is cancelled unread, so the connection goes back to the pool.
@@ -208,7 +210,7 @@ class FetchOperation implements Operation<Response> {
     const { client } = this;
     const response = client.checkStatus
       ? await client.checkStatus(ref, { signal })
-      : await (client.fetch ?? globalThis.fetch)(statusUrl(client.baseUrl, ref), {
+      : await client.fetch(statusUrl(client.baseUrl, ref), {
           headers: await client.withAuth(credentialsOf(headersOf(this.input, this.init))),
           signal,
         });
@@ -232,9 +234,11 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
   if (typeof cancelOnTimeout !== 'boolean') {
     throw new TypeError('cancelOnTimeout must be a boolean');
   }
+  // The runtime's fetch is looked up on each call (it may be installed after the adapter).
+  const fetchImpl: typeof fetch = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
   const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<FetchStatusCheck>(rest);
   const client: FetchClient = {
-    fetch: fetchOption,
+    fetch: fetchImpl,
     baseUrl,
     checkStatus,
     auth,
@@ -251,21 +255,19 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
 
   /**
    * Not an async function: a call that is no create hands back the engine's own promise, without
-   * wrapping it in one more. Anything thrown on the way becomes a rejection all the same. The
-   * usual call (a URL string, no method or a GET) takes the fewest steps.
+   * wrapping it in one more. Anything thrown on the way becomes a rejection all the same.
    */
   const portoneFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     try {
-      const url = typeof input === 'string' ? input : urlOf(input);
-      if (!isPortOne(url)) {
-        return fetchOption === undefined ? globalThis.fetch(input, init) : fetchOption(input, init);
-      }
+      const url = urlOf(input);
+      if (!isPortOne(url)) return fetchImpl(input, init);
       // A URL string (the usual input) is no Request: the instanceof check is for the rest.
       const requestInput =
         typeof input !== 'string' && typeof Request !== 'undefined' && input instanceof Request;
-      const given = init?.method ?? (requestInput ? (input as Request).method : undefined);
-      const method = given === undefined ? 'GET' : upperMethod(given);
-      const kind = method === 'GET' ? 'read' : operationKindOf(method, url);
+      const method = upperMethod(
+        init?.method ?? (requestInput ? (input as Request).method : 'GET'),
+      );
+      const kind = operationKindOf(method, url);
       const signal =
         init?.signal ?? (requestInput ? (input as Request).signal : undefined) ?? undefined;
       const request = replayable(input, init, requestInput);

@@ -17,10 +17,10 @@ const timeOut = (attempt: Attempt): void => attempt.abort(new AttemptTimeout(att
  * the abort reason the moment it is aborted (its timeout, the caller, the deadline), so a
  * transport that ignores its signal cannot hold the call.
  *
- * Built for the hot path: one promise, one timer, and an AbortController only if the transport reads `signal` (making one is among the costliest steps
- * of a call, and a transport with its own timeout needs none). Its fields are assigned in the
- * constructor, not declared with initial values: the constructor is then the one function that
- * makes it.
+ * Built for the hot path: one promise, one timer, and an AbortController only if the transport
+ * reads `signal` (making one is among the costliest steps of a call, and a transport with its own
+ * timeout needs none). Its fields are assigned in the constructor, not declared with initial
+ * values: the constructor is then the one function that makes it.
  */
 export class Attempt implements AttemptContext {
   /** Why the attempt was aborted, once it was. */

@@ -64,30 +64,16 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     this.reject = reject;
   }
 
-  // The sink never throws (an adapter calls it from a promise nobody awaits, and the timer from
-  // the event loop): anything thrown on the way rejects the call's promise instead.
   answer(response: AttemptResponse<R>): void {
-    try {
-      this.settleWith(true, response);
-    } catch (error) {
-      this.reject(error);
-    }
+    this.settleWith(true, response);
   }
 
   fail(error: unknown): void {
-    try {
-      this.settleWith(false, error);
-    } catch (thrown) {
-      this.reject(thrown);
-    }
+    this.settleWith(false, error);
   }
 
   protected override aborted(reason: unknown): void {
-    try {
-      this.settleWith(false, reason);
-    } catch (thrown) {
-      this.reject(thrown);
-    }
+    this.settleWith(false, reason);
   }
 
   /** Arms the timeout and sends: the outcome comes to `answer` or `fail`, or the abort ends it. */
@@ -118,10 +104,24 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     this.resolve(raw);
   }
 
-  /** The attempt's first word (an answer, or the error of none) ends it; later ones are late. */
+  /**
+   * The attempt's first word (an answer, or the error of none) ends it; later ones are late. It
+   * never throws (an adapter calls the sink from a promise nobody awaits, and the timer from the
+   * event loop): anything thrown on the way rejects the call's promise instead.
+   */
   settleWith(answered: boolean, value: unknown): void {
     if (!this.open) return;
     this.open = false;
+    try {
+      this.conclude(answered, value);
+    } catch (error) {
+      this.dispose();
+      this.reject(error);
+    }
+  }
+
+  /** Ends the call with a plain success, or hands the outcome to its `Call`, made if need be. */
+  private conclude(answered: boolean, value: unknown): void {
     let call = this.call;
     if (call === undefined) {
       if (answered) {
@@ -131,13 +131,7 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
           return;
         }
       }
-      try {
-        call = new Call(this.operation, this.policy, this.scope, this.startedAt);
-      } catch (error) {
-        this.dispose();
-        this.reject(error);
-        return;
-      }
+      call = new Call(this.operation, this.policy, this.scope, this.startedAt);
       call.attempts = 1;
     }
     call.concludeFirst(this, answered, value);

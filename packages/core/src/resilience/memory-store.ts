@@ -89,8 +89,6 @@ export function createMemoryStore(): ResilienceStore {
     // Not async, and nothing to return: a refund follows every successful call, and it is done
     // at once.
     refund(key, amount, bucket, now) {
-      // No bucket stored: every one is full, and a refund changes nothing.
-      if (buckets.size === 0) return;
       const level = levelOf(live(buckets, key, now), bucket, now);
       setLevel(key, Math.min(bucket.capacity, level + amount), bucket, now);
     },
