@@ -6,7 +6,7 @@ export const QUICK = process.argv.includes('--quick');
 /**
  * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
  * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
- * bounded: quick about a minute, full about ten (the watchdog in run.ts ends it at twelve).
+ * bounded: quick about a minute, full about thirteen (the watchdog in run.ts ends it at fifteen).
  */
 export const SIZES = QUICK
   ? {
@@ -23,6 +23,7 @@ export const SIZES = QUICK
         pairWindowMs: 200,
         pairBudgetMs: 15_000, // per concurrency
         pairWarmup: 300,
+        pairAloneTurns: 0,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
@@ -37,15 +38,16 @@ export const SIZES = QUICK
         warmup: 1000,
         concurrency: [1, 16, 64],
         capMs: 4000,
-        budgetMs: 90_000,
+        budgetMs: 60_000,
         // Fresh threads differ by about ±4 % for as long as they live (a pair of two identical
         // clients shows it): many short blocks resolve more than a few long ones. Five blocks of
-        // all eight pairs fit the budget.
+        // all eight pairs, each with its two pairs of turns alone, fit the budget.
         pairBlocks: 5,
         pairRoundsPerBlock: 3,
         pairWindowMs: 300,
-        pairBudgetMs: 160_000, // per concurrency
+        pairBudgetMs: 220_000, // per concurrency
         pairWarmup: 1000,
+        pairAloneTurns: 2,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
       outage: { calls: 2000, concurrency: 32, capMs: 30_000, budgetMs: 60_000 },

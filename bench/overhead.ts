@@ -71,12 +71,44 @@ export interface PairResult {
   readonly cpuRatio?: number;
   /** Median over rounds of this client's share of the two threads' CPU time. */
   readonly cpuShare?: number;
+  /** The same threads, each alone on the clients' core in turn (see `aloneInTurns`). */
+  readonly alone?: AloneResult;
+}
+
+/** A pair's two threads, each requesting alone in turn: medians over the turns' pairs. */
+export interface AloneResult {
+  /** Median over pairs of turns of this client's req/s ÷ the raw client's. */
+  readonly ratio: number;
+  readonly iqr: readonly [number, number];
+  /** Pairs of turns (one turn each), over all blocks. */
+  readonly pairs: number;
+  /** The median of each block's pairs: the spread between fresh threads. */
+  readonly blockMedians: number[];
+  /** Median over pairs of the raw client's CPU time per request ÷ this client's. */
+  readonly cpuRatio?: number;
 }
 
 /** The CPU figures of a pair, from its rounds' readings (none where nothing could be read). */
 function cpuFigures(ratios: number[], shares: number[]): { cpuRatio?: number; cpuShare?: number } {
   if (ratios.length === 0) return {};
   return { cpuRatio: round(median(ratios), 3), cpuShare: round(median(shares), 3) };
+}
+
+/** A pair's figures alone in turns (none where no turn ran). */
+function aloneFigures(turns: { ratios: number[]; cpu: number[]; blocks: number[] }): {
+  alone?: AloneResult;
+} {
+  if (turns.ratios.length === 0) return {};
+  const sorted = [...turns.ratios].sort((x, y) => x - y);
+  return {
+    alone: {
+      ratio: round(percentile(sorted, 50), 3),
+      iqr: [round(percentile(sorted, 25), 3), round(percentile(sorted, 75), 3)],
+      pairs: sorted.length,
+      blockMedians: turns.blocks,
+      ...(turns.cpu.length > 0 ? { cpuRatio: round(median(turns.cpu), 3) } : {}),
+    },
+  };
 }
 
 /** Pins `pid` (all its threads) to `cpus` with taskset; false where that cannot be done. */
@@ -171,6 +203,11 @@ export interface PairSizes {
   readonly capMs: number;
   /** How long both threads run before the first window opens (default 200 ms). */
   readonly pairSettleMs?: number;
+  /**
+   * Pairs of turns per block in which each thread requests alone for one window (0 or absent:
+   * none). See `aloneInTurns`.
+   */
+  readonly pairAloneTurns?: number;
 }
 
 let workerEntry: Promise<string> | undefined;
@@ -401,6 +438,80 @@ async function raceInWindows(
   return { rounds, cpu, failures };
 }
 
+/** How long a thread requests alone before its window opens: every worker busy by then. */
+const ALONE_SETTLE_MS = 100;
+
+/** One thread alone for one window: requests completed per second and CPU time per request. */
+async function turnAlone(
+  thread: ClientThread,
+  concurrency: number,
+  windowMs: number,
+  settleMs: number,
+): Promise<{ rps: number; cpuNsPerRequest: number | undefined; failed: number }> {
+  const counters = new Int32Array(
+    new SharedArrayBuffer(STREAM_SLOTS * Int32Array.BYTES_PER_ELEMENT),
+  );
+  const stopped = thread.stream({
+    concurrency,
+    timeLimitMs: settleMs + windowMs + 10_000,
+    counters,
+  });
+  let rps = 0;
+  let cpuNsPerRequest: number | undefined;
+  try {
+    await sleep(settleMs);
+    const count0 = Atomics.load(counters, STREAM_OK);
+    const cpu0 = thread.cpuNs?.();
+    const t0 = performance.now();
+    await sleep(windowMs);
+    const count = Atomics.load(counters, STREAM_OK) - count0;
+    const cpu1 = thread.cpuNs?.();
+    rps = (count / (performance.now() - t0)) * 1000;
+    if (cpu0 !== undefined && cpu1 !== undefined && count > 0) {
+      cpuNsPerRequest = (cpu1 - cpu0) / count;
+    }
+  } finally {
+    Atomics.store(counters, STREAM_STOP, 1);
+    // The thread drains its requests in flight before the other one starts.
+    await stopped;
+  }
+  return { rps, cpuNsPerRequest, failed: Atomics.load(counters, STREAM_FAILED) };
+}
+
+/**
+ * The same two threads as a side-by-side block, each requesting alone on the clients' core in
+ * turn, one window each, in the order raw, client, client, raw, raw, …, so a drift of the machine's
+ * speed hits both alike. A turn's pair gives this client's req/s ÷ the raw client's, and what a
+ * request cost each in CPU time. Side by side, two threads share the core and take turns on it
+ * every few milliseconds, each evicting the other's code and data from the CPU's caches; alone,
+ * each keeps them, as a client in an application of its own does. The two figures from the same
+ * threads say how much of a gap is that sharing.
+ */
+async function aloneInTurns(
+  raw: ClientThread,
+  mine: ClientThread,
+  concurrency: number,
+  turns: number,
+  windowMs: number,
+  settleMs: number,
+): Promise<{ ratios: number[]; cpuRatios: number[]; failures: number }> {
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  let failures = 0;
+  for (let t = 0; t < turns; t++) {
+    const order: [ClientThread, ClientThread] = t % 2 === 0 ? [raw, mine] : [mine, raw];
+    const first = await turnAlone(order[0], concurrency, windowMs, settleMs);
+    const second = await turnAlone(order[1], concurrency, windowMs, settleMs);
+    const [rawTurn, myTurn] = t % 2 === 0 ? [first, second] : [second, first];
+    failures += rawTurn.failed + myTurn.failed;
+    if (rawTurn.rps > 0) ratios.push(myTurn.rps / rawTurn.rps);
+    if (rawTurn.cpuNsPerRequest !== undefined && myTurn.cpuNsPerRequest !== undefined) {
+      cpuRatios.push(rawTurn.cpuNsPerRequest / myTurn.cpuNsPerRequest);
+    }
+  }
+  return { ratios, cpuRatios, failures };
+}
+
 /**
  * Each client side by side with its raw client: both request at once, without pause, sharing the
  * clients' core (the simulator has its own), so whatever the machine does it does to both, and
@@ -429,6 +540,13 @@ export async function sideBySide(
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
   const cpuRatios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const cpuShares = new Map<string, number[]>(paired.map((c) => [c.name, []]));
+  const turns = size.pairAloneTurns ?? 0;
+  const alone = new Map(
+    paired.map((c) => [
+      c.name,
+      { ratios: [] as number[], cpu: [] as number[], blocks: [] as number[] },
+    ]),
+  );
   const end = performance.now() + size.pairBudgetMs;
   const warmup: BatchRequest = {
     count: size.pairWarmup,
@@ -479,6 +597,21 @@ export async function sideBySide(
         ratios.get(client.name)!.push(...block);
         if (block.length > 0) blockMedians.get(client.name)!.push(round(median(block), 3));
         failed.set(client.name, failed.get(client.name)! + failures);
+        if (turns > 0) {
+          const turned = await aloneInTurns(
+            rawThread,
+            mine,
+            concurrency,
+            turns,
+            size.pairWindowMs,
+            Math.min(size.pairSettleMs ?? ALONE_SETTLE_MS, ALONE_SETTLE_MS),
+          );
+          const mineAlone = alone.get(client.name)!;
+          mineAlone.ratios.push(...turned.ratios);
+          mineAlone.cpu.push(...turned.cpuRatios);
+          if (turned.ratios.length > 0) mineAlone.blocks.push(round(median(turned.ratios), 3));
+          failed.set(client.name, failed.get(client.name)! + turned.failures);
+        }
       } finally {
         // A thread that started is closed even when the other never did.
         for (const thread of live) await thread.close();
@@ -500,6 +633,7 @@ export async function sideBySide(
           ratios: mine.map((x) => round(x, 3)),
           blockMedians: blockMedians.get(client.name)!,
           ...cpuFigures(cpuRatios.get(client.name)!, cpuShares.get(client.name)!),
+          ...aloneFigures(alone.get(client.name)!),
         },
       ];
     }),

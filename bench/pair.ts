@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3] [--warmup N]`: one
+ * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3] [--warmup N] [--turns 2]`: one
  * client side by side with another (section 1's method, alone), for checking one change in
  * about half a minute.
  * Client names are those of bench/clients.ts, e.g. `fetch` and `ours: createPortOneFetch`.
@@ -23,6 +23,7 @@ const { positionals, values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     window: { type: 'string', default: '300' },
     warmup: { type: 'string', default: String(SIZES.overhead.pairWarmup) },
+    turns: { type: 'string', default: '2' },
   },
 });
 const [rawName, clientName] = positionals;
@@ -43,6 +44,7 @@ const size: PairSizes = {
   pairBudgetMs: 600_000,
   pairWarmup: Number(values.warmup),
   capMs: SIZES.overhead.capMs,
+  pairAloneTurns: Number(values.turns),
 };
 
 const sim = await startSimulatorProcess();
@@ -69,6 +71,12 @@ try {
   if (result.cpuRatio !== undefined && result.cpuShare !== undefined) {
     console.log(
       `CPU per request, ${raw.name}'s ÷ ${client.name}'s: median ${result.cpuRatio} (${client.name} had ${(result.cpuShare * 100).toFixed(1)} % of the two threads' CPU time)`,
+    );
+  }
+  if (result.alone !== undefined) {
+    const { alone } = result;
+    console.log(
+      `each alone, in turns (the same threads): median ${alone.ratio} (middle half ${alone.iqr[0]}–${alone.iqr[1]}, ${alone.pairs} pairs of turns); blocks: ${alone.blockMedians.map((r) => r.toFixed(3)).join(', ')}${alone.cpuRatio === undefined ? '' : `; CPU per request ${alone.cpuRatio}`}`,
     );
   }
 } finally {

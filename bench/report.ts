@@ -7,7 +7,7 @@ import { MAX_DELAY_MS, MIN_DELAY_MS, RETRIES } from './clients.js';
 import { FAULTS, type FaultRow } from './faults.js';
 import { QUICK, SIZES } from './lib.js';
 import { OUTAGE, type OutageRow } from './outage.js';
-import type { OverheadRow } from './overhead.js';
+import type { AloneResult, OverheadRow } from './overhead.js';
 import type { PromiseRow } from './promise-count.js';
 import type { BundleRow, PureRow } from './pure.js';
 
@@ -83,6 +83,12 @@ function ratioCell(row: OverheadRow): string {
 const span = (iqr: readonly [number, number] | undefined) =>
   iqr === undefined ? '' : `${iqr[0].toFixed(2)}–${iqr[1].toFixed(2)}`;
 
+function aloneCell(alone: AloneResult | undefined): string {
+  if (alone === undefined) return '';
+  const cpu = alone.cpuRatio === undefined ? '' : `; ${alone.cpuRatio.toFixed(3)}`;
+  return `${alone.ratio.toFixed(3)} (${span(alone.iqr)}${cpu})`;
+}
+
 function overheadSection(
   rows: readonly OverheadRow[],
   keepAliveMs: number,
@@ -102,7 +108,7 @@ read (JSON). The simulator runs in a process of its own${
   }.
 Our adapters run with their default options, from their built \`dist\` as a user installs them
 (\`pnpm bench\` builds first; bench/tsconfig.json has no paths to the sources). Each client is
-measured two ways:
+measured three ways:
 
 - **Side by side** (the target, ≥ ${TARGET_RATIO}): the client and its raw client (axios, or fetch) run
   at the same time without pause, sharing the clients' core, so whatever the machine does it
@@ -121,11 +127,20 @@ measured two ways:
   thread's CPU time per request ÷ the client's (median over rounds), with the client thread's
   share of the two threads' CPU time beside it. A share near 50 % and the two ratios agreeing
   say the side-by-side ratio is the cost of a request, not the scheduler's doing.
+- **Each alone, in turns** (the same two threads, after their side-by-side rounds): each thread
+  requests alone on the clients' core for one ${size.pairWindowMs} ms window (counted once all its workers are
+  busy; it finishes its requests in flight before the other starts), in the order raw, client,
+  client, raw, ${size.pairAloneTurns ?? 0} pair${size.pairAloneTurns === 1 ? '' : 's'} of turns per block. *vs raw, each alone* is the median over all the pair's
+  turns of the client's req/s ÷ the raw client's in the turn beside it, with the CPU per request
+  ratio beside it. Side by side, the two threads take turns on the core every few milliseconds,
+  and each evicts the other's code and data from the CPU's caches; alone, a thread keeps them, as
+  a client in an application of its own does. The same threads measured both ways say how much of
+  a side-by-side gap is that sharing; a drift of the machine's speed between turns is not
+  cancelled, so these ratios scatter more.
 - **In turns**: each client alone, batches of ${size.requests} requests bounded at ${size.capMs / 1000} s, every client one batch
   per round in an order that rotates, in ${size.blocks} block${size.blocks > 1 ? 's' : ''} on fresh threads warmed up with ${size.warmup}
   requests (${size.budgetMs / 1000} s budget). req/s (over all batches) and p50/p99 (over every request) come from
-  these runs, and *vs raw, in turns* is the median of the rounds' ratios. A shared VM's speed swings
-  by a factor of two within seconds, so these ratios scatter far more than the side-by-side ones.
+  these runs (their ratios, which scatter the most, are in RESULTS.json).
 
 *Middle half of rounds* is the 25th to 75th percentile of the side-by-side rounds' ratios;
 *blocks' medians* runs from the lowest to the highest median of one block's rounds: two fresh
@@ -164,7 +179,7 @@ ${table(
     'blocks’ medians',
     'CPU per request vs raw (CPU share)',
     'rounds',
-    'vs raw, in turns',
+    'vs raw, each alone (middle half; CPU per request)',
     'failed / cut',
   ],
   rows.map((r) => [
@@ -185,8 +200,10 @@ ${table(
     r.pair?.cpuRatio === undefined || r.pair.cpuShare === undefined
       ? ''
       : `${r.pair.cpuRatio.toFixed(3)} (${(r.pair.cpuShare * 100).toFixed(1)} %)`,
-    r.pair === undefined ? r.rounds : `${r.pair.rounds} (+ ${r.rounds} in turns)`,
-    r.ratio === undefined ? '' : `${r.ratio.toFixed(3)} (${span(r.ratioIqr)})`,
+    r.pair === undefined
+      ? r.rounds
+      : `${r.pair.rounds}${r.pair.alone === undefined ? '' : ` + ${r.pair.alone.pairs} alone`} (+ ${r.rounds} in turns)`,
+    aloneCell(r.pair?.alone),
     `${r.failed + (r.pair?.failed ?? 0)} / ${r.cut}`,
   ]),
 )}

@@ -138,6 +138,64 @@ describe('sideBySide', () => {
   });
 });
 
+describe('sideBySide, with turns alone', () => {
+  it('also runs the same two threads alone in turns (raw, client, client, raw) and gives their ratios', async () => {
+    const log: string[] = [];
+    const made: string[] = [];
+    const startThread = async (c: HappyClient) => {
+      const id = `${c.name}#${made.length}`;
+      made.push(id);
+      return fakeThread(id, c.name, RPS[c.name]!, log);
+    };
+    const size: PairSizes = { ...SIZE, pairAloneTurns: 2 };
+    const results = await sideBySide(clients, 16, startThread, size);
+    const { pairBlocks, pairRoundsPerBlock } = SIZE;
+
+    const wrapped = results.get('wrapped')!;
+    // The side-by-side figures are as without turns.
+    expect(wrapped.ratio).toBeCloseTo(0.9, 2);
+    expect(wrapped.rounds).toBe(pairBlocks * pairRoundsPerBlock);
+    const alone = wrapped.alone!;
+    // Each turn's rate is its own window's count ÷ its time: the ratio is the rates' ratio.
+    expect(alone.ratio).toBeCloseTo(0.9, 1);
+    expect(alone.pairs).toBe(pairBlocks * 2);
+    expect(alone.blockMedians).toHaveLength(pairBlocks);
+    // raw's CPU time per request ÷ wrapped's: 0.5 / 100 000 ÷ (0.6 / 90 000).
+    expect(alone.cpuRatio).toBeCloseTo(0.9 / 1.2, 1);
+    expect(results.get('other')!.alone!.ratio).toBeCloseTo(0.5, 1);
+    expect(results.get('other')!.alone!.cpuRatio).toBeUndefined();
+    // 'other' fails once per stream: once side by side and twice alone, in every block.
+    expect(results.get('other')!.failed).toBe(3 * pairBlocks);
+    expect(streams.size).toBe(0);
+
+    // After the race, the threads stream one at a time, in the order raw, client, client, raw.
+    for (let i = 0; i < made.length; i += 2) {
+      const [a, b] = [made[i]!, made[i + 1]!];
+      const [raw, mine] = a.startsWith('raw#') ? [a, b] : [b, a];
+      const streamed = log.filter(
+        (line) =>
+          line.startsWith('stream ') && (line.includes(` ${a} `) || line.includes(` ${b} `)),
+      );
+      expect(streamed.slice(2)).toEqual([
+        `stream ${raw} 16`,
+        `stream ${mine} 16`,
+        `stream ${mine} 16`,
+        `stream ${raw} 16`,
+      ]);
+    }
+  });
+
+  it('gives no alone figures without turns', async () => {
+    const results = await sideBySide(
+      clients,
+      16,
+      async (c) => fakeThread(c.name, c.name, RPS[c.name]!, []),
+      SIZE,
+    );
+    expect(results.get('wrapped')!.alone).toBeUndefined();
+  });
+});
+
 describe('sideBySide, when a thread fails to start', () => {
   it('rejects with its error and closes the thread that did start', async () => {
     const log: string[] = [];
