@@ -64,6 +64,18 @@ function fakeThread(id: string, name: string, rps: number, log: string[]): Clien
   };
 }
 
+/** Makes a fake thread per call, named `client#n` in the order made; all log to one list. */
+function freshThreads() {
+  const log: string[] = [];
+  const made: string[] = [];
+  const startThread = async (c: HappyClient) => {
+    const id = `${c.name}#${made.length}`;
+    made.push(id);
+    return fakeThread(id, c.name, RPS[c.name]!, log);
+  };
+  return { log, made, startThread };
+}
+
 const RPS: Record<string, number> = { raw: 100_000, wrapped: 90_000, other: 50_000 };
 /** ms on the CPU per ms of clock while streaming: 'wrapped' gets more of the core than 'raw'. */
 const CPU_RATE: Record<string, number> = { raw: 0.5, wrapped: 0.6 };
@@ -86,13 +98,7 @@ afterAll(() => {
 
 describe('sideBySide', () => {
   it('races every client with its raw client in shared windows, on fresh threads per block, alternating who goes first', async () => {
-    const log: string[] = [];
-    const made: string[] = [];
-    const startThread = async (c: HappyClient) => {
-      const id = `${c.name}#${made.length}`;
-      made.push(id);
-      return fakeThread(id, c.name, RPS[c.name]!, log);
-    };
+    const { log, made, startThread } = freshThreads();
     const results = await sideBySide(clients, 16, startThread, SIZE);
     const { pairBlocks, pairRoundsPerBlock } = SIZE;
 
@@ -140,13 +146,7 @@ describe('sideBySide', () => {
 
 describe('sideBySide, with turns alone', () => {
   it('also runs the same two threads alone in turns (raw, client, client, raw) and gives their ratios', async () => {
-    const log: string[] = [];
-    const made: string[] = [];
-    const startThread = async (c: HappyClient) => {
-      const id = `${c.name}#${made.length}`;
-      made.push(id);
-      return fakeThread(id, c.name, RPS[c.name]!, log);
-    };
+    const { log, made, startThread } = freshThreads();
     const size: PairSizes = { ...SIZE, pairAloneTurns: 2 };
     const results = await sideBySide(clients, 16, startThread, size);
     const { pairBlocks, pairRoundsPerBlock } = SIZE;
