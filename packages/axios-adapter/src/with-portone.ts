@@ -178,7 +178,8 @@ async function withAuth(client: AxiosClient, headers: AxiosHeaders): Promise<Axi
 class AxiosOperation implements Operation<AxiosResponse> {
   declare orderRef: string | undefined;
   declare channel: string | undefined;
-  declare signal: AbortSignal | undefined;
+  /** The caller's own signal, taken off the config: the engine owns cancellation. */
+  declare readonly signal: AbortSignal | undefined;
   declare policy: Policy | undefined;
   declare refreshAuth: (() => Promise<void>) | undefined;
   declare readonly method: string;
@@ -186,8 +187,6 @@ class AxiosOperation implements Operation<AxiosResponse> {
   declare readonly kind: OperationKind;
   declare private readonly client: AxiosClient;
   declare private readonly config: InternalAxiosRequestConfig;
-  /** The caller's own signal, taken off the config: the engine owns cancellation. */
-  declare private readonly callerSignal: AbortSignal | undefined;
   declare private readonly callerHeaders: InternalAxiosRequestConfig['headers'];
 
   constructor(
@@ -203,11 +202,10 @@ class AxiosOperation implements Operation<AxiosResponse> {
     this.url = url;
     this.kind = kind;
     this.config = config;
-    this.callerSignal = callerSignal;
     this.callerHeaders = config.headers;
     this.orderRef = undefined;
     this.channel = undefined;
-    this.signal = callerSignal ?? undefined;
+    this.signal = callerSignal;
     this.policy = undefined;
     this.refreshAuth = undefined;
   }
@@ -266,7 +264,7 @@ class AxiosOperation implements Operation<AxiosResponse> {
       attempt.forwardAbortTo(signal);
       config.signal = signal;
       config.timeout = 0;
-    } else if (this.callerSignal === undefined) {
+    } else if (this.signal === undefined) {
       config.timeout = attempt.timeoutMs;
     } else {
       config.signal = attempt.signal;
@@ -394,7 +392,8 @@ export function withPortOne(
     const kind = operationKindOf(method, url);
     const orderRef = kind === 'create' ? orderRefOf(config.data) : undefined;
     const channel = kind === 'create' ? channelOf(config.data) : undefined;
-    const callerSignal = config.signal as AbortSignal | undefined;
+    // A `signal: null` on the config is no signal.
+    const callerSignal = (config.signal ?? undefined) as AbortSignal | undefined;
     // The engine owns time and cancellation; axios must not replace its errors with its own.
     if (callerSignal !== undefined) dropSignal(config);
     // Every answer goes to the engine, which decides what is an error.

@@ -270,6 +270,21 @@ describe('attempt timeouts', () => {
     },
   );
 
+  it('treats `signal: null` as no signal: an adapter of the user’s own gets the attempt’s timeout', async () => {
+    const http = axios.getAdapter('http');
+    const seen: { signal: unknown; timeout: unknown }[] = [];
+    const instance = axios.create({ baseURL: sim.url });
+    instance.defaults.adapter = (config) => {
+      seen.push({ signal: config.signal, timeout: config.timeout });
+      return http(config);
+    };
+    const client = withPortOne(instance, { policy: { ...FAST, attemptTimeoutMs: 1500 } });
+    sim.ledger.create('W-4');
+    const res = await client.get('/api/transaction/W-4/status', { signal: null as never });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([{ signal: null, timeout: 1500 }]);
+  });
+
   it('resolves a create whose attempt timed out and was then found by its order ref', async () => {
     const client = withPortOne(axios.create({ baseURL: sim.url }), {
       policy: { ...FAST, attemptTimeoutMs: 50 },
