@@ -604,7 +604,7 @@ export async function sideBySide(
             concurrency,
             turns,
             size.pairWindowMs,
-            Math.min(size.pairSettleMs ?? ALONE_SETTLE_MS, ALONE_SETTLE_MS),
+            size.pairSettleMs ?? ALONE_SETTLE_MS,
           );
           const mineAlone = alone.get(client.name)!;
           mineAlone.ratios.push(...turned.ratios);
