@@ -5,7 +5,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { happyClients } from './clients.js';
+import { pairableClients } from './clients.js';
 import { runBounded, runStream } from './lib.js';
 
 export interface ClientWorkerData {
@@ -31,7 +31,7 @@ export interface StreamRequest {
 }
 
 const { baseUrl, ref, client: name } = workerData as ClientWorkerData;
-const client = happyClients(baseUrl, ref).find((c) => c.name === name);
+const client = pairableClients(baseUrl, ref).find((c) => c.name === name);
 if (client === undefined) throw new Error(`no happy-path client named ${name}`);
 
 /** This thread's id in the kernel (Linux), so the main thread can read its time on the CPU. */

@@ -1,6 +1,13 @@
 import { withPortOne } from '@portone-retry/axios-adapter';
 import * as core from '@portone-retry/core';
-import { createEngine, type PolicyOptions } from '@portone-retry/core';
+import {
+  type AttemptContext,
+  type AttemptResponse,
+  type AttemptSink,
+  createEngine,
+  type Engine,
+  type PolicyOptions,
+} from '@portone-retry/core';
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
 import axios, { type AxiosError } from 'axios';
 import axiosRetry, { isNetworkError, isRetryableError } from 'axios-retry';
@@ -136,6 +143,73 @@ export function minimalResponseWrapper(
       .catch(fail);
   });
 }
+
+/**
+ * The least operation the engine can run: a GET through `fetch`, the body read as text and
+ * parsed, handed back as the reference's Response. No URL matching, no request preparing, no
+ * Response of the adapter's: what it costs beyond the reference is the engine's alone.
+ */
+class ProbeOperation {
+  readonly method = 'GET';
+  readonly kind = 'read' as const;
+  constructor(
+    readonly url: string,
+    private readonly sendRequest: typeof fetch,
+  ) {}
+
+  send(): Promise<AttemptResponse<Response>> {
+    return this.sendRequest(this.url).then(async (response) => {
+      const body: unknown = JSON.parse(await response.text());
+      return {
+        httpStatus: response.status,
+        headers: response.headers,
+        body,
+        raw: new ReadResponse(response, body) as unknown as Response,
+      };
+    });
+  }
+
+  /** The first attempt, as the fetch adapter sends it: the outcome straight to the sink. */
+  sendTo(_attempt: AttemptContext, sink: AttemptSink<Response>): void {
+    this.send().then(
+      (answer) => sink.answer(answer),
+      (error: unknown) => sink.fail(error),
+    );
+  }
+}
+
+/** A GET of `url` run by `engine` with the least operation there is (see `ProbeOperation`). */
+export function engineProbe(
+  engine: Engine,
+  url: string,
+  send: typeof fetch = fetch,
+): Promise<Response> {
+  return engine.execute<Response>(new ProbeOperation(url, send));
+}
+
+/**
+ * Clients for `pnpm bench:pair` only, not section 1: they split what our fetch adapter costs
+ * beyond the reference into the engine's part and the adapter's (compare the probe with the
+ * reference, then ours with the probe).
+ */
+export function probeClients(baseUrl: string, ref: string): HappyClient[] {
+  const url = `${baseUrl}/api/transaction/${ref}/status`;
+  const engine = createEngine();
+  return [
+    {
+      name: 'probe: the engine with the least operation',
+      baseline: 'fetch',
+      reference: true,
+      get: () => engineProbe(engine, url).then(readOk),
+    },
+  ];
+}
+
+/** Every client a thread can run: section 1's and the probes. */
+export const pairableClients = (baseUrl: string, ref: string): HappyClient[] => [
+  ...happyClients(baseUrl, ref),
+  ...probeClients(baseUrl, ref),
+];
 
 /**
  * The happy-path clients, each as a user would set it up: the six compared (our adapters with

@@ -2,11 +2,13 @@
  * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3] [--warmup N] [--turns 2]`: one
  * client side by side with another (section 1's method, alone), for checking one change in
  * about half a minute.
- * Client names are those of bench/clients.ts, e.g. `fetch` and `ours: createPortOneFetch`.
+ * Client names are those of bench/clients.ts, e.g. `fetch` and `ours: createPortOneFetch`, and
+ * the probes made for this command (`probeClients`), e.g. `probe: the engine with the least
+ * operation`.
  * Measures the built dist: run `pnpm build` first.
  */
 import { parseArgs } from 'node:util';
-import { type HappyClient, happyClients } from './clients.js';
+import { type HappyClient, pairableClients } from './clients.js';
 import { createPaymentToRead, SIZES } from './lib.js';
 import {
   type PairSizes,
@@ -27,7 +29,7 @@ const { positionals, values } = parseArgs({
   },
 });
 const [rawName, clientName] = positionals;
-const all = happyClients('http://127.0.0.1:9', 'x');
+const all = pairableClients('http://127.0.0.1:9', 'x');
 const raw = all.find((c) => c.name === rawName);
 const client = all.find((c) => c.name === clientName);
 if (raw === undefined || client === undefined) {
