@@ -158,7 +158,9 @@ class ProbeOperation {
   ) {}
 
   send(): Promise<AttemptResponse<Response>> {
-    return this.sendRequest(this.url).then(async (response) => {
+    // Called as a plain function, as the runtime's fetch expects.
+    const send = this.sendRequest;
+    return send(this.url).then(async (response) => {
       const body: unknown = JSON.parse(await response.text());
       return {
         httpStatus: response.status,

@@ -385,57 +385,73 @@ export async function runOverhead(): Promise<{
 const SETTLE_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** When the windows of `raceInWindows` open, how long each is, and how many there are. */
+interface Windows {
+  /** How long the threads run before the first window opens: every worker busy by then. */
+  readonly settleMs: number;
+  readonly windowMs: number;
+  readonly count: number;
+}
+
 /**
- * Two threads request without pause, together, and the requests each completed are read from
- * shared counters at the edges of back-to-back windows: both counts of a window cover the same
- * wall-clock interval, with both threads at full concurrency all through it (no thread starts
- * late or drains alone at the end). Gives each window's pair of counts, and the failures.
+ * Threads (two side by side, or one alone) request without pause, together, and the requests
+ * each completed are read from shared counters at the edges of back-to-back windows: the counts
+ * of a window cover the same wall-clock interval, with every thread at full concurrency all
+ * through it (no thread starts late or drains alone at the end). Gives each window's counts (one
+ * per thread, in the threads' order), its length as measured, each thread's time on the CPU in
+ * it, and the failures. Every thread has finished its requests in flight when it resolves.
  */
 async function raceInWindows(
-  threads: readonly [ClientThread, ClientThread],
+  threads: readonly ClientThread[],
   concurrency: number,
-  size: PairSizes,
+  windows: Windows,
 ): Promise<{
-  rounds: [number, number][];
-  /** Each window's time on the CPU of both threads, in ns, where it could be read. */
-  cpu: ([number, number] | undefined)[];
+  rounds: number[][];
+  /** Each window's length in ms, from the clock (a timer may fire late on a busy core). */
+  elapsedMs: number[];
+  /** Each window's time on the CPU of every thread, in ns, where it could be read. */
+  cpu: (number[] | undefined)[];
   failures: number;
 }> {
   const counters = threads.map(
     () => new Int32Array(new SharedArrayBuffer(STREAM_SLOTS * Int32Array.BYTES_PER_ELEMENT)),
   );
-  const settleMs = size.pairSettleMs ?? SETTLE_MS;
-  const timeLimitMs = settleMs + size.pairRoundsPerBlock * size.pairWindowMs + 10_000;
+  const timeLimitMs = windows.settleMs + windows.count * windows.windowMs + 10_000;
   const stopped = threads.map((thread, i) =>
     thread.stream({ concurrency, timeLimitMs, counters: counters[i]! }),
   );
   const done = (counts: Int32Array) => Atomics.load(counts, STREAM_OK);
   const cpuNow = () => threads.map((thread) => thread.cpuNs?.());
-  const rounds: [number, number][] = [];
-  const cpu: ([number, number] | undefined)[] = [];
+  const rounds: number[][] = [];
+  const elapsedMs: number[] = [];
+  const cpu: (number[] | undefined)[] = [];
   try {
-    await sleep(settleMs);
+    await sleep(windows.settleMs);
     let before = counters.map(done);
     let cpuBefore = cpuNow();
-    for (let r = 0; r < size.pairRoundsPerBlock; r++) {
-      await sleep(size.pairWindowMs);
+    let opened = performance.now();
+    for (let r = 0; r < windows.count; r++) {
+      await sleep(windows.windowMs);
       const after = counters.map(done);
       const cpuAfter = cpuNow();
-      rounds.push([after[0]! - before[0]!, after[1]! - before[1]!]);
+      const closed = performance.now();
+      rounds.push(after.map((count, i) => count - before[i]!));
+      elapsedMs.push(closed - opened);
       cpu.push(
         [...cpuBefore, ...cpuAfter].includes(undefined)
           ? undefined
-          : [cpuAfter[0]! - cpuBefore[0]!, cpuAfter[1]! - cpuBefore[1]!],
+          : cpuAfter.map((ns, i) => ns! - cpuBefore[i]!),
       );
       before = after;
       cpuBefore = cpuAfter;
+      opened = closed;
     }
   } finally {
     for (const counts of counters) Atomics.store(counts, STREAM_STOP, 1);
     await Promise.all(stopped);
   }
   const failures = counters.reduce((sum, counts) => sum + Atomics.load(counts, STREAM_FAILED), 0);
-  return { rounds, cpu, failures };
+  return { rounds, elapsedMs, cpu, failures };
 }
 
 /** How long a thread requests alone before its window opens: every worker busy by then. */
@@ -448,34 +464,18 @@ async function turnAlone(
   windowMs: number,
   settleMs: number,
 ): Promise<{ rps: number; cpuNsPerRequest: number | undefined; failed: number }> {
-  const counters = new Int32Array(
-    new SharedArrayBuffer(STREAM_SLOTS * Int32Array.BYTES_PER_ELEMENT),
-  );
-  const stopped = thread.stream({
-    concurrency,
-    timeLimitMs: settleMs + windowMs + 10_000,
-    counters,
+  const { rounds, elapsedMs, cpu, failures } = await raceInWindows([thread], concurrency, {
+    settleMs,
+    windowMs,
+    count: 1,
   });
-  let rps = 0;
-  let cpuNsPerRequest: number | undefined;
-  try {
-    await sleep(settleMs);
-    const count0 = Atomics.load(counters, STREAM_OK);
-    const cpu0 = thread.cpuNs?.();
-    const t0 = performance.now();
-    await sleep(windowMs);
-    const count = Atomics.load(counters, STREAM_OK) - count0;
-    const cpu1 = thread.cpuNs?.();
-    rps = (count / (performance.now() - t0)) * 1000;
-    if (cpu0 !== undefined && cpu1 !== undefined && count > 0) {
-      cpuNsPerRequest = (cpu1 - cpu0) / count;
-    }
-  } finally {
-    Atomics.store(counters, STREAM_STOP, 1);
-    // The thread drains its requests in flight before the other one starts.
-    await stopped;
-  }
-  return { rps, cpuNsPerRequest, failed: Atomics.load(counters, STREAM_FAILED) };
+  const count = rounds[0]![0]!;
+  const ns = cpu[0]?.[0];
+  return {
+    rps: (count / elapsedMs[0]!) * 1000,
+    cpuNsPerRequest: ns !== undefined && count > 0 ? ns / count : undefined,
+    failed: failures,
+  };
 }
 
 /**
@@ -579,16 +579,20 @@ export async function sideBySide(
         const { rounds, cpu, failures } = await raceInWindows(
           rawFirst ? [rawThread, mine] : [mine, rawThread],
           concurrency,
-          size,
+          {
+            settleMs: size.pairSettleMs ?? SETTLE_MS,
+            windowMs: size.pairWindowMs,
+            count: size.pairRoundsPerBlock,
+          },
         );
         // Counted in the order the threads were started in: put the raw client's first.
         const block: number[] = [];
-        rounds.forEach(([first, second], r) => {
+        rounds.forEach(([first = 0, second = 0], r) => {
           const [rawCount, count] = rawFirst ? [first, second] : [second, first];
           if (rawCount > 0) block.push(count / rawCount);
           const times = cpu[r];
           if (times === undefined) return;
-          const [rawNs, ns] = rawFirst ? times : [times[1], times[0]];
+          const [rawNs = 0, ns = 0] = rawFirst ? times : [times[1], times[0]];
           if (rawCount > 0 && count > 0 && rawNs > 0 && ns > 0) {
             cpuRatios.get(client.name)!.push(rawNs / rawCount / (ns / count));
             cpuShares.get(client.name)!.push(ns / (ns + rawNs));
