@@ -563,6 +563,30 @@ describe("a call's first attempt", () => {
     expect(retries.mock.calls[0]?.[0].error).toBeInstanceOf(PortOneTimeoutError);
   });
 
+  it('tells the transport its number and timeout, gives one signal, and aborts it at the timeout', async () => {
+    const engine = createEngine({ policy: { attemptTimeoutMs: 700 } });
+    const seen: { attempt: number; timeoutMs: number; same: boolean; signal: AbortSignal }[] = [];
+    const { operation } = sink((context) => {
+      const { signal } = context;
+      seen.push({
+        attempt: context.attempt,
+        timeoutMs: context.timeoutMs,
+        same: context.signal === signal,
+        signal,
+      });
+    });
+    engine.on('retry', () => {}); // the first attempt stays unobserved: no call made before it
+    const call = engine.execute(operation);
+    expect(seen).toHaveLength(1);
+    const [first] = seen;
+    expect(first).toMatchObject({ attempt: 1, timeoutMs: 700, same: true });
+    expect(first?.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(700);
+    expect(first?.signal.aborted).toBe(true);
+    expect(first?.signal.reason).toMatchObject({ name: 'AttemptTimeout' });
+    expect(await settle(call)).toBe('answer:2000');
+  });
+
   it('never throws from the sink: a failure on the way rejects the call instead', async () => {
     const engine = createEngine();
     let threw: unknown;

@@ -10,38 +10,62 @@ function abortQuietly(target: AbortTarget, reason: unknown): void {
   }
 }
 
-const timeOut = (attempt: Attempt): void => attempt.abort(new AttemptTimeout(attempt.timeoutMs));
+const timeOut = (attempt: TimedAttempt): void =>
+  attempt.abort(new AttemptTimeout(attempt.timeoutMs));
 
 /**
- * One request in flight, under its own timeout. It settles with the transport's answer, or with
- * the abort reason the moment it is aborted (its timeout, the caller, the deadline), so a
- * transport that ignores its signal cannot hold the call.
- *
- * Built for the hot path: one promise, one timer, and an AbortController only if the transport
- * reads `signal` (making one is among the costliest steps of a call, and a transport with its own
- * timeout needs none). Its fields are assigned in the constructor, not declared with initial
- * values: the constructor is then the one function that makes it.
+ * Where an attempt's abort is forwarded: the controller of its `signal`, and the targets handed
+ * to `forwardAbortTo`. Made on first use: most attempts are never given either.
  */
-export class Attempt implements AttemptContext {
-  /** Why the attempt was aborted, once it was. */
-  declare abortedWith: unknown;
-  declare private controller: AbortController | undefined;
-  /** Where the abort is forwarded (the controller of `signal` among them): one, or several. */
-  declare private targets: AbortTarget | AbortTarget[] | undefined;
-  declare private settle: ((reason: unknown) => void) | undefined;
-  declare private timer: ReturnType<typeof setTimeout> | undefined;
+class AbortFanout {
+  declare controller: AbortController | undefined;
+  declare targets: AbortTarget | AbortTarget[] | undefined;
 
-  declare readonly attempt: number;
-  declare readonly timeoutMs: number;
-
-  constructor(attempt: number, timeoutMs: number) {
-    this.attempt = attempt;
-    this.timeoutMs = timeoutMs;
-    this.abortedWith = undefined;
+  constructor() {
     this.controller = undefined;
     this.targets = undefined;
-    this.settle = undefined;
+  }
+
+  add(target: AbortTarget): void {
+    const { targets } = this;
+    if (targets === undefined) this.targets = target;
+    else if (Array.isArray(targets)) targets.push(target);
+    else this.targets = [targets, target];
+  }
+
+  /** Aborts every target once (the signal's controller among them); later targets are not kept. */
+  abort(reason: unknown): void {
+    const { targets } = this;
+    if (targets === undefined) return;
+    this.targets = undefined;
+    if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
+    else abortQuietly(targets, reason);
+  }
+}
+
+/**
+ * One request in flight under its own timeout, as the transport sees it (`AttemptContext`), and
+ * as the call aborts it. What settles it is the subclass's: `aborted` is told the abort reason.
+ *
+ * Built for the hot path: one timer, and an AbortController only if the transport reads `signal`
+ * (making one is among the costliest steps of a call, and a transport with its own timeout needs
+ * none). Fields are assigned in the constructor, not declared with initial values: the
+ * constructors are then the only functions run to make one.
+ */
+export abstract class TimedAttempt implements AttemptContext {
+  /** Why the attempt was aborted, once it was. */
+  declare abortedWith: unknown;
+  /** The timeout's timer, from `startTimer` until the attempt is disposed of. */
+  declare protected timer: ReturnType<typeof setTimeout> | undefined;
+  declare private fanout: AbortFanout | undefined;
+
+  abstract readonly attempt: number;
+  abstract readonly timeoutMs: number;
+
+  constructor() {
+    this.abortedWith = undefined;
     this.timer = undefined;
+    this.fanout = undefined;
   }
 
   get abandoned(): boolean {
@@ -49,11 +73,14 @@ export class Attempt implements AttemptContext {
   }
 
   get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      this.forwardAbortTo(this.controller);
+    if (this.fanout === undefined) this.fanout = new AbortFanout();
+    let { controller } = this.fanout;
+    if (controller === undefined) {
+      controller = new AbortController();
+      this.fanout.controller = controller;
+      this.forwardAbortTo(controller);
     }
-    return this.controller.signal;
+    return controller.signal;
   }
 
   forwardAbortTo(controller: AbortTarget): void {
@@ -61,16 +88,8 @@ export class Attempt implements AttemptContext {
       abortQuietly(controller, this.abortedWith);
       return;
     }
-    const { targets } = this;
-    if (targets === undefined) this.targets = controller;
-    else if (Array.isArray(targets)) targets.push(controller);
-    else this.targets = [targets, controller];
-  }
-
-  /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
-  arm(onAbort: (reason: unknown) => void): void {
-    this.settle = onAbort;
-    this.startTimer();
+    if (this.fanout === undefined) this.fanout = new AbortFanout();
+    this.fanout.add(controller);
   }
 
   /**
@@ -84,6 +103,47 @@ export class Attempt implements AttemptContext {
   }
 
   /** The attempt was aborted with `reason` before it settled. */
+  protected abstract aborted(reason: unknown): void;
+
+  /** Aborts the request (every target, its signal's included) and settles the attempt with `reason`. */
+  abort(reason: unknown): void {
+    if (this.abortedWith !== undefined) return;
+    this.abortedWith = reason;
+    this.fanout?.abort(reason);
+    this.aborted(reason);
+  }
+
+  /** Clears the timer; the attempt has settled. */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.fanout !== undefined) this.fanout.targets = undefined;
+  }
+}
+
+/**
+ * An attempt after a call's first (and any attempt of a call made before sending): it settles
+ * with the transport's answer, or with the abort reason the moment it is aborted (its timeout,
+ * the caller, the deadline), so a transport that ignores its signal cannot hold the call.
+ */
+export class Attempt extends TimedAttempt {
+  declare private settle: ((reason: unknown) => void) | undefined;
+  declare readonly attempt: number;
+  declare readonly timeoutMs: number;
+
+  constructor(attempt: number, timeoutMs: number) {
+    super();
+    this.attempt = attempt;
+    this.timeoutMs = timeoutMs;
+    this.settle = undefined;
+  }
+
+  /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
+  arm(onAbort: (reason: unknown) => void): void {
+    this.settle = onAbort;
+    this.startTimer();
+  }
+
   protected aborted(reason: unknown): void {
     this.settle?.(reason);
   }
@@ -105,23 +165,8 @@ export class Attempt implements AttemptContext {
     });
   }
 
-  /** Aborts the request (every target, its signal's included) and settles the attempt with `reason`. */
-  abort(reason: unknown): void {
-    if (this.abortedWith !== undefined) return;
-    this.abortedWith = reason;
-    const { targets } = this;
-    if (targets !== undefined) {
-      this.targets = undefined;
-      if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
-      else abortQuietly(targets, reason);
-    }
-    this.aborted(reason);
-  }
-
-  /** Clears the timer; the attempt has settled. */
-  dispose(): void {
-    clearTimeout(this.timer);
+  override dispose(): void {
+    super.dispose();
     this.settle = undefined;
-    this.targets = undefined;
   }
 }

@@ -11,7 +11,7 @@ import type { AttemptState, Policy } from '../policy/index.js';
 import { redactError, redactUrl } from '../redact.js';
 import type { CircuitBreaker, RetryBudget } from '../resilience/index.js';
 import type { Classification } from '../types.js';
-import { Attempt } from './attempt.js';
+import { Attempt, type TimedAttempt } from './attempt.js';
 import type { FirstAttempt } from './first-attempt.js';
 import type { CallEnd } from './run-call.js';
 import { AttemptTimeout, CallAbort } from './signals.js';
@@ -93,7 +93,7 @@ export class Call<R> {
    * The attempt in flight, if any. The call aborts it directly, not through an 'abort'
    * listener: listeners on AbortSignal cost microseconds each on the hot path.
    */
-  private attempt: Attempt | undefined;
+  private attempt: TimedAttempt | undefined;
 
   constructor(
     readonly operation: Operation<R>,
@@ -248,7 +248,7 @@ export class Call<R> {
   }
 
   /** The first attempt is in flight: the call, cut short, aborts it directly. */
-  track(attempt: Attempt): void {
+  track(attempt: TimedAttempt): void {
     this.attempt = attempt;
   }
 
@@ -356,7 +356,11 @@ export class Call<R> {
    * anything was sent (a token provider that failed): it is no transport failure, and retrying
    * it would only repeat it.
    */
-  private failureOf(error: unknown, attempt: Attempt, emitResponse: boolean): AttemptOutcome<R> {
+  private failureOf(
+    error: unknown,
+    attempt: TimedAttempt,
+    emitResponse: boolean,
+  ): AttemptOutcome<R> {
     if (this.cutShort !== undefined) throw this.cutShort;
     if (isPortOneError(error)) throw error;
     const classification: Classification =

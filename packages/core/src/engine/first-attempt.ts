@@ -1,6 +1,6 @@
 import { isPlainSuccess } from '../classify/classify.js';
 import type { Policy } from '../policy/index.js';
-import { Attempt } from './attempt.js';
+import { TimedAttempt } from './attempt.js';
 import { Call, type CallScope, NO_FIELDS } from './call.js';
 import type { AttemptResponse, AttemptSink, Operation } from './types.js';
 
@@ -32,8 +32,7 @@ function plainSuccessRaw(value: unknown): unknown {
  * counters, is made only if the answer is not a plain success, or none comes. Its start time is
  * kept, so its errors and events carry the elapsed time from the real start all the same.
  */
-export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
-  declare private open: boolean;
+export class FirstAttempt<R> extends TimedAttempt implements AttemptSink<R> {
   /** The call, when it was made before sending (see `sendFirst`); else made when needed. */
   declare private readonly call: Call<R> | undefined;
   declare readonly operation: Operation<R>;
@@ -53,8 +52,7 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     resolve: (value: R | PromiseLike<R>) => void,
     reject: (reason: unknown) => void,
   ) {
-    super(1, policy.settings.attemptTimeoutMs);
-    this.open = true;
+    super();
     this.call = call;
     this.operation = operation;
     this.policy = policy;
@@ -62,6 +60,15 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     this.scope = scope;
     this.resolve = resolve;
     this.reject = reject;
+  }
+
+  // Read off what the attempt holds anyway: no fields of their own on the hot path.
+  get attempt(): number {
+    return 1;
+  }
+
+  get timeoutMs(): number {
+    return this.policy.settings.attemptTimeoutMs;
   }
 
   answer(response: AttemptResponse<R>): void {
@@ -72,7 +79,7 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
     this.settleWith(false, error);
   }
 
-  protected override aborted(reason: unknown): void {
+  protected aborted(reason: unknown): void {
     this.settleWith(false, reason);
   }
 
@@ -97,7 +104,6 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
 
   /** Ends a call that no `Call` was made for with its first answer, a plain success. */
   private succeed(raw: R): void {
-    this.dispose();
     // A success is final (decide's first rule). The refund is bookkeeping: the caller's answer
     // does not wait for it, and it never rejects.
     void this.scope.resilience.budget?.onSuccess(undefined);
@@ -105,17 +111,17 @@ export class FirstAttempt<R> extends Attempt implements AttemptSink<R> {
   }
 
   /**
-   * The attempt's first word (an answer, or the error of none) ends it; later ones are late. It
+   * The attempt's first word (an answer, or the error of none) ends it, and disposes of it (its
+   * timer is the sign it is open: armed by `start`, cleared here); later ones are late. It
    * never throws (an adapter calls the sink from a promise nobody awaits, and the timer from the
    * event loop): anything thrown on the way rejects the call's promise instead.
    */
   settleWith(answered: boolean, value: unknown): void {
-    if (!this.open) return;
-    this.open = false;
+    if (this.timer === undefined) return;
+    this.dispose();
     try {
       this.conclude(answered, value);
     } catch (error) {
-      this.dispose();
       this.reject(error);
     }
   }
