@@ -89,10 +89,27 @@ function aloneCell(alone: AloneResult | undefined): string {
   return `${alone.ratio.toFixed(3)} (${span(alone.iqr)}${cpu})`;
 }
 
+/**
+ * What section 5c says of our fetch adapter beside the reference with a real timeout, in CPU per
+ * call without the network: the figure to read section 1's gap between the two against.
+ */
+export function perCallBesideReference(callCost: readonly CallCostRow[]): string {
+  const ours = callCost.find((r) => r.task === 'createPortOneFetch over it')?.overheadUs;
+  const reference = callCost.find((r) => r.reference)?.overheadUs;
+  if (ours === undefined || reference === undefined) return '';
+  const verdict =
+    ours <= reference + 0.25
+      ? 'ours does no more work per call than the reference, so what separates the two in the table is not the work each does per call but how each runs beside a real transport'
+      : `ours does ${(ours - reference).toFixed(2)} µs more work per call than the reference`;
+  return `Without the network (section 5, *cost per call*), our fetch adapter adds ${ours.toFixed(2)} µs per call to its transport and the reference with a real timeout ${reference.toFixed(2)} µs: ${verdict}.
+`;
+}
+
 function overheadSection(
   rows: readonly OverheadRow[],
   keepAliveMs: number,
   pinned: string | undefined,
+  callCost: readonly CallCostRow[],
 ): string {
   const size = SIZES.overhead;
   return `## 1. Happy-path overhead
@@ -207,7 +224,8 @@ ${table(
     `${r.failed + (r.pair?.failed ?? 0)} / ${r.cut}`,
   ]),
 )}
-`;
+
+${perCallBesideReference(callCost)}`;
 }
 
 function faultsSection(rows: readonly FaultRow[]): string {
@@ -389,7 +407,7 @@ ${machineLine(results.machine)}
 
 > **Warning:** ${WARNING}
 
-${overheadSection(results.overhead, results.keepAliveMs, results.pinned)}
+${overheadSection(results.overhead, results.keepAliveMs, results.pinned, results.callCost)}
 ${faultsSection(results.faults)}
 ${outageSection(results.outage)}
 ${ambiguousSection(results.ambiguous)}
