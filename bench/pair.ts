@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3] [--warmup N] [--turns 2]`: one
+ * `pnpm bench:pair <raw client> <client> [--concurrency 16] [--blocks 6] [--rounds 3] [--warmup N] [--turns 2] [--default-tiering]`: one
  * client side by side with another (section 1's method, alone), for checking one change in
  * about half a minute.
  * Client names are those of bench/clients.ts, e.g. `fetch` and `ours: createPortOneFetch`, and
@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type HappyClient, pairableClients } from './clients.js';
-import { createPaymentToRead, SIZES } from './lib.js';
+import { createPaymentToRead, SIZES, steadyStateTiering } from './lib.js';
 import {
   type PairSizes,
   sideBySide,
@@ -26,8 +26,11 @@ const { positionals, values } = parseArgs({
     window: { type: 'string', default: '300' },
     warmup: { type: 'string', default: String(SIZES.overhead.pairWarmup) },
     turns: { type: 'string', default: '2' },
+    'default-tiering': { type: 'boolean', default: false },
   },
 });
+const tiering = steadyStateTiering();
+console.error(`V8 tiering: ${tiering ?? "V8's defaults"}`);
 const [rawName, clientName] = positionals;
 const all = pairableClients('http://127.0.0.1:9', 'x');
 const raw = all.find((c) => c.name === rawName);

@@ -30,6 +30,8 @@ export interface Results {
   readonly sizes: typeof SIZES;
   /** Whether the engine measured had a retry budget (see section 3). */
   readonly retryBudgetInEngine: boolean;
+  /** The V8 flag the run's threads had for tiering up (see steadyStateTiering), if any. */
+  readonly tiering: string | undefined;
   readonly overhead: OverheadRow[];
   /** Keep-alive of the happy-path simulator's server, ms (see sim-process.ts). */
   readonly keepAliveMs: number;
@@ -105,11 +107,20 @@ export function perCallBesideReference(callCost: readonly CallCostRow[]): string
 `;
 }
 
+/** How the run's threads tiered up, for section 1's prose. */
+export function tieringNote(tiering: string | undefined): string {
+  if (tiering === undefined) {
+    return "V8 tiered up with its defaults (`--default-tiering`): a fresh thread's hot functions may not all be optimised within its warm-up, and a client with more code is further from that.";
+  }
+  return `Every thread ran with \`${tiering}\` (set once for the whole process, every client alike; \`--default-tiering\` leaves V8's defaults): TurboFan optimises a function after a quarter of the bytecode run it waits for by default, so fresh threads reach within their warm-up the steady state a long-running checkout backend is in, every hot function optimised. With the default, a client with more code is measured further from it (our engine's probe ÷ the least hand-written layer at concurrency 16: 0.946 after 1000 warm-up requests, 1.000 after 30 000).`;
+}
+
 function overheadSection(
   rows: readonly OverheadRow[],
   keepAliveMs: number,
   pinned: string | undefined,
   callCost: readonly CallCostRow[],
+  tiering: string | undefined,
 ): string {
   const size = SIZES.overhead;
   return `## 1. Happy-path overhead
@@ -124,7 +135,7 @@ read (JSON). The simulator runs in a process of its own${
       : ' (could not be raised: fetch-based clients open a new connection per request)'
   }.
 Our adapters run with their default options, from their built \`dist\` as a user installs them
-(\`pnpm bench\` builds first; bench/tsconfig.json has no paths to the sources). Each client is
+(\`pnpm bench\` builds first; bench/tsconfig.json has no paths to the sources). ${tieringNote(tiering)} Each client is
 measured three ways:
 
 - **Side by side** (the target, ≥ ${TARGET_RATIO}): the client and its raw client (axios, or fetch) run
@@ -407,7 +418,7 @@ ${machineLine(results.machine)}
 
 > **Warning:** ${WARNING}
 
-${overheadSection(results.overhead, results.keepAliveMs, results.pinned, results.callCost)}
+${overheadSection(results.overhead, results.keepAliveMs, results.pinned, results.callCost, results.tiering)}
 ${faultsSection(results.faults)}
 ${outageSection(results.outage)}
 ${ambiguousSection(results.ambiguous)}

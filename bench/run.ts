@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick]`: every section in one run against startSimulator() on 127.0.0.1, then
+ * `pnpm bench [--quick] [--default-tiering]`: every section in one run against startSimulator() on 127.0.0.1, then
  * bench/RESULTS.md and bench/RESULTS.json. Sections run one after another, each bounded by
  * request count and time; a watchdog ends the process if something hangs anyway.
  */
@@ -7,7 +7,7 @@ import { runAmbiguous } from './ambiguous.js';
 import { runCallCost } from './call-cost.js';
 import { BUDGET_IN_ENGINE } from './clients.js';
 import { runFaults } from './faults.js';
-import { QUICK, SIZES } from './lib.js';
+import { QUICK, SIZES, steadyStateTiering } from './lib.js';
 import { runOutage } from './outage.js';
 import { runOverhead } from './overhead.js';
 import { runPromiseCount } from './promise-count.js';
@@ -23,6 +23,8 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
+// Before any worker starts: V8's flags are the process's (see steadyStateTiering).
+const tiering = steadyStateTiering();
 const started = performance.now();
 const host = machine();
 console.log(machineLine(host));
@@ -57,6 +59,7 @@ const markdown = await writeResults({
   durationS: Math.round((performance.now() - started) / 1000),
   sizes: SIZES,
   retryBudgetInEngine: BUDGET_IN_ENGINE,
+  tiering,
   overhead,
   keepAliveMs,
   pinned,

@@ -8,8 +8,10 @@ import {
   STREAM_OK,
   STREAM_SLOTS,
   STREAM_STOP,
+  steadyStateTiering,
   TimeBudget,
 } from '../lib.js';
+import { tieringNote } from '../report.js';
 
 describe('percentile and median', () => {
   it('take the nearest rank of ascending values', () => {
@@ -127,5 +129,25 @@ describe('runStream', () => {
     });
     expect(performance.now() - start).toBeLessThan(2000);
     expect(Atomics.load(counters, STREAM_OK)).toBeGreaterThan(0);
+  });
+});
+
+describe('steadyStateTiering', () => {
+  it("lowers V8's tier-up budget for the whole process, and says which flag it set", () => {
+    const set: string[] = [];
+    const flag = steadyStateTiering(['node', 'run.ts'], (flags) => set.push(flags));
+    expect(flag).toBe('--interrupt-budget=16384');
+    expect(set).toEqual(['--interrupt-budget=16384']);
+    expect(tieringNote(flag)).toContain('`--interrupt-budget=16384`');
+  });
+
+  it('leaves V8 alone with --default-tiering, and the report says so', () => {
+    const set: string[] = [];
+    const flag = steadyStateTiering(['node', 'run.ts', '--default-tiering'], (flags) =>
+      set.push(flags),
+    );
+    expect(flag).toBeUndefined();
+    expect(set).toEqual([]);
+    expect(tieringNote(flag)).toContain('V8 tiered up with its defaults');
   });
 });
