@@ -14,36 +14,6 @@ const timeOut = (attempt: TimedAttempt): void =>
   attempt.abort(new AttemptTimeout(attempt.timeoutMs));
 
 /**
- * Where an attempt's abort is forwarded: the controller of its `signal`, and the targets handed
- * to `forwardAbortTo`. Made on first use: most attempts are never given either.
- */
-class AbortFanout {
-  declare controller: AbortController | undefined;
-  declare targets: AbortTarget | AbortTarget[] | undefined;
-
-  constructor() {
-    this.controller = undefined;
-    this.targets = undefined;
-  }
-
-  add(target: AbortTarget): void {
-    const { targets } = this;
-    if (targets === undefined) this.targets = target;
-    else if (Array.isArray(targets)) targets.push(target);
-    else this.targets = [targets, target];
-  }
-
-  /** Aborts every target once (the signal's controller among them); later targets are not kept. */
-  abort(reason: unknown): void {
-    const { targets } = this;
-    if (targets === undefined) return;
-    this.targets = undefined;
-    if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
-    else abortQuietly(targets, reason);
-  }
-}
-
-/**
  * One request in flight under its own timeout, as the transport sees it (`AttemptContext`), and
  * as the call aborts it. What settles it is the subclass's: `aborted` is told the abort reason.
  *
@@ -57,7 +27,9 @@ export abstract class TimedAttempt implements AttemptContext {
   declare abortedWith: unknown;
   /** The timeout's timer, from `startTimer` until the attempt is disposed of. */
   declare protected timer: ReturnType<typeof setTimeout> | undefined;
-  declare private fanout: AbortFanout | undefined;
+  declare private controller: AbortController | undefined;
+  /** Where the abort is forwarded (the controller of `signal` among them): one, or several. */
+  declare private targets: AbortTarget | AbortTarget[] | undefined;
 
   abstract readonly attempt: number;
   abstract readonly timeoutMs: number;
@@ -65,7 +37,8 @@ export abstract class TimedAttempt implements AttemptContext {
   constructor() {
     this.abortedWith = undefined;
     this.timer = undefined;
-    this.fanout = undefined;
+    this.controller = undefined;
+    this.targets = undefined;
   }
 
   get abandoned(): boolean {
@@ -73,14 +46,11 @@ export abstract class TimedAttempt implements AttemptContext {
   }
 
   get signal(): AbortSignal {
-    if (this.fanout === undefined) this.fanout = new AbortFanout();
-    let { controller } = this.fanout;
-    if (controller === undefined) {
-      controller = new AbortController();
-      this.fanout.controller = controller;
-      this.forwardAbortTo(controller);
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      this.forwardAbortTo(this.controller);
     }
-    return controller.signal;
+    return this.controller.signal;
   }
 
   forwardAbortTo(controller: AbortTarget): void {
@@ -88,8 +58,10 @@ export abstract class TimedAttempt implements AttemptContext {
       abortQuietly(controller, this.abortedWith);
       return;
     }
-    if (this.fanout === undefined) this.fanout = new AbortFanout();
-    this.fanout.add(controller);
+    const { targets } = this;
+    if (targets === undefined) this.targets = controller;
+    else if (Array.isArray(targets)) targets.push(controller);
+    else this.targets = [targets, controller];
   }
 
   /**
@@ -109,7 +81,12 @@ export abstract class TimedAttempt implements AttemptContext {
   abort(reason: unknown): void {
     if (this.abortedWith !== undefined) return;
     this.abortedWith = reason;
-    this.fanout?.abort(reason);
+    const { targets } = this;
+    if (targets !== undefined) {
+      this.targets = undefined;
+      if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
+      else abortQuietly(targets, reason);
+    }
     this.aborted(reason);
   }
 
@@ -117,7 +94,7 @@ export abstract class TimedAttempt implements AttemptContext {
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.fanout !== undefined) this.fanout.targets = undefined;
+    this.targets = undefined;
   }
 }
 
