@@ -114,6 +114,16 @@ export function perCallBesideReference(callCost: readonly CallCostRow[]): string
 `;
 }
 
+/** The blocks the pairs under the target run beyond the others', for section 1's prose. */
+export function targetBlocksNote(size: {
+  readonly pairBlocks: number;
+  readonly pairTargetBlocks?: number;
+}): string {
+  const more = (size.pairTargetBlocks ?? 0) - size.pairBlocks;
+  if (more <= 0) return '';
+  return ` (the two pairs the target is set for, our adapters with their default options, race side by side in up to ${more} block${more > 1 ? 's' : ''} more, with no turns alone: their *rounds* count them, and their figures resolve finer than the other rows')`;
+}
+
 /** How the run's threads tiered up, for section 1's prose. */
 export function tieringNote(tiering: string | undefined): string {
   if (tiering === undefined) {
@@ -152,7 +162,7 @@ measured three ways:
   count ÷ the raw client's over the same wall-clock window, with both at full concurrency all
   through it (no thread starts late or finishes its last requests alone). Each pair runs alone,
   on two fresh threads of its own warmed up together with ${size.pairWarmup} requests each, for
-  ${size.pairRoundsPerBlock} rounds, in up to ${size.pairBlocks} such block${size.pairBlocks > 1 ? 's' : ''} per concurrency (fewer if the
+  ${size.pairRoundsPerBlock} rounds, in up to ${size.pairBlocks} such block${size.pairBlocks > 1 ? 's' : ''} per concurrency${targetBlocksNote(size)} (fewer if the
   ${size.pairBudgetMs / 1000} s budget per concurrency runs out): how V8 happens to optimise one thread moves its speed by several
   percent for as long as it lives, and fresh threads per block spread that over the result.
   Which thread is made first (and starts first) alternates from block to block. **vs raw** is

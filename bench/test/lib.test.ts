@@ -11,7 +11,7 @@ import {
   steadyStateTiering,
   TimeBudget,
 } from '../lib.js';
-import { tieringNote } from '../report.js';
+import { targetBlocksNote, tieringNote } from '../report.js';
 
 describe('percentile and median', () => {
   it('take the nearest rank of ascending values', () => {
@@ -149,5 +149,21 @@ describe('steadyStateTiering', () => {
     expect(flag).toBeUndefined();
     expect(set).toEqual([]);
     expect(tieringNote(flag)).toContain('V8 tiered up with its defaults');
+  });
+});
+
+describe('targetBlocksNote', () => {
+  it('says how many blocks more the pairs under the target race, and that they have no turns alone', () => {
+    const note = targetBlocksNote({ pairBlocks: 5, pairTargetBlocks: 15 });
+    expect(note).toContain('up to 10 blocks more');
+    expect(note).toContain('no turns alone');
+    expect(targetBlocksNote({ pairBlocks: 5, pairTargetBlocks: 6 })).toContain(
+      'up to 1 block more,',
+    );
+  });
+
+  it('says nothing when they race as many blocks as the others', () => {
+    expect(targetBlocksNote({ pairBlocks: 5 })).toBe('');
+    expect(targetBlocksNote({ pairBlocks: 5, pairTargetBlocks: 5 })).toBe('');
   });
 });

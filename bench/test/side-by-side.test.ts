@@ -196,6 +196,52 @@ describe('sideBySide, with turns alone', () => {
   });
 });
 
+describe('sideBySide, with more blocks for the pairs under the target', () => {
+  it('races only our default-option pairs in the blocks beyond the common ones, side by side only', async () => {
+    const { log, made, startThread } = freshThreads();
+    const targeted = [
+      client('raw'),
+      { ...client('wrapped', 'raw'), ours: true as const },
+      { ...client('other', 'raw'), ours: true as const, option: true as const },
+    ];
+    const size: PairSizes = { ...SIZE, pairAloneTurns: 1, pairTargetBlocks: 5 };
+    const results = await sideBySide(targeted, 16, startThread, size);
+    const { pairBlocks, pairRoundsPerBlock } = SIZE;
+
+    const wrapped = results.get('wrapped')!;
+    expect(wrapped.ratio).toBeCloseTo(0.9, 2);
+    expect(wrapped.rounds).toBe(5 * pairRoundsPerBlock);
+    expect(wrapped.blockMedians).toHaveLength(5);
+    // Turns alone only in the common blocks, for every pair alike.
+    expect(wrapped.alone!.pairs).toBe(pairBlocks);
+    // The option's pair (not under the target) races in the common blocks only.
+    const other = results.get('other')!;
+    expect(other.rounds).toBe(pairBlocks * pairRoundsPerBlock);
+    expect(other.alone!.pairs).toBe(pairBlocks);
+    // Two threads per pair: two pairs per common block, one per block beyond.
+    expect(made).toHaveLength(2 * (2 * pairBlocks + (5 - pairBlocks)));
+    expect(made.slice(4 * pairBlocks).filter((id) => id.startsWith('other#'))).toEqual([]);
+    // Beyond the common blocks, each pair streams once: side by side, no turns.
+    for (const id of made.slice(4 * pairBlocks)) {
+      expect(log.filter((line) => line === `stream ${id} 16`)).toHaveLength(1);
+    }
+    // Which thread is made first still alternates block to block.
+    const beyond = made.slice(4 * pairBlocks);
+    for (let i = 0; i < beyond.length; i += 2) {
+      const block = pairBlocks + i / 2;
+      expect(beyond[i]!.startsWith('raw#')).toBe(block % 2 === 0);
+    }
+  });
+
+  it('runs as many blocks as the others when no pair is under the target', async () => {
+    const { made, startThread } = freshThreads();
+    const size: PairSizes = { ...SIZE, pairTargetBlocks: 5 };
+    const results = await sideBySide(clients, 16, startThread, size);
+    expect(results.get('wrapped')!.rounds).toBe(SIZE.pairBlocks * SIZE.pairRoundsPerBlock);
+    expect(made).toHaveLength(2 * 2 * SIZE.pairBlocks);
+  });
+});
+
 describe('sideBySide, when a thread fails to start', () => {
   it('rejects with its error and closes the thread that did start', async () => {
     const log: string[] = [];
