@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { seededRandom } from '@portone-retry/testing';
 import { build } from 'esbuild';
 import type { BatchRequest, ClientWorkerData, StreamRequest } from './client-worker.js';
 import { type HappyClient, happyClients } from './clients.js';
@@ -65,6 +66,11 @@ export interface PairResult {
    */
   readonly blockMedians: number[];
   /**
+   * Where the median over rounds could as well have landed, given how the blocks spread: the
+   * 90 % interval of `blockInterval` (absent with fewer than two blocks).
+   */
+  readonly interval?: readonly [number, number];
+  /**
    * Median over rounds of the raw client's CPU time per request ÷ this client's, from each
    * thread's time on the CPU (Linux); absent where that cannot be read.
    */
@@ -86,6 +92,34 @@ export interface AloneResult {
   readonly blockMedians: number[];
   /** Median over pairs of the raw client's CPU time per request ÷ this client's. */
   readonly cpuRatio?: number;
+}
+
+/**
+ * How far the median over a pair's rounds can land, from its blocks alone: the `level` interval
+ * (e.g. 0.9: the 5th to 95th percentile) of the median over rounds when the blocks are drawn
+ * again with replacement, `resamples` times (a seeded draw: the same blocks give the same
+ * interval). Blocks are drawn whole, never rounds: the rounds of one pair of fresh threads share
+ * that pair's luck, so resampling them one by one would claim a resolution the run does not have.
+ * Undefined with fewer than two blocks.
+ */
+export function blockInterval(
+  blocks: ReadonlyArray<readonly number[]>,
+  { level = 0.9, resamples = 2000, seed = 1 } = {},
+): readonly [number, number] | undefined {
+  const filled = blocks.filter((block) => block.length > 0);
+  if (filled.length < 2) return undefined;
+  const random = seededRandom(seed);
+  const medians: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    const drawn: number[] = [];
+    for (let b = 0; b < filled.length; b++) {
+      drawn.push(...filled[Math.floor(random() * filled.length)]!);
+    }
+    medians.push(median(drawn));
+  }
+  medians.sort((x, y) => x - y);
+  const tail = ((1 - level) / 2) * 100;
+  return [percentile(medians, tail), percentile(medians, 100 - tail)];
 }
 
 /** The CPU figures of a pair, from its rounds' readings (none where nothing could be read). */
@@ -546,7 +580,7 @@ export async function sideBySide(
   const byName = new Map(clients.map((c) => [c.name, c]));
   const paired = clients.filter((c) => c.baseline !== undefined);
   const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
-  const blockMedians = new Map<string, number[]>(paired.map((c) => [c.name, []]));
+  const blockRounds = new Map<string, number[][]>(paired.map((c) => [c.name, []]));
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
   const cpuRatios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const cpuShares = new Map<string, number[]>(paired.map((c) => [c.name, []]));
@@ -565,13 +599,15 @@ export async function sideBySide(
   };
   const targeted = paired.filter(underTarget);
   const blocks = Math.max(size.pairBlocks, targeted.length > 0 ? (size.pairTargetBlocks ?? 0) : 0);
-  let lastBlockMs = 0;
+  // What one pair took in the last block: a block's length is guessed from it.
+  let lastPairMs = 0;
   for (let block = 0; block < blocks; block++) {
-    // Every pair in a block gets it whole: a block starts only if all of it should fit.
-    if (block > 0 && performance.now() + lastBlockMs > end) break;
     // Past the common blocks, only the pairs under the target race, and only side by side.
     const common = block < size.pairBlocks;
     const racing = common ? paired : targeted;
+    // Every pair in a block gets it whole: a block starts only if all of it should fit (a
+    // block beyond the common ones is guessed at a common block's pace, with turns, so longer).
+    if (block > 0 && performance.now() + lastPairMs * racing.length > end) break;
     progress(
       `overhead: concurrency ${concurrency}, side by side, block ${block + 1} of ${blocks} (fresh threads per pair${common ? '' : '; the pairs under the target'})`,
     );
@@ -614,7 +650,7 @@ export async function sideBySide(
           }
         });
         ratios.get(client.name)!.push(...block);
-        if (block.length > 0) blockMedians.get(client.name)!.push(round(median(block), 3));
+        if (block.length > 0) blockRounds.get(client.name)!.push(block);
         failed.set(client.name, failed.get(client.name)! + failures);
         if (turns > 0 && common) {
           const turned = await aloneInTurns(
@@ -636,12 +672,14 @@ export async function sideBySide(
         for (const thread of live) await thread.close();
       }
     }
-    lastBlockMs = performance.now() - blockStart;
+    lastPairMs = (performance.now() - blockStart) / racing.length;
   }
   return new Map(
     paired.map((client) => {
       const mine = ratios.get(client.name)!;
       const sorted = [...mine].sort((x, y) => x - y);
+      const blocks = blockRounds.get(client.name)!;
+      const interval = blockInterval(blocks);
       return [
         client.name,
         {
@@ -650,7 +688,10 @@ export async function sideBySide(
           rounds: mine.length,
           failed: failed.get(client.name)!,
           ratios: mine.map((x) => round(x, 3)),
-          blockMedians: blockMedians.get(client.name)!,
+          blockMedians: blocks.map((block) => round(median(block), 3)),
+          ...(interval === undefined
+            ? {}
+            : { interval: [round(interval[0], 3), round(interval[1], 3)] as const }),
           ...cpuFigures(cpuRatios.get(client.name)!, cpuShares.get(client.name)!),
           ...aloneFigures(alone.get(client.name)!),
         },

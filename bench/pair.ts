@@ -73,6 +73,11 @@ try {
   );
   // How far blocks (fresh threads) land from each other: the bench's resolution.
   console.log(`median of each block: ${result.blockMedians.map((r) => r.toFixed(3)).join(', ')}`);
+  if (result.interval !== undefined) {
+    console.log(
+      `90 % interval of the median (blocks drawn again): ${result.interval[0]}–${result.interval[1]}`,
+    );
+  }
   if (result.cpuRatio !== undefined && result.cpuShare !== undefined) {
     console.log(
       `CPU per request, ${raw.name}'s ÷ ${client.name}'s: median ${result.cpuRatio} (${client.name} had ${(result.cpuShare * 100).toFixed(1)} % of the two threads' CPU time)`,

@@ -110,6 +110,9 @@ describe('sideBySide', () => {
     for (const ratio of wrapped.ratios) expect(ratio).toBeCloseTo(0.9, 2);
     expect(wrapped.blockMedians).toHaveLength(pairBlocks);
     for (const ratio of wrapped.blockMedians) expect(ratio).toBeCloseTo(0.9, 2);
+    // Blocks that agree leave the median nowhere else to land.
+    expect(wrapped.interval![0]).toBeCloseTo(0.9, 2);
+    expect(wrapped.interval![1]).toBeCloseTo(0.9, 2);
     // Each thread's CPU time is read at the same edges: 'wrapped' completes 0.9 as many requests
     // with 1.2 times the CPU time: raw's CPU time per request ÷ its is 0.9 ÷ 1.2.
     expect(wrapped.cpuRatio).toBeCloseTo(0.9 / 1.2, 2);
