@@ -232,7 +232,11 @@ result can resolve. *90 % interval* is where the median could as well have lande
 spread: the blocks drawn again with replacement, 2000 times (seeded), the 5th to 95th percentile
 of the median over their rounds. A row under the target whose median is below 0.95 is marked ⚠️
 when 0.95 is within its interval (the run cannot tell it from 0.95; so too with a single block,
-which has no interval) and ❌ when it is not. For
+which has no interval) and ❌ when it is not. The interval counts only how this run's blocks
+spread: the machine's state also drifts from one run to the next, by more than that (our fetch
+adapter at concurrency 64 measured 0.972, 0.937 and 0.947 in three full runs on one machine on
+2026-12-04), so a cell within
+a few hundredths of 0.95 can land either side of it in another run. For
 the scale of what remains, axios + axios-retry adds two interceptors and nothing else on the
 happy path: how far its ratio lands from 1 is about how far a near-zero overhead can land on the
 machine of the run. Section 5's *cost per call* measures our overhead without the network. The
