@@ -32,7 +32,7 @@ export const QUICK = process.argv.includes('--quick');
 /**
  * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
  * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
- * bounded: quick about a minute, full about fifteen (the watchdog in run.ts ends it at twenty).
+ * bounded: quick under a minute, full about seventeen (the watchdog in run.ts ends it at twenty).
  */
 export const SIZES = QUICK
   ? {
@@ -50,6 +50,8 @@ export const SIZES = QUICK
         pairBudgetMs: 15_000, // per concurrency
         pairWarmup: 300,
         pairAloneTurns: 0,
+        // Only the pairs a user compares (the target's and the peers'): under a minute.
+        pairReferences: false,
       },
       faults: { calls: 150, concurrency: 8, capMs: 4000, budgetMs: 10_000 },
       outage: { calls: 1000, concurrency: 32, capMs: 15_000, budgetMs: 30_000 },
@@ -77,6 +79,7 @@ export const SIZES = QUICK
         pairBudgetMs: 300_000, // per concurrency
         pairWarmup: 1000,
         pairAloneTurns: 1,
+        pairReferences: true,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
       outage: { calls: 2000, concurrency: 32, capMs: 30_000, budgetMs: 60_000 },

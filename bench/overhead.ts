@@ -383,7 +383,11 @@ export async function runOverhead(): Promise<{
       }
       // The pairs run on threads of their own, with no idle client threads beside them.
       await closeThreads();
-      const pairs = await sideBySide(clients, concurrency, (client) =>
+      // The rows marked reference or option race too, unless the run is a quick one.
+      const racing = size.pairReferences
+        ? clients
+        : clients.filter((c) => c.reference !== true && c.option !== true);
+      const pairs = await sideBySide(racing, concurrency, (client) =>
         startClientThread({ baseUrl: sim.url, ref, client: client.name }),
       );
       for (const client of clients) {

@@ -105,15 +105,15 @@ const VERDICT_MARK: Record<TargetVerdict, string> = {
 
 /** Section 1's tally of the target's cells, e.g. "met in 5 of 6 cells; 1 not resolved from 0.95". */
 export function targetTally(rows: readonly OverheadRow[]): string {
-  const verdicts = rows
-    .filter((r) => r.ours && !r.option && r.pair !== undefined)
-    .map((r) => targetVerdict(r.pair!));
+  const pairs = rows.flatMap((r) => (r.ours && !r.option && r.pair ? [r.pair] : []));
+  const verdicts = pairs.map(targetVerdict);
   if (verdicts.length === 0) return '';
   const count = (v: TargetVerdict) => verdicts.filter((x) => x === v).length;
   const parts = [`met in ${count('met')} of ${verdicts.length} cells`];
   if (count('unresolved') > 0) {
+    const single = pairs.some((p, i) => verdicts[i] === 'unresolved' && p.interval === undefined);
     parts.push(
-      `${count('unresolved')} below it but not resolved from it (0.95 within the cell's 90 % interval)`,
+      `${count('unresolved')} below it but not resolved from it (0.95 within the cell's 90 % interval${single ? ', or a single block, which has none' : ''})`,
     );
   }
   if (count('missed') > 0) parts.push(`${count('missed')} below it beyond the run's resolution`);
@@ -190,7 +190,7 @@ read (JSON). The simulator runs in a process of its own${
       : ' (could not be raised: fetch-based clients open a new connection per request)'
   }.
 Our adapters run with their default options, from their built \`dist\` as a user installs them
-(\`pnpm bench\` builds first; bench/tsconfig.json has no paths to the sources). ${tieringNote(tiering)} Each client is
+(\`pnpm bench\` first builds any package whose dist is older than its sources; bench/tsconfig.json has no paths to the sources). ${tieringNote(tiering)} Each client is
 measured three ways:
 
 - **Side by side** (the target, ≥ ${TARGET_RATIO}): the client and its raw client (axios, or fetch) run
@@ -243,7 +243,7 @@ machine of the run. Section 5's *cost per call* measures our overhead without th
 row marked *option* shows what a non-default option costs: \`cancelOnTimeout: true\` gives every
 attempt an AbortSignal, which Node 20's fetch follows at a price.
 
-The three rows marked *reference* are no tools to pick. *fetch, a second copy* is the raw client
+${size.pairReferences ? '' : 'In this quick run the rows marked *reference* and *option* are measured in turns only, not raced side by side.\n\n'}The three rows marked *reference* are no tools to pick. *fetch, a second copy* is the raw client
 raced against itself, in a thread of its own: no difference at all, so its ratio's distance from 1
 is what this run can resolve. *fetch in a minimal wrapper* is the least a layer that classifies
 PortOne's answers does, written by hand (one timer, the body read as text and parsed, the code

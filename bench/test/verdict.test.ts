@@ -98,6 +98,7 @@ describe('targetTally', () => {
     const tally = targetTally(rows);
     expect(tally).toContain('met in 1 of 3 cells');
     expect(tally).toContain('1 below it but not resolved from it');
+    expect(tally).not.toContain('single block');
     expect(tally).toContain('1 below it beyond the run');
   });
 
@@ -108,5 +109,11 @@ describe('targetTally', () => {
     expect(tally).toContain('met in 1 of 1 cells.');
     expect(tally).not.toContain('below');
     expect(targetTally([row('fetch', {})])).toBe('');
+  });
+
+  it('says when a cell is unresolved for want of an interval (a single block, as in --quick)', () => {
+    const tally = targetTally([row('ours: a', { baseline: 'fetch', ours: true, pair: pair(0.9) })]);
+    expect(tally).toContain('met in 0 of 1 cells; 1 below it but not resolved from it');
+    expect(tally).toContain('or a single block, which has none');
   });
 });
