@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { seededRandom } from '@portone-retry/testing';
 import { build } from 'esbuild';
 import type { BatchRequest, ClientWorkerData, StreamRequest } from './client-worker.js';
-import { type HappyClient, happyClients } from './clients.js';
+import { type HappyClient, happyClients, underTarget } from './clients.js';
 import {
   createPaymentToRead,
   type LoopResult,
@@ -249,10 +249,6 @@ export interface PairSizes {
    */
   readonly pairTargetBlocks?: number;
 }
-
-/** A pair the ≥ 0.95 target is set for: one of our adapters with its default options. */
-export const underTarget = (client: HappyClient): boolean =>
-  client.ours === true && client.option !== true;
 
 let workerEntry: Promise<string> | undefined;
 
@@ -583,7 +579,6 @@ export async function sideBySide(
 ): Promise<Map<string, PairResult>> {
   const byName = new Map(clients.map((c) => [c.name, c]));
   const paired = clients.filter((c) => c.baseline !== undefined);
-  const ratios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
   const blockRounds = new Map<string, number[][]>(paired.map((c) => [c.name, []]));
   const failed = new Map<string, number>(paired.map((c) => [c.name, 0]));
   const cpuRatios = new Map<string, number[]>(paired.map((c) => [c.name, []]));
@@ -653,7 +648,6 @@ export async function sideBySide(
             cpuShares.get(client.name)!.push(ns / (ns + rawNs));
           }
         });
-        ratios.get(client.name)!.push(...block);
         if (block.length > 0) blockRounds.get(client.name)!.push(block);
         failed.set(client.name, failed.get(client.name)! + failures);
         if (turns > 0 && common) {
@@ -680,9 +674,9 @@ export async function sideBySide(
   }
   return new Map(
     paired.map((client) => {
-      const mine = ratios.get(client.name)!;
-      const sorted = [...mine].sort((x, y) => x - y);
       const blocks = blockRounds.get(client.name)!;
+      const mine = blocks.flat();
+      const sorted = [...mine].sort((x, y) => x - y);
       const interval = blockInterval(blocks);
       return [
         client.name,

@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import type { AmbiguousRow } from './ambiguous.js';
 import { AMBIGUOUS } from './ambiguous.js';
 import type { CallCostRow } from './call-cost.js';
-import { MAX_DELAY_MS, MIN_DELAY_MS, RETRIES } from './clients.js';
+import { MAX_DELAY_MS, MIN_DELAY_MS, RETRIES, underTarget } from './clients.js';
 import { FAULTS, type FaultRow } from './faults.js';
 import { QUICK, SIZES } from './lib.js';
 import { OUTAGE, type OutageRow } from './outage.js';
@@ -78,7 +78,7 @@ function ratioCell(row: OverheadRow): string {
   if (row.baseline === undefined) return '1 (raw)';
   if (row.pair === undefined) return '';
   const ratio = row.pair.ratio;
-  if (!row.ours || row.option) return ratio.toFixed(3);
+  if (!underTarget(row)) return ratio.toFixed(3);
   return `**${ratio.toFixed(3)}** ${VERDICT_MARK[targetVerdict(row.pair)]}`;
 }
 
@@ -105,7 +105,7 @@ const VERDICT_MARK: Record<TargetVerdict, string> = {
 
 /** Section 1's tally of the target's cells, e.g. "met in 5 of 6 cells; 1 not resolved from 0.95". */
 export function targetTally(rows: readonly OverheadRow[]): string {
-  const pairs = rows.flatMap((r) => (r.ours && !r.option && r.pair ? [r.pair] : []));
+  const pairs = rows.flatMap((r) => (underTarget(r) && r.pair ? [r.pair] : []));
   const verdicts = pairs.map(targetVerdict);
   if (verdicts.length === 0) return '';
   const count = (v: TargetVerdict) => verdicts.filter((x) => x === v).length;
