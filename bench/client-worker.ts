@@ -5,6 +5,13 @@
  */
 import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import {
+  attribute,
+  frameOwner,
+  type ProfileAnswer,
+  type ProfileRequest,
+  profiled,
+} from './attribution.js';
 import { pairableClients } from './clients.js';
 import { runBounded, runStream } from './lib.js';
 
@@ -44,14 +51,54 @@ function threadId(): number | undefined {
   }
 }
 
-parentPort?.on('message', async (message: BatchRequest | StreamRequest | 'close') => {
-  if (message === 'close') process.exit(0);
-  if ('stream' in message) {
-    await runStream({ ...message.stream, task: () => client.get() });
-    parentPort?.postMessage('stopped');
-    return;
-  }
-  const result = await runBounded({ ...message, task: () => client.get() });
-  parentPort?.postMessage(result);
-});
+/** Our packages' built code, as the profiler names its scripts: file URLs of their directories. */
+const ourDirs = [
+  '@portone-retry/core',
+  '@portone-retry/fetch-adapter',
+  '@portone-retry/axios-adapter',
+].map((name) => new URL('.', import.meta.resolve(name)).href);
+
+async function profile({ profile: request }: ProfileRequest): Promise<ProfileAnswer> {
+  const task = () => client!.get();
+  const { result, profile } = await profiled(
+    request.intervalUs,
+    () =>
+      runBounded({
+        count: Number.MAX_SAFE_INTEGER,
+        concurrency: request.concurrency,
+        timeLimitMs: request.timeLimitMs,
+        task,
+      }),
+    () =>
+      runBounded({
+        count: request.warmup,
+        concurrency: request.concurrency,
+        timeLimitMs: 4 * request.timeLimitMs + 10_000,
+        task,
+      }),
+  );
+  return {
+    attribution: attribute(profile, frameOwner(ourDirs)),
+    requests: result.ok,
+    failed: result.failed,
+  };
+}
+
+parentPort?.on(
+  'message',
+  async (message: BatchRequest | StreamRequest | ProfileRequest | 'close') => {
+    if (message === 'close') process.exit(0);
+    if ('profile' in message) {
+      parentPort?.postMessage(await profile(message));
+      return;
+    }
+    if ('stream' in message) {
+      await runStream({ ...message.stream, task: () => client.get() });
+      parentPort?.postMessage('stopped');
+      return;
+    }
+    const result = await runBounded({ ...message, task: () => client.get() });
+    parentPort?.postMessage(result);
+  },
+);
 parentPort?.postMessage({ ready: true, tid: threadId() });

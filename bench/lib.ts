@@ -32,7 +32,7 @@ export const QUICK = process.argv.includes('--quick');
 /**
  * Sizes of every section. Each request loop is bounded by a count and a time limit (`capMs`), and
  * each section by a time budget (`budgetMs`) shared out between its loops, so the whole run is
- * bounded: quick under a minute, full about seventeen (the watchdog in run.ts ends it at twenty).
+ * bounded: quick under a minute, full about eighteen (the watchdog in run.ts ends it at twenty-five).
  */
 export const SIZES = QUICK
   ? {
@@ -50,6 +50,9 @@ export const SIZES = QUICK
         pairBudgetMs: 15_000, // per concurrency
         pairWarmup: 300,
         pairAloneTurns: 0,
+        // No profiles: threads warmed up as briefly as here are far from their steady state.
+        profileWindowMs: 0,
+        profileIntervalUs: 250,
         // Only the pairs a user compares (the target's and the peers'): under a minute.
         pairReferences: false,
       },
@@ -80,6 +83,9 @@ export const SIZES = QUICK
         pairWarmup: 1000,
         pairAloneTurns: 1,
         pairReferences: true,
+        // Each of ours and its raw client alone under V8's sampling profiler (see attribution.ts).
+        profileWindowMs: 2000,
+        profileIntervalUs: 250,
       },
       faults: { calls: 600, concurrency: 8, capMs: 20_000, budgetMs: 40_000 },
       outage: { calls: 2000, concurrency: 32, capMs: 30_000, budgetMs: 60_000 },

@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { seededRandom } from '@portone-retry/testing';
 import { build } from 'esbuild';
+import {
+  type AttributionRow,
+  type ProfileAnswer,
+  type ProfilingThread,
+  runAttribution,
+} from './attribution.js';
 import type { BatchRequest, ClientWorkerData, StreamRequest } from './client-worker.js';
 import { type HappyClient, happyClients, underTarget } from './clients.js';
 import {
@@ -275,7 +281,9 @@ function bundledWorker(): Promise<string> {
   return workerEntry;
 }
 
-export async function startClientThread(data: ClientWorkerData): Promise<ClientThread> {
+export async function startClientThread(
+  data: ClientWorkerData,
+): Promise<ClientThread & ProfilingThread> {
   const worker = new Worker(await bundledWorker(), { workerData: data });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const next = () =>
@@ -302,6 +310,11 @@ export async function startClientThread(data: ClientWorkerData): Promise<ClientT
       worker.postMessage({ stream });
       await stopped;
     },
+    profile: async (profile) => {
+      const answer = next();
+      worker.postMessage({ profile });
+      return (await answer) as ProfileAnswer;
+    },
     close: async () => {
       worker.postMessage('close');
       const kill = setTimeout(() => void worker.terminate(), 3000);
@@ -321,6 +334,7 @@ const rpsOf = (r: LoopResult): number => (r.ok / r.elapsedMs) * 1000;
  */
 export async function runOverhead(): Promise<{
   rows: OverheadRow[];
+  attribution: AttributionRow[];
   keepAliveMs: number;
   pinned: string | undefined;
 }> {
@@ -418,7 +432,26 @@ export async function runOverhead(): Promise<{
         });
       }
     }
-    return { rows, keepAliveMs: sim.keepAliveRaised ? 5000 : 1000, pinned: sim.pinned };
+    // Last, each of ours and its raw client alone under the profiler, on the same core.
+    const attribution =
+      size.profileWindowMs <= 0
+        ? []
+        : await runAttribution(
+            clients,
+            {
+              concurrency: size.concurrency,
+              warmup: size.pairWarmup,
+              windowMs: size.profileWindowMs,
+              intervalUs: size.profileIntervalUs,
+            },
+            (client) => startClientThread({ baseUrl: sim.url, ref, client: client.name }),
+          );
+    return {
+      rows,
+      attribution,
+      keepAliveMs: sim.keepAliveRaised ? 5000 : 1000,
+      pinned: sim.pinned,
+    };
   } finally {
     for (const thread of threads.values()) await thread.close();
     await sim.close();

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { AmbiguousRow } from './ambiguous.js';
 import { AMBIGUOUS } from './ambiguous.js';
+import type { AttributionRow } from './attribution.js';
 import type { CallCostRow } from './call-cost.js';
 import { MAX_DELAY_MS, MIN_DELAY_MS, RETRIES, underTarget } from './clients.js';
 import { FAULTS, type FaultRow } from './faults.js';
@@ -33,6 +34,8 @@ export interface Results {
   /** The V8 flag the run's threads had for tiering up (see steadyStateTiering), if any. */
   readonly tiering: string | undefined;
   readonly overhead: OverheadRow[];
+  /** Section 1's profiles (absent from results written before they were taken). */
+  readonly attribution?: AttributionRow[];
   /** Keep-alive of the happy-path simulator's server, ms (see sim-process.ts). */
   readonly keepAliveMs: number;
   /** How the happy-path section placed clients and simulator on cores, if it could pin them. */
@@ -172,6 +175,7 @@ export function tieringNote(tiering: string | undefined): string {
 
 function overheadSection(
   rows: readonly OverheadRow[],
+  attribution: readonly AttributionRow[] | undefined,
   keepAliveMs: number,
   pinned: string | undefined,
   callCost: readonly CallCostRow[],
@@ -302,7 +306,81 @@ ${table(
 )}
 
 ${targetTally(rows)}
-${perCallBesideReference(callCost)}`;
+${perCallBesideReference(callCost)}${attribution === undefined ? '' : `\n${attribution.length === 0 ? NO_PROFILES : attributionSection(attribution)}`}`;
+}
+
+/**
+ * What the profiles say of our code's share, for section 1: the range over our rows and what it
+ * bounds by our code's own work, e.g. "took 3.5–4.2 % ... at least 0.958".
+ */
+export function attributionSummary(rows: readonly AttributionRow[]): string {
+  const shares = rows.filter((r) => r.ours && r.busySamples > 0).map((r) => r.oursShare);
+  if (shares.length === 0) return '';
+  const low = Math.min(...shares);
+  const high = Math.max(...shares);
+  const range = low === high ? pct(low) : `${(low * 100).toFixed(1)}–${pct(high)}`;
+  const bound = 1 - high;
+  return `**Our code took ${range} of a busy thread's samples**, parsing the answer included (which the raw client does too, in its transport's share): by its own work, a CPU-bound thread of ours does at least ${bound.toFixed(3)} of the requests per second of its raw client${
+    bound >= TARGET_RATIO
+      ? `, within the ${TARGET_RATIO} the target allows`
+      : `, short of the ${TARGET_RATIO} the target asks`
+  }. What our code makes others do is in the other columns: a GC share well above the raw client's beside it would be garbage ours leaves. *Busy µs per request* comes from two different threads, each with its own JIT and heap, so it scatters as the ratios measured alone do.
+`;
+}
+
+/** Section 1's word on profiles in a run that took none (a quick one). */
+const NO_PROFILES =
+  "This run took no profiles of where a thread's CPU goes: its threads are warmed up too briefly to be near their steady state. A full run (`pnpm bench`) takes them.\n";
+
+/** Our largest frames in one row, e.g. "afterReading 1.6 %, exchange 0.8 %". */
+const topFrames = (row: AttributionRow, count = 3): string =>
+  row.oursTop
+    .slice(0, count)
+    .map((t) => `${t.frame.replace(/ \(.*\)$/, '')} ${pct(t.share)}`)
+    .join(', ');
+
+export function attributionSection(rows: readonly AttributionRow[]): string {
+  if (rows.length === 0) return '';
+  const size = SIZES.overhead;
+  return `### Where a thread's CPU goes (each alone, profiled)
+
+Each of our adapters with its default options, and its raw client, ran alone on a fresh thread
+(warmed up with ${size.pairWarmup} requests) for ${size.profileWindowMs / 1000} s at each concurrency under V8's sampling profiler
+(a sample every ${size.profileIntervalUs} µs, taken in the thread itself). A sample belongs to the nearest frame on
+its stack whose script is a package's: ours (our packages' \`dist\`, with p-retry and
+eventemitter3), so that what our code calls (timers, promises, JSON.parse, which V8 counts in its
+caller) is ours, or the transport's (undici's fetch, axios, and Node's HTTP and socket code they
+run on). *Event loop and the rest* is everything under neither (the event loop, the microtask
+queue, the bench's own request loop). Shares are of the samples the thread was busy. They come
+from one thread's own seconds, so the machine's drift, and how two threads share a core, which
+move the side-by-side ratio, do not move them.
+
+${table(
+  [
+    'concurrency',
+    'client',
+    'requests',
+    'busy µs per request',
+    'our code',
+    'our largest functions',
+    'transport',
+    'GC',
+    'event loop and the rest',
+  ],
+  rows.map((r) => [
+    r.concurrency,
+    name(r.client, r.ours),
+    r.failed > 0 ? `${r.requests} (${r.failed} failed)` : r.requests,
+    r.busyUsPerRequest ?? '',
+    r.ours ? `**${pct(r.oursShare)}**` : '',
+    r.ours ? topFrames(r) : '',
+    pct(r.transportShare),
+    pct(r.gcShare),
+    pct(r.restShare),
+  ]),
+)}
+
+${attributionSummary(rows)}`;
 }
 
 function faultsSection(rows: readonly FaultRow[]): string {
@@ -484,7 +562,7 @@ ${machineLine(results.machine)}
 
 > **Warning:** ${WARNING}
 
-${overheadSection(results.overhead, results.keepAliveMs, results.pinned, results.callCost, results.tiering)}
+${overheadSection(results.overhead, results.attribution, results.keepAliveMs, results.pinned, results.callCost, results.tiering)}
 ${faultsSection(results.faults)}
 ${outageSection(results.outage)}
 ${ambiguousSection(results.ambiguous)}

@@ -19,7 +19,7 @@ const watchdog = setTimeout(
     console.error('bench: time limit reached, giving up');
     process.exit(1);
   },
-  QUICK ? 120_000 : 1_200_000,
+  QUICK ? 120_000 : 1_500_000,
 );
 watchdog.unref();
 
@@ -40,6 +40,7 @@ const section = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
 
 const {
   rows: overhead,
+  attribution,
   keepAliveMs,
   pinned,
 } = await section('1. happy-path overhead', runOverhead);
@@ -61,6 +62,7 @@ const markdown = await writeResults({
   retryBudgetInEngine: BUDGET_IN_ENGINE,
   tiering,
   overhead,
+  attribution,
   keepAliveMs,
   pinned,
   faults,
