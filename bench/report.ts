@@ -350,7 +350,9 @@ Each of our adapters with its default options, and its raw client, ran alone on 
 its stack whose script is a package's: ours (our packages' \`dist\`, with p-retry and
 eventemitter3), so that what our code calls (timers, promises, JSON.parse, which V8 counts in its
 caller) is ours, or the transport's (undici's fetch, axios, and Node's HTTP and socket code they
-run on). *Event loop and the rest* is everything under neither (the event loop, the microtask
+run on). Our largest functions are where the answer is parsed (the fetch adapter's
+\`afterReading\`, the axios adapter's \`toAttempt\`; the raw clients parse it in their
+transport). *Event loop and the rest* is everything under neither (the event loop, the microtask
 queue, the bench's own request loop). Shares are of the samples the thread was busy. They come
 from one thread's own seconds, so the machine's drift, and how two threads share a core, which
 move the side-by-side ratio, do not move them.
