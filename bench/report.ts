@@ -238,7 +238,7 @@ of the median over their rounds. A row under the target whose median is below 0.
 when 0.95 is within its interval (the run cannot tell it from 0.95; so too with a single block,
 which has no interval) and ❌ when it is not. The interval counts only how this run's blocks
 spread: the machine's state also drifts from one run to the next, by more than that (our fetch
-adapter at concurrency 64 measured 0.972, 0.937 and 0.947 in three full runs on one machine on
+adapter at concurrency 64 measured 0.972, 0.937, 0.947 and 0.949 in four full runs on one machine on
 2026-12-04), so a cell within
 a few hundredths of 0.95 can land either side of it in another run. For
 the scale of what remains, axios + axios-retry adds two interceptors and nothing else on the
@@ -306,7 +306,7 @@ ${table(
 )}
 
 ${targetTally(rows)}
-${perCallBesideReference(callCost)}${attribution === undefined ? '' : `\n${attribution.length === 0 ? NO_PROFILES : attributionSection(attribution)}`}`;
+${perCallBesideReference(callCost)}${profilesSection(attribution)}`;
 }
 
 /**
@@ -331,6 +331,15 @@ export function attributionSummary(rows: readonly AttributionRow[]): string {
 /** Section 1's word on profiles in a run that took none (a quick one). */
 const NO_PROFILES =
   "This run took no profiles of where a thread's CPU goes: its threads are warmed up too briefly to be near their steady state. A full run (`pnpm bench`) takes them.\n";
+
+/**
+ * Section 1's profiles: none for results written before profiles were taken, a word that a quick
+ * run took none, or the table.
+ */
+export function profilesSection(rows: readonly AttributionRow[] | undefined): string {
+  if (rows === undefined) return '';
+  return `\n${rows.length === 0 ? NO_PROFILES : attributionSection(rows)}`;
+}
 
 /** Our largest frames in one row, e.g. "afterReading 1.6 %, exchange 0.8 %". */
 const topFrames = (row: AttributionRow, count = 3): string =>

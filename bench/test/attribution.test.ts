@@ -10,7 +10,7 @@ import {
   type SampledProfile,
 } from '../attribution.js';
 import type { HappyClient } from '../clients.js';
-import { attributionSection, attributionSummary } from '../report.js';
+import { attributionSection, attributionSummary, profilesSection } from '../report.js';
 
 const CORE = 'file:///app/packages/core/dist/';
 const ADAPTER = 'file:///app/packages/fetch-adapter/dist/';
@@ -333,5 +333,11 @@ describe('attributionSummary and attributionSection', () => {
     );
     expect(section).toContain('| 64 | fetch | 5000 | 190 |  |  | 80.0 % |');
     expect(attributionSection([])).toBe('');
+  });
+
+  it('says a run took no profiles, and says nothing of results from before there were any', () => {
+    expect(profilesSection([])).toContain('This run took no profiles');
+    expect(profilesSection(undefined)).toBe('');
+    expect(profilesSection([row('ours', true, 0.04)])).toContain("### Where a thread's CPU goes");
   });
 });
