@@ -58,8 +58,8 @@ const ourDirs = [
   '@portone-retry/axios-adapter',
 ].map((name) => new URL('.', import.meta.resolve(name)).href);
 
-async function profile({ profile: request }: ProfileRequest): Promise<ProfileAnswer> {
-  const task = () => client!.get();
+const profileSelf = async ({ profile: request }: ProfileRequest): Promise<ProfileAnswer> => {
+  const task = () => client.get();
   const { result, profile } = await profiled(
     request.intervalUs,
     () =>
@@ -69,6 +69,7 @@ async function profile({ profile: request }: ProfileRequest): Promise<ProfileAns
         timeLimitMs: request.timeLimitMs,
         task,
       }),
+    // The warm-up is bounded by count; the time limit only stops a thread that hangs.
     () =>
       runBounded({
         count: request.warmup,
@@ -82,14 +83,14 @@ async function profile({ profile: request }: ProfileRequest): Promise<ProfileAns
     requests: result.ok,
     failed: result.failed,
   };
-}
+};
 
 parentPort?.on(
   'message',
   async (message: BatchRequest | StreamRequest | ProfileRequest | 'close') => {
     if (message === 'close') process.exit(0);
     if ('profile' in message) {
-      parentPort?.postMessage(await profile(message));
+      parentPort?.postMessage(await profileSelf(message));
       return;
     }
     if ('stream' in message) {
