@@ -7,6 +7,9 @@ const src = (pkg: string) =>
 // Tests import the packages by name; this resolves them to their sources so a test run needs no
 // build. The packed-tarball smoke test checks the built packages separately.
 const alias = {
+  '@portone-retry/core/adapter': fileURLToPath(
+    new URL('./packages/core/src/adapter/index.ts', import.meta.url),
+  ),
   '@portone-retry/core': src('core'),
   '@portone-retry/axios-adapter': src('axios-adapter'),
   '@portone-retry/fetch-adapter': src('fetch-adapter'),

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 const shared = {
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', adapter: 'src/adapter/index.ts' },
   dts: true,
   sourcemap: true,
   target: 'es2022',

@@ -5,7 +5,7 @@ import {
   redactHeaders,
   redactText,
   redactUrl,
-} from '@portone-retry/core';
+} from '@portone-retry/core/adapter';
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 
 /** A copy of a request config that is safe to expose: headers, body and URL redacted. */

@@ -20,9 +20,11 @@ export interface EventBase {
 /** An attempt is about to be sent. */
 export type AttemptEvent = EventBase;
 
-/** An answer arrived and was classified. */
+/** An answer arrived and was classified (`httpStatus` 0: no answer was read). */
 export interface ResponseEvent extends EventBase {
   readonly httpStatus: number;
+  /** How long the attempt took, in ms. */
+  readonly durationMs: number;
   readonly code?: number;
   readonly status?: string;
   readonly kind: 'success' | 'pending' | 'error' | 'transport';
@@ -55,9 +57,25 @@ export interface ReconcileEvent extends EventBase {
   readonly status?: PaymentStatus;
 }
 
+/** A status lookup came back: to settle an outcome-unknown create, or to poll a pending payment. */
+export interface LookupEvent extends EventBase {
+  readonly orderRef: string;
+  readonly purpose: 'reconcile' | 'poll';
+  /** How long the lookup took, in ms. */
+  readonly durationMs: number;
+  /** 0 when no answer was read. */
+  readonly httpStatus: number;
+  /** The payment's status, when the answer stated one. */
+  readonly status?: PaymentStatus;
+}
+
 /** The call succeeded. */
 export interface SuccessEvent extends EventBase {
   readonly attempts: number;
+  /** What settled it: PortOne's own answer, a lookup, a poll or a webhook. */
+  readonly settledBy: 'answer' | 'lookup' | 'poll' | 'webhook';
+  /** The payment's status, when the settling answer stated one. */
+  readonly status?: PaymentStatus;
 }
 
 /** The call failed with `error`. */
@@ -83,10 +101,18 @@ export interface CircuitEvent {
   readonly to: 'closed' | 'open' | 'half-open';
 }
 
+/** A listener threw or rejected; the call it observed went on. */
+export interface ListenerErrorEvent {
+  /** The event whose listener failed. */
+  readonly event: Exclude<PortOneEventName, 'error'>;
+  readonly error: unknown;
+}
+
 /** Every event of an engine and its payload. */
 export interface PortOneEvents {
   attempt: [AttemptEvent];
   response: [ResponseEvent];
+  lookup: [LookupEvent];
   retry: [RetryEvent];
   poll: [PollEvent];
   reconcile: [ReconcileEvent];
@@ -95,6 +121,7 @@ export interface PortOneEvents {
   surface: [SurfaceEvent];
   budget: [BudgetEvent];
   circuit: [CircuitEvent];
+  error: [ListenerErrorEvent];
 }
 
 /** The name of an event. */
@@ -104,6 +131,7 @@ export type PortOneEventName = keyof PortOneEvents;
 export const PORTONE_EVENT_NAMES: readonly PortOneEventName[] = Object.freeze([
   'attempt',
   'response',
+  'lookup',
   'retry',
   'poll',
   'reconcile',
@@ -112,51 +140,110 @@ export const PORTONE_EVENT_NAMES: readonly PortOneEventName[] = Object.freeze([
   'surface',
   'budget',
   'circuit',
+  'error',
 ]);
 
 /** A listener of one event. */
-export type PortOneListener<E extends PortOneEventName> = (...payload: PortOneEvents[E]) => void;
+export type PortOneListener<E extends PortOneEventName> = (...payload: PortOneEvents[E]) => unknown;
 
-interface StoredListener {
-  fn: (...args: unknown[]) => void;
-  context: unknown;
-  once: boolean;
-}
+type AnyListener = (...args: unknown[]) => unknown;
 
 /**
- * An eventemitter3 emitter whose `emit` isolates listeners: one that throws is skipped, and the
- * call it observes goes on. eventemitter3 itself stops at the first throwing listener.
+ * An eventemitter3 emitter whose listeners cannot break a call: each is guarded when it is
+ * added, so one that throws, or returns a promise that rejects, is reported once (as an `error`
+ * event, or on `console.error` when nobody listens to those) and the other listeners and the
+ * call go on. (eventemitter3 itself stops at the first listener that throws.)
  */
 export class PortOneEventEmitter extends EventEmitter<PortOneEvents> {
-  /**
-   * Whether `event` has a listener. Asked before every payload is built: an engine nobody
-   * listens to answers from one field, without a lookup by the event's name.
-   */
-  listening(event: PortOneEventName): boolean {
-    const self = this as unknown as { _eventsCount: number; _events: Record<string, unknown> };
-    return self._eventsCount !== 0 && self._events[event] !== undefined;
+  /** The guard of each listener, per event, so `off` finds it from the listener itself. */
+  readonly #guards = new Map<PortOneEventName, Map<AnyListener, AnyListener>>();
+
+  override on<E extends PortOneEventName>(
+    event: E,
+    listener: PortOneListener<E>,
+    context?: unknown,
+  ): this {
+    return super.on(event, this.#guard(event, listener as AnyListener) as never, context);
   }
 
-  /**
-   * Whether anything listens to a call that succeeds at its first attempt (`attempt`, `response`
-   * or `success`). Such a call, unobserved, is run without a `Call` of its own.
-   */
-  observesSuccess(): boolean {
-    return this.listening('attempt') || this.listening('response') || this.listening('success');
+  override addListener<E extends PortOneEventName>(
+    event: E,
+    listener: PortOneListener<E>,
+    context?: unknown,
+  ): this {
+    return this.on(event, listener, context);
   }
 
-  override emit<E extends PortOneEventName>(event: E, ...args: PortOneEvents[E]): boolean {
-    const stored = (this as unknown as { _events: Record<string, unknown> })._events?.[event];
-    if (stored === undefined) return false;
-    const list = (Array.isArray(stored) ? [...stored] : [stored]) as StoredListener[];
-    for (const listener of list) {
-      if (listener.once) this.removeListener(event, listener.fn as never, undefined, true);
-      try {
-        listener.fn.apply(listener.context, args);
-      } catch {
-        // A listener's failure must never change the outcome of a payment call.
-      }
+  override once<E extends PortOneEventName>(
+    event: E,
+    listener: PortOneListener<E>,
+    context?: unknown,
+  ): this {
+    return super.once(event, this.#guard(event, listener as AnyListener) as never, context);
+  }
+
+  override off<E extends PortOneEventName>(
+    event: E,
+    listener?: PortOneListener<E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    return this.removeListener(event, listener, context, once);
+  }
+
+  override removeListener<E extends PortOneEventName>(
+    event: E,
+    listener?: PortOneListener<E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    if (listener === undefined) {
+      this.#guards.delete(event);
+      return super.removeListener(event, undefined, context, once);
     }
-    return true;
+    const guard = this.#guards.get(event)?.get(listener as AnyListener) ?? listener;
+    return super.removeListener(event, guard as never, context, once);
+  }
+
+  override removeAllListeners(event?: PortOneEventName): this {
+    if (event === undefined) this.#guards.clear();
+    else this.#guards.delete(event);
+    return super.removeAllListeners(event);
+  }
+
+  #guard(event: PortOneEventName, listener: AnyListener): AnyListener {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    let guards = this.#guards.get(event);
+    if (guards === undefined) {
+      guards = new Map();
+      this.#guards.set(event, guards);
+    }
+    const existing = guards.get(listener);
+    if (existing !== undefined) return existing;
+    const report = (error: unknown) => this.#report(event, error);
+    const guard: AnyListener = function (this: unknown, ...args) {
+      try {
+        const result = listener.apply(this, args);
+        if (
+          result !== null &&
+          typeof result === 'object' &&
+          typeof (result as Promise<unknown>).then === 'function'
+        ) {
+          (result as Promise<unknown>).then(undefined, report);
+        }
+      } catch (error) {
+        report(error);
+      }
+    };
+    guards.set(listener, guard);
+    return guard;
+  }
+
+  #report(event: PortOneEventName, error: unknown): void {
+    if (event !== 'error' && this.listenerCount('error') > 0) {
+      this.emit('error', { event, error });
+      return;
+    }
+    console.error(`portone-retry: a listener of '${event}' failed; the call went on.`, error);
   }
 }

@@ -1,35 +1,101 @@
+/**
+ * @portone-retry/core: the names a user imports. Adapter plumbing lives in
+ * `@portone-retry/core/adapter`; everything else is internal.
+ */
+
+export type { AdapterOptions } from './adapter/options.js';
+export type { TokenOption } from './auth/index.js';
+// The catalogue of PortOne's status codes.
+export { CATALOGUE, lookupCode, seriesOf } from './catalogue/index.js';
+// Pure: one answer in, a classification out.
+export { type ClassifyInput, classify } from './classify/index.js';
+// The engine: the loop every call takes.
+export { createEngine, type Engine, type EngineOptions } from './engine/index.js';
+export type {
+  AttemptContext,
+  AttemptResponse,
+  LastSeenStatus,
+  Operation,
+  OperationKind,
+  SettledBy,
+  Settlement,
+  StatusCheck,
+} from './engine/types.js';
+// Errors: one class per outcome, and a guard that works across copies.
 export {
-  type AdapterOptions,
-  type ResolvedAdapterOptions,
-  resolveAdapterOptions,
-} from './adapter-options.js';
-export * from './auth/index.js';
+  DEFAULT_CUSTOMER_MESSAGES,
+  GENERIC_DECLINE_MESSAGE,
+  isPortOneError,
+  PortOneAbortError,
+  PortOneAuthenticationError,
+  PortOneCardError,
+  PortOneCircuitOpenError,
+  PortOneError,
+  type PortOneErrorName,
+  PortOneNetworkError,
+  PortOnePendingTimeoutError,
+  PortOnePspError,
+  PortOneSystemError,
+  PortOneTimeoutError,
+  PortOneUnknownError,
+  PortOneValidationError,
+  type TimeoutPhase,
+} from './errors/index.js';
+// Events.
 export {
-  CATALOGUE,
-  lookupCode,
-  parseCode,
-  SERIES,
-  SERIES_DEFAULTS,
-  seriesOf,
-} from './catalogue/index.js';
-export * from './classify/index.js';
-export * from './engine/index.js';
-export type * from './engine/types.js';
-export * from './errors/index.js';
-export * from './events.js';
-export * from './policy/index.js';
-export * from './redact.js';
+  type AttemptEvent,
+  type BudgetEvent,
+  type CircuitEvent,
+  type EventBase,
+  type FailureEvent,
+  type ListenerErrorEvent,
+  type LookupEvent,
+  PORTONE_EVENT_NAMES,
+  type PollEvent,
+  type PortOneEventEmitter,
+  type PortOneEventName,
+  type PortOneEvents,
+  type PortOneListener,
+  type ReconcileEvent,
+  type ResponseEvent,
+  type RetryEvent,
+  type SuccessEvent,
+  type SurfaceEvent,
+} from './events.js';
+// Policies.
 export {
-  channelOf,
-  DEFAULT_BASE_URL,
-  isPortOneUrl,
-  operationKindOf,
-  orderRefOf,
-  portOneUrlMatcher,
-  statusUrl,
-  upperMethod,
-} from './request.js';
-export * from './resilience/index.js';
+  createPolicy,
+  type Decision,
+  POLICY_DEFAULTS,
+  type Policy,
+  type PolicyOptions,
+  type PolicySettings,
+  type ResolvedRule,
+  type Rule,
+} from './policy/index.js';
+// Redaction, for the merchant's own logs.
+export { redact } from './redact.js';
+// Fleet resilience: the retry budget, the circuit breaker and where their state lives.
+export {
+  type BreakerOutcome,
+  type BucketSpec,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitChange,
+  type CircuitPermit,
+  type CircuitRecord,
+  type CircuitState,
+  type CircuitUpdate,
+  createCircuitBreaker,
+  createMemoryStore,
+  createRetryBudget,
+  type OutcomeCounts,
+  type OutcomeWindow,
+  type ResilienceStore,
+  type RetryBudget,
+  type RetryBudgetOptions,
+  type RetryKind,
+} from './resilience/index.js';
 export type {
   Classification,
   CodeInfo,

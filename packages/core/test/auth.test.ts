@@ -1,7 +1,11 @@
 import { inspect } from 'node:util';
 import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isPortOneError, PortOneAuthenticationError, resolveTokenProvider } from '../src/index.js';
+import {
+  isPortOneError,
+  PortOneAuthenticationError,
+  resolveTokenProvider,
+} from './support/internals.js';
 
 const SECRET = 'portone-secret-key-0123456789';
 const START = Date.UTC(2026, 10, 24, 12);

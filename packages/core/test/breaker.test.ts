@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../src/index.js';
 import {
   type BreakerOutcome,
   breakerKeyOf,
@@ -12,6 +11,7 @@ import {
   pspChannelOf,
   type ResilienceStore,
 } from '../src/resilience/index.js';
+import { classify } from './support/internals.js';
 
 const KEY = 'POST /api/initiatePayment @MOMOPAY';
 

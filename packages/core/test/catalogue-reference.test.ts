@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../src/index.js';
+import { CATALOGUE } from './support/internals.js';
 
 // The reference lives beside the repository (<repo>/../shared); the package never reads it at run
 // time, so the check is skipped, visibly, where the file is not there.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookupCode, seriesOf } from '../src/index.js';
+import { lookupCode, seriesOf } from './support/internals.js';
 
 describe('lookupCode', () => {
   it('finds a known code with its series and default outcome', () => {

@@ -9,7 +9,7 @@ import {
   parseCode,
   parseRetryAfter,
   readEnvelope,
-} from '../src/index.js';
+} from './support/internals.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { CATALOGUE, DEFAULT_CUSTOMER_MESSAGES } from '../src/index.js';
+import { CATALOGUE, DEFAULT_CUSTOMER_MESSAGES } from './support/internals.js';
 
 function run(...argv: string[]) {
   let out = '';

@@ -8,7 +8,7 @@ import {
   createPolicy,
   decide,
   lookupCode,
-} from '../src/index.js';
+} from './support/internals.js';
 
 const answer = (
   code: number,
@@ -27,7 +27,7 @@ const state = (over: Partial<AttemptState> = {}): AttemptState => ({
   elapsedMs: 0,
   kind: 'read',
   random: () => 0.5,
-  hasOrderRef: true,
+  canLookUp: true,
   ...over,
 });
 
@@ -112,14 +112,10 @@ describe('decide: money safety', () => {
   const policy = createPolicy();
 
   it('never re-sends an ambiguous create it cannot look up by order ref', () => {
-    const decision = decide(reset(), policy, state({ kind: 'create', hasOrderRef: false }));
+    const decision = decide(reset(), policy, state({ kind: 'create', canLookUp: false }));
     expect(decision).toMatchObject({ type: 'fail', unreconciled: true });
     expect(decision.type === 'fail' && decision.note).toContain('not re-sent');
-    const answered = decide(
-      answer(5024, 500),
-      policy,
-      state({ kind: 'create', hasOrderRef: false }),
-    );
+    const answered = decide(answer(5024, 500), policy, state({ kind: 'create', canLookUp: false }));
     expect(answered).toMatchObject({ type: 'fail', unreconciled: true });
   });
 
@@ -141,7 +137,7 @@ describe('decide: money safety', () => {
     const decision = decide(
       answer(4002),
       policy,
-      state({ attempt: 2, kind: 'create', hasOrderRef: false }),
+      state({ attempt: 2, kind: 'create', canLookUp: false }),
     );
     expect(decision.type).toBe('fail');
   });

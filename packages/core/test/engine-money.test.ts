@@ -7,7 +7,7 @@ import {
   PortOneSystemError,
   PortOneTimeoutError,
   PortOneValidationError,
-} from '../src/index.js';
+} from './support/internals.js';
 import { record, settle } from './support/record.js';
 import { scripted } from './support/script.js';
 
@@ -186,8 +186,9 @@ describe('reconciling an ambiguous create', () => {
     expect(log.map((e) => e.event)).toEqual([
       'attempt',
       'response',
-      'retry',
+      'lookup',
       'reconcile',
+      'retry',
       'attempt',
       'response',
       'success',
@@ -195,6 +196,10 @@ describe('reconciling an ambiguous create', () => {
     expect(log.find((e) => e.event === 'reconcile')?.payload).toMatchObject({
       found: false,
       action: 'resend',
+    });
+    expect(log.find((e) => e.event === 'lookup')?.payload).toMatchObject({
+      purpose: 'reconcile',
+      orderRef: 'ORDER-1',
     });
   });
 
@@ -258,14 +263,14 @@ describe('reconciling an ambiguous create', () => {
     });
   });
 
-  it('keeps looking up when the lookup itself fails, bounded by retries, never re-sending blind', async () => {
+  it('keeps looking up when the lookup itself fails, as a read (1 + retries), never re-sending blind', async () => {
     const engine = createEngine({ policy: { retries: 2 } });
     const log = record(engine);
     const { operation, sent, looked } = scripted([{ throws: reset() }], [{ throws: reset() }]);
     const error = await settle(engine.execute(operation));
     expect(error).toBeInstanceOf(PortOneNetworkError);
     expect(sent()).toBe(1);
-    expect(looked()).toBe(2);
+    expect(looked()).toBe(3);
     expect(log.filter((e) => e.event === 'reconcile').at(-1)?.payload).toMatchObject({
       found: false,
       action: 'fail',

@@ -6,7 +6,7 @@ import {
   createPortOneError,
   DEFAULT_CUSTOMER_MESSAGES,
   GENERIC_DECLINE_MESSAGE,
-} from '../src/index.js';
+} from './support/internals.js';
 
 const markdown = renderErrorCodesMarkdown();
 

@@ -9,7 +9,7 @@ import {
   lookupCode,
   POLICY_DEFAULTS,
   type PolicyOptions,
-} from '../src/index.js';
+} from './support/internals.js';
 
 const answer = (
   code: number,

@@ -8,7 +8,7 @@ import {
   redactHeaders,
   redactText,
   redactUrl,
-} from '../src/index.js';
+} from './support/internals.js';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJQT1JUT05FIiwic3ViIjoia2V5In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, operationKindOf, PortOneEventEmitter, upperMethod } from '../src/index.js';
+import { createEngine, operationKindOf } from './support/internals.js';
 
 const BASE = 'https://api.portone.cloud';
-
-describe('upperMethod', () => {
-  it('spells any method in upper case, the common ones in either case without conversion', () => {
-    expect(upperMethod('get')).toBe('GET');
-    expect(upperMethod('GET')).toBe('GET');
-    expect(upperMethod('post')).toBe('POST');
-    expect(upperMethod('Patch')).toBe('PATCH');
-    expect(upperMethod('dElEtE')).toBe('DELETE');
-    expect(upperMethod('purge')).toBe('PURGE');
-    expect(upperMethod('')).toBe('');
-  });
-});
 
 describe('operationKindOf', () => {
   it('reads how money moves from the method, in any case, and the path', () => {
@@ -28,22 +16,6 @@ describe('operationKindOf', () => {
 });
 
 describe('PortOneEventEmitter.listening', () => {
-  it('tells whether an event has a listener, however it was added and removed', () => {
-    const events = new PortOneEventEmitter();
-    expect(events.listening('retry')).toBe(false);
-    const listener = () => {};
-    events.on('retry', listener);
-    expect(events.listening('retry')).toBe(true);
-    expect(events.listening('attempt')).toBe(false);
-    events.once('attempt', listener);
-    expect(events.listening('attempt')).toBe(true);
-    events.off('retry', listener);
-    expect(events.listening('retry')).toBe(false);
-    expect(events.listening('attempt')).toBe(true);
-    events.removeAllListeners();
-    expect(events.listening('attempt')).toBe(false);
-  });
-
   it('lets a listener added on engine.events itself see the call', async () => {
     const engine = createEngine();
     const seen: string[] = [];

@@ -5,7 +5,7 @@ import {
   createMemoryStore,
   PortOneCircuitOpenError,
   PortOneSystemError,
-} from '../src/index.js';
+} from './support/internals.js';
 import { scripted } from './support/script.js';
 
 describe('engine with budget and breaker', () => {

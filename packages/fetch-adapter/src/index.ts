@@ -3,4 +3,5 @@ export {
   type FetchStatusCheck,
   type PortOneFetch,
   type PortOneFetchOptions,
+  type PortOneResponse,
 } from './create-portone-fetch.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_BASE_URL } from '@portone-retry/core';
+import { DEFAULT_BASE_URL } from '@portone-retry/core/adapter';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import { type FaultOptions, PortOneBehaviour, type SimulatorOptions } from './behaviour.js';
 import type { Ledger } from './ledger.js';

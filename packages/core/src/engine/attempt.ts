@@ -1,149 +1,81 @@
-import { AttemptTimeout } from './signals.js';
-import type { AbortTarget, AttemptContext, AttemptResponse } from './types.js';
+import { classify } from '../classify/index.js';
+import { isPortOneError } from '../errors/index.js';
+import { redactError } from '../redact.js';
+import type { Classification } from '../types.js';
+import type { Call } from './call.js';
+import type { AttemptContext, AttemptResponse } from './types.js';
 
-/** A target that throws must not keep the attempt from settling. */
-function abortQuietly(target: AbortTarget, reason: unknown): void {
-  try {
-    target.abort(reason);
-  } catch {
-    // The attempt settles with `reason` all the same.
-  }
+/** What one attempt (or one status lookup) produced. */
+export interface AttemptOutcome<R> {
+  readonly classification: Classification;
+  readonly response?: AttemptResponse<R>;
+  /** The error to put on a failure: the transport's error, or the adapter's for an answer. */
+  readonly cause?: unknown;
+  /** How long the request took, in ms. */
+  readonly durationMs: number;
 }
 
-const timeOut = (attempt: TimedAttempt): void =>
-  attempt.abort(new AttemptTimeout(attempt.timeoutMs));
-
-/**
- * One request in flight under its own timeout, as the transport sees it (`AttemptContext`), and
- * as the call aborts it. What settles it is the subclass's: `aborted` is told the abort reason.
- *
- * Built for the hot path: one timer, and an AbortController only if the transport reads `signal`
- * (making one is among the costliest steps of a call, and a transport with its own timeout needs
- * none). Fields are assigned in the constructor, not declared with initial values: the
- * constructors are then the only functions run to make one.
- */
-export abstract class TimedAttempt implements AttemptContext {
-  /** Why the attempt was aborted, once it was. */
-  declare abortedWith: unknown;
-  /** The timeout's timer, from `startTimer` until the attempt is disposed of. */
-  declare protected timer: ReturnType<typeof setTimeout> | undefined;
-  declare private controller: AbortController | undefined;
-  /** Where the abort is forwarded (the controller of `signal` among them): one, or several. */
-  declare private targets: AbortTarget | AbortTarget[] | undefined;
-
-  abstract readonly attempt: number;
-  abstract readonly timeoutMs: number;
-
-  constructor() {
-    this.abortedWith = undefined;
-    this.timer = undefined;
-    this.controller = undefined;
-    this.targets = undefined;
-  }
-
-  get abandoned(): boolean {
-    return this.abortedWith !== undefined;
-  }
-
-  get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      this.forwardAbortTo(this.controller);
-    }
-    return this.controller.signal;
-  }
-
-  forwardAbortTo(controller: AbortTarget): void {
-    if (this.abortedWith !== undefined) {
-      abortQuietly(controller, this.abortedWith);
-      return;
-    }
-    const { targets } = this;
-    if (targets === undefined) this.targets = controller;
-    else if (Array.isArray(targets)) targets.push(controller);
-    else this.targets = [targets, controller];
-  }
-
-  /**
-   * Starts the timeout. A Node timer of its own, not an entry in a list shared by attempts: a
-   * timer carries the async context it was made in (AsyncLocalStorage, tracing), so a timed-out
-   * attempt goes on in its own call's context. One shared callback, the attempt passed as its
-   * argument: no closure per attempt.
-   */
-  protected startTimer(): void {
-    this.timer = setTimeout(timeOut, this.timeoutMs, this);
-  }
-
-  /** The attempt was aborted with `reason` before it settled. */
-  protected abstract aborted(reason: unknown): void;
-
-  /** Aborts the request (every target, its signal's included) and settles the attempt with `reason`. */
-  abort(reason: unknown): void {
-    if (this.abortedWith !== undefined) return;
-    this.abortedWith = reason;
-    const { targets } = this;
-    if (targets !== undefined) {
-      this.targets = undefined;
-      if (Array.isArray(targets)) for (const target of targets) abortQuietly(target, reason);
-      else abortQuietly(targets, reason);
-    }
-    this.aborted(reason);
-  }
-
-  /** Clears the timer; the attempt has settled. */
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.targets = undefined;
-  }
+/** The abort reason of an attempt whose own timeout fired. */
+class AttemptTimeout extends Error {
+  override name = 'AttemptTimeout' as const;
 }
 
+const TIMED_OUT: Classification = Object.freeze({
+  kind: 'transport',
+  series: 'transport',
+  transport: 'timeout',
+  ambiguous: true,
+});
+
 /**
- * An attempt after a call's first (and any attempt of a call made before sending): it settles
- * with the transport's answer, or with the abort reason the moment it is aborted (its timeout,
- * the caller, the deadline), so a transport that ignores its signal cannot hold the call.
+ * Sends one request under the attempt's timeout and the call's signal, and classifies what came
+ * back. The attempt's signal aborts on either; the attempt settles at once when it does, whether
+ * or not the client honours the signal. Rejects only with the call's own abort (caller,
+ * deadline), or with a PortOneError raised before anything was sent (a token that could not be
+ * had): the loop decides what those mean.
  */
-export class Attempt extends TimedAttempt {
-  declare private settle: ((reason: unknown) => void) | undefined;
-  declare readonly attempt: number;
-  declare readonly timeoutMs: number;
-
-  constructor(attempt: number, timeoutMs: number) {
-    super();
-    this.attempt = attempt;
-    this.timeoutMs = timeoutMs;
-    this.settle = undefined;
-  }
-
-  /** Arms the timeout; `onAbort` receives the abort reason if the attempt is aborted first. */
-  arm(onAbort: (reason: unknown) => void): void {
-    this.settle = onAbort;
-    this.startTimer();
-  }
-
-  protected aborted(reason: unknown): void {
-    this.settle?.(reason);
-  }
-
-  /** Sends through `request`; rejects with the abort reason if aborted first. */
-  run<R>(
-    request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
-  ): Promise<AttemptResponse<R>> {
-    return new Promise<AttemptResponse<R>>((resolve, reject) => {
-      this.arm(reject);
-      let pending: Promise<AttemptResponse<R>>;
-      try {
-        pending = request(this);
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      Promise.resolve(pending).then(resolve, reject);
+export async function runAttempt<R>(
+  call: Call<R>,
+  attempt: number,
+  request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
+): Promise<AttemptOutcome<R>> {
+  const timeoutMs = call.policy.settings.attemptTimeoutMs;
+  const controller = new AbortController();
+  const onCallAbort = () => controller.abort(call.signal.reason);
+  call.signal.addEventListener('abort', onCallAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
+  const started = call.scope.now();
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+      once: true,
     });
+  });
+  try {
+    if (call.signal.aborted) throw call.signal.reason;
+    const context: AttemptContext = { attempt, signal: controller.signal, timeoutMs };
+    const response = await Promise.race([request(context), aborted]);
+    const durationMs = call.scope.now() - started;
+    return { classification: classifyAnswer(response), response, durationMs };
+  } catch (error) {
+    const durationMs = call.scope.now() - started;
+    if (call.signal.aborted) throw call.signal.reason;
+    if (isPortOneError(error)) throw error;
+    if (controller.signal.reason instanceof AttemptTimeout) {
+      return { classification: TIMED_OUT, cause: error, durationMs };
+    }
+    return { classification: classify({ error }), cause: redactError(error), durationMs };
+  } finally {
+    clearTimeout(timer);
+    call.signal.removeEventListener('abort', onCallAbort);
+    // The race's loser must not surface as an unhandled rejection.
+    aborted.catch(() => {});
   }
+}
 
-  override dispose(): void {
-    super.dispose();
-    this.settle = undefined;
-  }
+function classifyAnswer<R>(response: AttemptResponse<R>): Classification {
+  return classify({
+    httpStatus: response.httpStatus,
+    headers: response.headers as Headers,
+    body: response.body,
+  });
 }

@@ -1,4 +1,3 @@
-import { isPortOneError, type PortOneError } from '../errors/index.js';
 import { PortOneEventEmitter, type PortOneEventName, type PortOneListener } from '../events.js';
 import { createPolicy, isPolicy, type Policy, type PolicyOptions } from '../policy/index.js';
 import {
@@ -11,13 +10,12 @@ import {
   type ResilienceStore,
   type RetryBudgetOptions,
 } from '../resilience/index.js';
-import type { Classification } from '../types.js';
-import type { Call, CallScope } from './call.js';
-import { Stop } from './control.js';
-import { pendingClassification } from './poll-until-settled.js';
-import { afterFirst, type CallEnd, runCall } from './run-call.js';
-import { CallAbort } from './signals.js';
+import type { PaymentStatus } from '../types.js';
+import { Call, type EngineScope } from './call.js';
+import { runCall } from './run-call.js';
 import type { Operation } from './types.js';
+
+const PAYMENT_STATUSES = new Set<unknown>(['Success', 'Failed', 'Pending', 'Expired']);
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -58,9 +56,9 @@ export interface EngineOptions {
   store?: ResilienceStore;
 }
 
-/** Runs calls: classifies each answer, decides, waits, polls, reconciles, and emits events. */
+/** Runs calls: classifies each answer, decides, waits, polls, looks up, and emits events. */
 export interface Engine {
-  /** The typed emitter (eventemitter3). A listener that throws never breaks a call. */
+  /** The typed emitter (eventemitter3). A listener that throws or rejects never breaks a call. */
   readonly events: PortOneEventEmitter;
   /** The engine's policy; per-call overrides go in `operation.policy`. */
   readonly policy: Policy;
@@ -73,6 +71,11 @@ export interface Engine {
    * `PortOneError` subclass, and with nothing else.
    */
   execute<R>(operation: Operation<R>): Promise<R>;
+  /**
+   * Tells the engine how a payment ended (from a verified webhook): a call of this engine that
+   * is following that merchant order ref settles now, without waiting for its next poll.
+   */
+  settle(merchantOrderRef: string, status: PaymentStatus): void;
 }
 
 const ENGINE_BRAND = Symbol.for('portone-retry.engine');
@@ -122,81 +125,12 @@ function validateOperation<R>(operation: Operation<R>): void {
   }
   if (typeof operation.send !== 'function')
     throw new TypeError('operation.send must be a function');
-  if (operation.sendTo !== undefined && typeof operation.sendTo !== 'function') {
-    throw new TypeError('operation.sendTo must be a function');
-  }
   if (typeof operation.method !== 'string')
     throw new TypeError('operation.method must be a string');
   if (typeof operation.url !== 'string') throw new TypeError('operation.url must be a string');
   if (operation.kind !== 'create' && operation.kind !== 'read' && operation.kind !== 'mutate') {
     throw new TypeError('operation.kind must be create, read or mutate');
   }
-}
-
-/** How every call ends, whatever engine it runs in. */
-const CALL_END: CallEnd = {
-  succeed(call, raw) {
-    call.dispose();
-    call.emit('success', { attempts: call.attempts });
-    return raw;
-  },
-  fail(call, thrown) {
-    call.dispose();
-    const error = settleError(call, thrown);
-    if (error.outcome === 'surface' && error.customerMessage !== undefined) {
-      call.emit('surface', { error, customerMessage: error.customerMessage });
-    }
-    call.emit('failure', { error });
-    const { operation } = call;
-    if (typeof operation.onFailure === 'function') {
-      try {
-        operation.onFailure(error);
-      } catch {
-        // An adapter's mark must never change the outcome of a payment call.
-      }
-    }
-    return error;
-  },
-};
-
-/** Turns whatever ended a call into the one PortOneError it rejects with. */
-function settleError<R>(call: Call<R>, thrown: unknown): PortOneError {
-  if (thrown instanceof Stop) return thrown.error;
-  if (isPortOneError(thrown)) return thrown;
-  const abort = thrown instanceof CallAbort ? thrown : call.abortReason;
-  if (abort instanceof CallAbort) {
-    if (abort.why === 'caller') {
-      const aborted: Classification = {
-        kind: 'transport',
-        series: 'transport',
-        transport: 'aborted',
-        ambiguous: false,
-      };
-      return call.error(aborted, {
-        cause: abort.reason,
-        message: 'the call was aborted by its caller',
-      });
-    }
-    if (abort.why === 'poll-deadline') {
-      return call.error(pendingClassification(call.lastPending), {
-        message: `payment ${call.orderRef ?? ''} still pending at the poll deadline; reconcile it later by its order ref`,
-        phase: 'poll',
-      });
-    }
-    const timedOut: Classification = {
-      kind: 'transport',
-      series: 'transport',
-      transport: 'timeout',
-      ambiguous: call.operation.kind !== 'read',
-    };
-    return call.error(timedOut, {
-      phase: 'deadline',
-      timeoutMs: call.policy.settings.deadlineMs,
-      message: `the call passed its deadline of ${call.policy.settings.deadlineMs} ms`,
-    });
-  }
-  const unreadable: Classification = { kind: 'error', series: 'unknown', ambiguous: true };
-  return call.lastError ?? call.error(unreadable, { cause: thrown });
 }
 
 /**
@@ -208,54 +142,76 @@ function settleError<R>(call: Call<R>, thrown: unknown): PortOneError {
 export function createEngine(options: EngineOptions = {}): Engine {
   validateOptions(options);
   const policy = isPolicy(options.policy) ? options.policy : createPolicy(options.policy);
-  const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const events = new PortOneEventEmitter();
   const store = options.store ?? createMemoryStore();
-  const resilience = {
-    ...(options.budget === false
-      ? {}
-      : { budget: createRetryBudget({ now, ...options.budget }, store) }),
-    ...(options.breaker === undefined || options.breaker === false
-      ? {}
-      : {
-          breaker: createCircuitBreaker(
+  const breakerOptions = options.breaker === true ? {} : options.breaker;
+  const scope: EngineScope = {
+    events,
+    now,
+    random: options.random ?? Math.random,
+    budget:
+      options.budget === false ? undefined : createRetryBudget({ now, ...options.budget }, store),
+    breaker:
+      breakerOptions === undefined || breakerOptions === false
+        ? undefined
+        : createCircuitBreaker(
             {
               now,
               onStateChange: (change: CircuitChange) => events.emit('circuit', change),
-              ...(options.breaker === true ? {} : options.breaker),
+              ...breakerOptions,
             },
             store,
           ),
-        }),
   };
+  /** Calls in flight by merchant order ref, so a webhook can settle the ones following it. */
+  const following = new Map<string, Set<Call<unknown>>>();
 
-  const scope: CallScope = { events, now, random, resilience, end: CALL_END, next: afterFirst };
+  const run = async <R>(call: Call<R>): Promise<R> => {
+    const ref = call.orderRef;
+    if (ref === undefined) return runCall(call);
+    const calls = following.get(ref) ?? new Set();
+    following.set(ref, calls.add(call as Call<unknown>));
+    try {
+      return await runCall(call);
+    } finally {
+      calls.delete(call as Call<unknown>);
+      if (calls.size === 0) following.delete(ref);
+    }
+  };
 
   const engine: Engine = {
     events,
     policy,
     on(event, listener) {
-      events.on(event, listener as never);
+      events.on(event, listener);
       return () => {
-        events.off(event, listener as never);
+        events.off(event, listener);
       };
     },
     off(event, listener) {
-      events.off(event, listener as never);
+      events.off(event, listener);
     },
-    // Not async: the call's own promise is handed back as it is, not wrapped in an async frame
-    // or followed by a `then` (every promise a call waits through is a hop of the microtask
-    // queue); the call's end is settled inside it.
     execute<R>(operation: Operation<R>): Promise<R> {
       try {
         validateOperation(operation);
         const own = operation.policy;
         const callPolicy = own === undefined ? policy : isPolicy(own) ? own : policy.with(own);
-        return runCall(operation, callPolicy, scope);
+        return run(new Call(operation, callPolicy, scope));
       } catch (error) {
         return Promise.reject(error);
       }
+    },
+    settle(merchantOrderRef, status) {
+      if (typeof merchantOrderRef !== 'string' || merchantOrderRef === '') {
+        throw new TypeError('settle: merchantOrderRef must be a non-empty string');
+      }
+      if (!PAYMENT_STATUSES.has(status)) {
+        throw new TypeError(
+          `settle: status must be Success, Failed, Pending or Expired, got ${JSON.stringify(status)}`,
+        );
+      }
+      for (const call of following.get(merchantOrderRef) ?? []) call.settle(status);
     },
   };
   Object.defineProperty(engine, ENGINE_BRAND, { value: true });

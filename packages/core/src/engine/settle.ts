@@ -35,3 +35,14 @@ export function terminalFailure(c: Classification, orderRef: string | undefined)
     ...(ref === undefined ? {} : { orderRef: ref }),
   };
 }
+
+/** The classification a pending-timeout error is made from. */
+export function pendingClassification(last: Classification | undefined): Classification {
+  return {
+    kind: 'pending',
+    series: 'pending',
+    ambiguous: false,
+    paymentStatus: last?.paymentStatus ?? 'Pending',
+    ...(last?.code === undefined ? {} : { code: last.code }),
+  };
+}

@@ -18,7 +18,7 @@ export interface AttemptState {
    * Whether the payment can be looked up by its merchant order ref (the request carries one and
    * a status check is configured). Without it an ambiguous create is never re-sent.
    */
-  readonly hasOrderRef: boolean;
+  readonly canLookUp: boolean;
 }
 
 /** What the engine does next. */
@@ -67,7 +67,7 @@ export function decide(c: Classification, policy: Policy, state: AttemptState): 
 
   // A duplicate answer to a retried attempt means the first attempt went through: look it up.
   // Without a way to look it up, it fails below as the duplicate it is.
-  if (state.attempt > 1 && state.hasOrderRef && c.info?.tags.includes('duplicate')) {
+  if (state.attempt > 1 && state.canLookUp && c.info?.tags.includes('duplicate')) {
     return { type: 'reconcile', delayMs: 0, reason: 'duplicate answer to a retried attempt' };
   }
 
@@ -107,7 +107,7 @@ export function decide(c: Classification, policy: Policy, state: AttemptState): 
   // retryable code may exist already: check its status by order ref before any re-send, and
   // without an order ref to check by, never send it again.
   if (state.kind === 'create') {
-    if (state.hasOrderRef) return { type: 'reconcile', delayMs, reason: describe(c) };
+    if (state.canLookUp) return { type: 'reconcile', delayMs, reason: describe(c) };
     return {
       type: 'fail',
       reason: 'create with no order ref to reconcile by',

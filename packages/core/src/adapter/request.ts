@@ -1,4 +1,4 @@
-import type { OperationKind } from './engine/types.js';
+import type { OperationKind } from '../engine/types.js';
 
 /** PortOne's API origin. */
 export const DEFAULT_BASE_URL = 'https://api.portone.cloud';
@@ -62,17 +62,9 @@ export function isPortOneUrl(url: string, baseUrl: string = DEFAULT_BASE_URL): b
   }
 }
 
-/** Common methods in either case, to their upper case: most calls need no case conversion. */
-const UPPER_METHODS = new Map(
-  ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].flatMap((m) => [
-    [m, m],
-    [m.toLowerCase(), m],
-  ]),
-);
-
 /** `method` in upper case, as the adapters compare it. */
-export function upperMethod(method: string): string {
-  return UPPER_METHODS.get(method) ?? method.toUpperCase();
+function upperMethod(method: string): string {
+  return method.toUpperCase();
 }
 
 /** Decides how money moves with a request, from its method and path. */
@@ -111,20 +103,49 @@ function fieldsOf(body: unknown): Record<string, unknown> | undefined {
   return undefined;
 }
 
-/**
- * The merchant order ref a create request carries (`merchant_order_id`, `merchant_order_ref` or
- * a payment link's `payment_link_merchant_order_ref`), from a JSON string, form string, URLSearchParams, FormData
- * or plain object. Anything else gives undefined: such a create is never re-sent when ambiguous.
- */
-export function orderRefOf(body: unknown): string | undefined {
-  const fields = fieldsOf(body);
-  if (fields === undefined) return undefined;
+/** The first non-empty merchant order ref among a body's fields. */
+function orderRefIn(fields: Record<string, unknown> | undefined): string | undefined {
   for (const name of ORDER_REF_FIELDS) {
-    const value = fields[name];
+    const value = fields?.[name];
     if (typeof value === 'string' && value.trim() !== '') return value;
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   }
   return undefined;
+}
+
+/**
+ * The merchant order ref a create request carries (`merchant_order_id`, `merchant_order_ref` or
+ * a payment link's `payment_link_merchant_order_ref`), from a JSON string, form string,
+ * URLSearchParams, FormData or plain object. Anything else gives undefined: such a create is
+ * never re-sent when its outcome is unknown.
+ */
+export function orderRefOf(body: unknown): string | undefined {
+  return orderRefIn(fieldsOf(body));
+}
+
+/** One call, as the engine needs to know it. */
+export interface RequestDescription {
+  /** Upper case. */
+  readonly method: string;
+  readonly kind: OperationKind;
+  /** The merchant order ref of a create, when its body carries one. */
+  readonly orderRef: string | undefined;
+  /** The PSP channel a create names (`pmt_channel`), for per-channel breakers. */
+  readonly channel: string | undefined;
+}
+
+/** Describes a request from its method, URL and body (read once, only for a create). */
+export function describeRequest(method: string, url: string, body: unknown): RequestDescription {
+  const upper = upperMethod(method);
+  const kind = operationKindOf(upper, url);
+  const fields = kind === 'create' ? fieldsOf(body) : undefined;
+  const channel = fields?.pmt_channel;
+  return {
+    method: upper,
+    kind,
+    orderRef: orderRefIn(fields),
+    channel: typeof channel === 'string' && channel.trim() !== '' ? channel : undefined,
+  };
 }
 
 /** The status endpoint for a merchant order ref, under `baseUrl`. */
@@ -132,29 +153,11 @@ export function statusUrl(baseUrl: string, orderRef: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/api/transaction/${encodeURIComponent(orderRef)}/status`;
 }
 
-/** The PSP channel a request names (`pmt_channel`), for per-channel circuit breakers. */
-export function channelOf(body: unknown): string | undefined {
-  const value = fieldsOf(body)?.pmt_channel;
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
 /**
- * `isPortOneUrl` for one base URL, prepared once: a plain string-prefix test on the hot path,
- * with the full URL comparison only for URLs the prefix does not settle.
+ * A request's URL made absolute: a path (`/api/initiatePayment`) is resolved against PortOne's
+ * base URL, keeping the base's own path prefix.
  */
-export function portOneUrlMatcher(baseUrl: string = DEFAULT_BASE_URL): (url: string) => boolean {
-  let prefix: string;
-  try {
-    const base = new URL(baseUrl);
-    prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return () => false;
-  }
-  return (url) => {
-    if (url.startsWith(prefix)) {
-      const next = url.charAt(prefix.length);
-      if (next === '' || next === '/' || next === '?' || next === '#') return true;
-    }
-    return isPortOneUrl(url, baseUrl);
-  };
+export function absoluteUrl(url: string, baseUrl: string): string {
+  if (/^[a-z][a-z\d+\-.]*:/i.test(url)) return url;
+  return `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
 }

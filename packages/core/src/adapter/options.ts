@@ -1,6 +1,6 @@
-import { resolveTokenProvider, type TokenOption, type TokenProvider } from './auth/index.js';
-import { createEngine, type Engine, isEngine } from './engine/engine.js';
-import type { Policy, PolicyOptions } from './policy/index.js';
+import { resolveTokenProvider, type TokenOption, type TokenProvider } from '../auth/index.js';
+import { createEngine, type Engine, isEngine } from '../engine/engine.js';
+import type { Policy, PolicyOptions } from '../policy/index.js';
 import { DEFAULT_BASE_URL } from './request.js';
 
 /** Options both adapters take. */
@@ -44,7 +44,41 @@ export interface ResolvedAdapterOptions<S> {
   readonly engine: Engine;
   readonly baseUrl: string;
   readonly checkStatus: S | undefined;
+  /** The token provider, when the user gave `token`. */
   readonly auth: TokenProvider | undefined;
+}
+
+/** Headers that identify the merchant: the only ones a status lookup carries. */
+export const CREDENTIAL_HEADERS = ['authorization', 'x-portone-client-key'] as const;
+
+/**
+ * The headers to send: `headers` (name → value) with fresh credentials from the token provider
+ * on top, when there is one. Rejects with a PortOneAuthenticationError when no token can be had:
+ * nothing was sent.
+ */
+export async function withCredentials(
+  auth: TokenProvider | undefined,
+  headers: Record<string, string>,
+): Promise<Record<string, string>> {
+  if (auth === undefined) return headers;
+  const merged = { ...headers };
+  for (const [name, value] of Object.entries(await auth.headers())) {
+    for (const existing of Object.keys(merged)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    }
+    merged[name] = value;
+  }
+  return merged;
+}
+
+/** The merchant's credentials out of a request's headers, for a status lookup. */
+export function credentialsOf(get: (name: string) => unknown): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = get(name);
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
 }
 
 /**
