@@ -14,6 +14,7 @@ import {
   PortOneTimeoutError,
   PortOneUnknownError,
   PortOneValidationError,
+  type Settlement,
   type TokenOption,
 } from '@portone-retry/core';
 import {
@@ -28,15 +29,18 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordEvents } from './reliability/support.js';
 
+/** A resolved call, as a test reads it: the answer, and how the call was settled. */
+export interface ContractResponse {
+  status: number;
+  data: unknown;
+  settlement?: Settlement | undefined;
+}
+
 /** What a test needs of an adapter: one wrapped client, seen through a small common shape. */
 export interface ContractClient {
   readonly engine: Engine;
-  post(
-    url: string,
-    body: unknown,
-    init?: { signal?: AbortSignal },
-  ): Promise<{ status: number; data: unknown }>;
-  get(url: string, init?: { signal?: AbortSignal }): Promise<{ status: number; data: unknown }>;
+  post(url: string, body: unknown, init?: { signal?: AbortSignal }): Promise<ContractResponse>;
+  get(url: string, init?: { signal?: AbortSignal }): Promise<ContractResponse>;
 }
 
 /** Extra adapter options a case may need. */
@@ -204,6 +208,52 @@ function contractCases(
       const res = await c.get(statusUrl(ref));
       expect(res.status).toBe(200);
       expect(events.of('retry')[0]?.error).toBeInstanceOf(PortOneTimeoutError);
+    });
+  });
+
+  describe(`${name}: how a call was settled`, () => {
+    it('by PortOne’s own answer, with both order refs', async () => {
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.settlement).toMatchObject({ settledBy: 'answer', orderRef: ref, attempts: 1 });
+    });
+
+    it('by a poll, with the final status', async () => {
+      backend().script(CREATE, [{ pending: 1 }]);
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.settlement).toMatchObject({ settledBy: 'poll', orderRef: ref, status: 'Success' });
+    });
+
+    it('by a lookup, when the connection dropped after PortOne took the create', async () => {
+      backend().script(CREATE, [{ reset: 'after' }]);
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.settlement).toMatchObject({ settledBy: 'lookup', orderRef: ref, status: 'Success' });
+    });
+
+    it('by a webhook that arrives before the next poll: no further poll is made', async () => {
+      // Polls far apart: only the webhook can settle the call within the test.
+      const c = client({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 });
+      const events = recordEvents(c.engine);
+      backend().script(CREATE, [{ pending: 5 }]);
+      const ref = newRef();
+      c.engine.on('poll', () => setTimeout(() => c.engine.settle(ref, 'Success'), 5));
+      const res = await create(c, ref);
+      expect(res.settlement).toMatchObject({ settledBy: 'webhook', orderRef: ref, status: 'Success' });
+      expect(events.of('lookup')).toHaveLength(0);
+      expect(backend().requests(STATUS)).toBe(0);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('a webhook saying Failed ends the followed call as a decline', async () => {
+      const c = client({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 });
+      backend().script(CREATE, [{ pending: 5 }]);
+      const ref = newRef();
+      c.engine.on('poll', () => setTimeout(() => c.engine.settle(ref, 'Failed'), 5));
+      const error = await failure(create(c, ref));
+      expect(error).toBeInstanceOf(PortOneCardError);
+      expect((error as PortOneCardError).orderRef).toBe(ref);
     });
   });
 

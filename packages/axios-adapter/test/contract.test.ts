@@ -8,11 +8,11 @@ runAdapterContract('axios adapter', (baseUrl, policy, extras = {}) => {
     engine: client.portone,
     post: async (url, body, init) => {
       const res = await client.post(url, body, init?.signal ? { signal: init.signal } : {});
-      return { status: res.status, data: res.data };
+      return { status: res.status, data: res.data, settlement: res.portone };
     },
     get: async (url, init) => {
       const res = await client.get(url, init?.signal ? { signal: init.signal } : {});
-      return { status: res.status, data: res.data };
+      return { status: res.status, data: res.data, settlement: res.portone };
     },
   };
 });

@@ -1,15 +1,15 @@
-import { createPortOneFetch } from '@portone-retry/fetch-adapter';
+import { createPortOneFetch, type PortOneResponse } from '@portone-retry/fetch-adapter';
 import { runAdapterContract } from '../../../test/adapter-contract.js';
 
 runAdapterContract('fetch adapter', (baseUrl, policy, extras = {}) => {
   const portoneFetch = createPortOneFetch({ baseUrl, policy, ...extras });
-  const read = async (res: Response) => {
+  const read = async (res: PortOneResponse) => {
     const text = await res.text();
     let data: unknown = text;
     try {
       data = JSON.parse(text);
     } catch {}
-    return { status: res.status, data };
+    return { status: res.status, data, settlement: res.portone };
   };
   return {
     engine: portoneFetch.portone,
