@@ -40,6 +40,20 @@ export default defineConfig({
       project('examples', 'examples/test'),
       project('reliability', 'test/reliability'),
       project('bench', 'bench/test'),
+      {
+        resolve: { alias },
+        test: {
+          name: 'types',
+          include: [],
+          // The public shapes, checked by tsc (`*.test-d.ts`, vitest's expectTypeOf).
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['packages/*/test/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
     ],
   },
 });
