@@ -20,6 +20,8 @@ interface TracedCall {
   readonly startedAt: number;
   attempt: Span | undefined;
   poll: Span | undefined;
+  /** The open attempt re-reads a pending payment: it is the status check of the open poll. */
+  attemptPolls: boolean;
 }
 
 type CallEvent = ObservedEvents['attempt'];
@@ -107,6 +109,7 @@ export function traceCalls(
       startedAt,
       attempt: undefined,
       poll: undefined,
+      attemptPolls: false,
     };
     calls.set(e.operationId, call);
     return call;
@@ -137,7 +140,17 @@ export function traceCalls(
       const call = callOf(e);
       const at = now();
       call.attempt?.end(at);
-      call.attempt = child(call, e.method, SpanKind.CLIENT, at, attemptAttributes(e));
+      // A read that answered Pending is polled by sending it again: that send is the poll's check.
+      const poll = call.poll;
+      call.attemptPolls = poll !== undefined;
+      call.attempt = child(
+        call,
+        e.method,
+        SpanKind.CLIENT,
+        at,
+        attemptAttributes(e),
+        poll === undefined ? call.context : trace.setSpan(call.context, poll),
+      );
     },
 
     response(e) {
@@ -157,6 +170,11 @@ export function traceCalls(
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end(at);
+      if (call.attemptPolls) {
+        call.poll?.end(at);
+        call.poll = undefined;
+        call.attemptPolls = false;
+      }
     },
 
     retry(e) {

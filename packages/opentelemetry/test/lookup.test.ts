@@ -120,6 +120,42 @@ describe('lookup events (as the engine will emit them)', () => {
     expect(counted(metrics, METRICS.polls, { [ATTR.operation]: 'initiatePayment' })).toBe(2);
   });
 
+  it('a read polled by sending it again: each re-send is a child of its poll span, and ends it', () => {
+    // No `operation`: the engine of today, named by method and template.
+    const { operation: _, ...withoutOperation } = base;
+    const read = {
+      ...withoutOperation,
+      method: 'GET',
+      url: 'https://api.portone.cloud/api/transaction/ORDER-42/status',
+    };
+    fake.emit('attempt', read);
+    fake.emit('response', { ...read, httpStatus: 200, kind: 'pending', status: 'Pending' });
+    fake.emit('poll', { ...read, delayMs: 5, polls: 0, status: 'Pending' });
+    fake.emit('attempt', { ...read, attempt: 2 });
+    fake.emit('response', {
+      ...read,
+      attempt: 2,
+      httpStatus: 200,
+      kind: 'success',
+      status: 'Success',
+    });
+    fake.emit('success', { ...read, attempt: 2, attempts: 2 });
+
+    const spans = t.spans();
+    const [call] = named(spans, 'portone GET /api/transaction/{merchantOrderRef}/status');
+    const [poll] = named(spans, 'portone poll');
+    const attempts = named(spans, 'GET');
+    expect(spans).toHaveLength(4);
+    expect(attempts.map(parentOf)).toEqual([spanId(call), spanId(poll)]);
+    expect(parentOf(poll as ReadableSpan)).toBe(spanId(call));
+    // The poll ended with its check, not with the call.
+    expect(poll?.endTime).toEqual(attempts[1]?.endTime);
+    // The ref in the path is a template parameter in url.full too.
+    expect(attempts[0]?.attributes[ATTR.url]).toBe(
+      'https://api.portone.cloud/api/transaction/{merchantOrderRef}/status',
+    );
+  });
+
   it('a lookup that brought no answer is an error span', () => {
     fake.emit('lookup', { ...base, purpose: 'reconcile', durationMs: 1, httpStatus: 0 });
     const [lookup] = named(t.spans(), 'portone lookup');

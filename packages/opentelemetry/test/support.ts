@@ -85,7 +85,8 @@ export function useAsyncContext(): () => void {
 export function countEvents(engine: Pick<Engine, 'on'>) {
   const counts = new Map<string, number>();
   const on = engine.on as unknown as (name: string, fn: () => void) => () => void;
-  const offs = [...PORTONE_EVENT_NAMES, 'lookup'].map((name) =>
+  // A set: once the engine lists `lookup` itself, it is still counted once.
+  const offs = [...new Set<string>([...PORTONE_EVENT_NAMES, 'lookup'])].map((name) =>
     on.call(engine, name, () => counts.set(name, (counts.get(name) ?? 0) + 1)),
   );
   return {
