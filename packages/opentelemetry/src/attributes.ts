@@ -68,12 +68,23 @@ export function operationOf(event: {
   readonly url: string;
 }): string {
   if (typeof event.operation === 'string' && event.operation !== '') return event.operation;
-  try {
-    return breakerKeyOf(event.method || 'GET', event.url);
-  } catch {
-    return `${event.method} unknown`;
+  const key = `${event.method} ${event.url}`;
+  let operation = templates.get(key);
+  if (operation === undefined) {
+    try {
+      operation = breakerKeyOf(event.method || 'GET', event.url);
+    } catch {
+      operation = `${event.method} unknown`;
+    }
+    // Every event of a call asks again: remember recent URLs, and forget them all now and then.
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    templates.set(key, operation);
   }
+  return operation;
 }
+
+const templates = new Map<string, string>();
+const MAX_TEMPLATES = 256;
 
 /**
  * `url.full`, `server.address` and `server.port` of a request. The path is the endpoint's

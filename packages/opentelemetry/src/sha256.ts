@@ -15,14 +15,22 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
+const INITIAL = new Uint32Array([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+
+// Reused across calls: hashing runs inside a payment call, and allocating here is its cost.
+const encoder = new TextEncoder();
+const w = new Uint32Array(64);
+const h = new Uint32Array(8);
 
 /** The SHA-256 digest of `text` (UTF-8), as 64 lower-case hex digits. */
 export function sha256Hex(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+  const bytes = encoder.encode(text);
   // Message, the 0x80 marker, zero padding, and the bit length in the last 8 bytes.
-  const blocks = Math.ceil((bytes.length + 9) / 64);
-  const data = new Uint8Array(blocks * 64);
+  const data = new Uint8Array(Math.ceil((bytes.length + 9) / 64) * 64);
   data.set(bytes);
   data[bytes.length] = 0x80;
   const view = new DataView(data.buffer);
@@ -30,29 +38,24 @@ export function sha256Hex(text: string): string {
   view.setUint32(data.length - 8, Math.floor(bits / 2 ** 32));
   view.setUint32(data.length - 4, bits >>> 0);
 
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
+  h.set(INITIAL);
   for (let offset = 0; offset < data.length; offset += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
     for (let i = 16; i < 64; i++) {
-      const a = w[i - 15] as number;
-      const b = w[i - 2] as number;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
+      const x = w[i - 15] as number;
+      const y = w[i - 2] as number;
+      const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
+      const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
       w[i] = (w[i - 16] as number) + s0 + (w[i - 7] as number) + s1;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    let a = h[0] as number;
+    let b = h[1] as number;
+    let c = h[2] as number;
+    let d = h[3] as number;
+    let e = h[4] as number;
+    let f = h[5] as number;
+    let g = h[6] as number;
+    let hh = h[7] as number;
     for (let i = 0; i < 64; i++) {
       const t1 =
         (hh +
@@ -80,5 +83,7 @@ export function sha256Hex(text: string): string {
     h[6] = (h[6] as number) + g;
     h[7] = (h[7] as number) + hh;
   }
-  return Array.from(h, (word) => word.toString(16).padStart(8, '0')).join('');
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += (h[i] as number).toString(16).padStart(8, '0');
+  return hex;
 }

@@ -18,6 +18,8 @@ interface TracedCall {
   /** The caller's context at the call's first event, with the call's span in it. */
   readonly context: Context;
   readonly startedAt: number;
+  /** What every attempt of the call shares: operation, method, URL (redacted), server. */
+  readonly request: Attributes;
   attempt: Span | undefined;
   poll: Span | undefined;
   /** The open attempt re-reads a pending payment: it is the status check of the open poll. */
@@ -29,14 +31,12 @@ type CallEvent = ObservedEvents['attempt'];
 /** Events of one call (`circuit` is a breaker's, which serves many calls: metrics carry it). */
 type CallEventName = Exclude<keyof ObservedEvents, 'circuit'>;
 
-/** Attributes of a call's span: the request, redacted, and the order ref hashed. */
-function callAttributes(e: CallEvent, operation: string): Attributes {
+/** Attributes of a request: its operation, method and URL (redacted). */
+function requestAttributes(e: CallEvent, operation: string): Attributes {
   return {
     [ATTR.operation]: operation,
-    [ATTR.operationId]: e.operationId,
     [ATTR.method]: e.method,
     ...urlAttributes(e.method, e.url),
-    ...(typeof e.orderRef === 'string' ? { [ATTR.orderRefHash]: hashOrderRef(e.orderRef) } : {}),
   };
 }
 
@@ -98,15 +98,28 @@ export function traceCalls(
     const parent = context.active();
     const operation = operationOf(e);
     const startedAt = at - Math.max(0, e.elapsedMs);
+    const request = requestAttributes(e, operation);
     const span = tracer.startSpan(
       `portone ${operation}`,
-      { kind: SpanKind.INTERNAL, startTime: startedAt, attributes: callAttributes(e, operation) },
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: startedAt,
+        attributes: {
+          ...request,
+          [ATTR.operationId]: e.operationId,
+          // Hashed: support finds a customer's trace by hashing the ref they hold.
+          ...(typeof e.orderRef === 'string'
+            ? { [ATTR.orderRefHash]: hashOrderRef(e.orderRef) }
+            : {}),
+        },
+      },
       parent,
     );
     const call: TracedCall = {
       span,
       context: trace.setSpan(parent, span),
       startedAt,
+      request,
       attempt: undefined,
       poll: undefined,
       attemptPolls: false,
@@ -127,13 +140,9 @@ export function traceCalls(
     parent: Context = call.context,
   ): Span => tracer.startSpan(name, { kind, startTime, attributes }, parent);
 
-  const attemptAttributes = (e: CallEvent): Attributes => ({
-    [ATTR.operation]: operationOf(e),
-    [ATTR.method]: e.method,
-    ...urlAttributes(e.method, e.url),
+  const attemptAttributes = (call: TracedCall, e: CallEvent): Attributes =>
     // The conventions count re-sends: absent on the first attempt, 1 on the second.
-    ...(e.attempt > 1 ? { [ATTR.resendCount]: e.attempt - 1 } : {}),
-  });
+    e.attempt > 1 ? { ...call.request, [ATTR.resendCount]: e.attempt - 1 } : call.request;
 
   const listeners: { [E in CallEventName]: (e: ObservedEvents[E]) => void } = {
     attempt(e) {
@@ -148,7 +157,7 @@ export function traceCalls(
         e.method,
         SpanKind.CLIENT,
         at,
-        attemptAttributes(e),
+        attemptAttributes(call, e),
         poll === undefined ? call.context : trace.setSpan(call.context, poll),
       );
     },
@@ -158,7 +167,13 @@ export function traceCalls(
       const at = now();
       const span =
         call.attempt ??
-        child(call, e.method, SpanKind.CLIENT, at - (e.durationMs ?? 0), attemptAttributes(e));
+        child(
+          call,
+          e.method,
+          SpanKind.CLIENT,
+          at - (e.durationMs ?? 0),
+          attemptAttributes(call, e),
+        );
       call.attempt = undefined;
       if (e.httpStatus > 0) span.setAttribute(ATTR.statusCode, e.httpStatus);
       if (e.code !== undefined) span.setAttribute(ATTR.code, e.code);
@@ -215,7 +230,7 @@ export function traceCalls(
         SpanKind.CLIENT,
         at - Math.max(0, e.durationMs),
         {
-          [ATTR.operation]: operationOf(e),
+          [ATTR.operation]: call.request[ATTR.operation],
           [ATTR.lookupPurpose]: e.purpose,
           [ATTR.orderRefHash]: hashOrderRef(e.orderRef),
           ...(e.httpStatus > 0 ? { [ATTR.statusCode]: e.httpStatus } : {}),
