@@ -55,6 +55,35 @@ describe('instrument', () => {
   });
 });
 
+describe('a call that fails before any attempt (an open breaker)', () => {
+  it('still gets its span, an error, and its duration', async () => {
+    const t = telemetry();
+    const fake = fakeEngine();
+    const remove = instrument(fake.engine, {
+      tracerProvider: t.tracerProvider,
+      meterProvider: t.meterProvider,
+    });
+    const error = Object.assign(new Error('open'), {
+      name: 'PortOneCircuitOpenError',
+      code: undefined,
+      series: 'transport',
+      outcome: 'fail',
+      attempts: 0,
+      httpStatus: undefined,
+    });
+    fake.emit('failure', { ...base, elapsedMs: 1, error: error as never });
+    remove();
+    const [call] = t.spans();
+    expect(t.spans()).toHaveLength(1);
+    expect(call?.status).toEqual({ code: 2, message: 'PortOneCircuitOpenError' });
+    expect(call?.attributes[ATTR.errorType]).toBe('PortOneCircuitOpenError');
+    expect(call?.attributes['portone.abandoned']).toBeUndefined();
+    const [duration] = pointsOf(await t.metrics(), METRICS.callDuration);
+    expect(duration?.attributes).toMatchObject({ [ATTR.outcome]: 'fail' });
+    await t.shutdown();
+  });
+});
+
 describe('gauges', () => {
   it('reports the last budget and each breaker’s state', async () => {
     const t = telemetry();
