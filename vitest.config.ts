@@ -15,6 +15,7 @@ const alias = {
   '@portone-retry/fetch-adapter': src('fetch-adapter'),
   '@portone-retry/testing': src('testing'),
   '@portone-retry/redis-store': src('redis-store'),
+  '@portone-retry/opentelemetry': src('opentelemetry'),
 };
 
 const project = (name: string, dir: string) => ({
@@ -37,6 +38,7 @@ export default defineConfig({
       project('axios-adapter', 'packages/axios-adapter/test'),
       project('fetch-adapter', 'packages/fetch-adapter/test'),
       project('redis-store', 'packages/redis-store/test'),
+      project('opentelemetry', 'packages/opentelemetry/test'),
       project('examples', 'examples/test'),
       project('reliability', 'test/reliability'),
       project('bench', 'bench/test'),

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'axios-adapter', 'fetch-adapter', 'testing', 'redis-store'];
+const packages = [
+  'core',
+  'axios-adapter',
+  'fetch-adapter',
+  'testing',
+  'redis-store',
+  'opentelemetry',
+];
 const run = (cmd, args, cwd, options = {}) =>
   execFileSync(cmd, args, {
     cwd,
@@ -73,6 +80,12 @@ const checks = {
     } finally {
       client.disconnect();
     }`,
+  '@portone-retry/opentelemetry': `
+    // With the global (no-op) providers, as an app that has not set up OpenTelemetry yet.
+    const core = await load('@portone-retry/core');
+    const remove = m.instrument(core.createEngine());
+    if (typeof remove !== 'function') throw new Error('instrument');
+    remove();`,
 };
 
 /**
@@ -137,7 +150,9 @@ if (!failed && !process.argv.includes('--no-smoke')) {
       }
       const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'));
       const pinned = lockedVersions();
-      const peers = ['axios', 'msw'].map((name) => `${name}@${pinned[name] ?? '*'}`);
+      const peers = ['axios', 'msw', '@opentelemetry/api'].map(
+        (name) => `${name}@${pinned[name] ?? '*'}`,
+      );
       writeFileSync(
         join(work, 'package.json'),
         JSON.stringify({ name: 'smoke', private: true, overrides: pinned }),

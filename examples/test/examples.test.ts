@@ -127,3 +127,28 @@ describe('pnpm demo', () => {
     for (const event of events) expect(JSON.stringify(event)).not.toMatch(/Bearer|signature_hash/);
   }, 60_000);
 });
+
+describe('examples/opentelemetry.ts', () => {
+  it('prints a call span per payment to the console, with attempts, polls and metrics', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const { stdout } = await promisify(execFile)(tsx, ['examples/opentelemetry.ts'], {
+      cwd: root,
+      timeout: 60_000,
+    });
+    const spansNamed = (name: RegExp) => stdout.match(name)?.length ?? 0;
+    // Four payments: a span each, named by operation (catalogue id, or method and template).
+    expect(
+      spansNamed(/^ {2}name: 'portone (initiatePayment|POST \/api\/initiatePayment)',$/gm),
+    ).toBe(4);
+    // 5024 twice then paid (3), a decline (1), pending then paid (1), a lost answer (1).
+    expect(spansNamed(/^ {2}name: 'POST',$/gm)).toBe(6);
+    expect(spansNamed(/^ {2}name: 'portone poll',$/gm)).toBeGreaterThan(0);
+    expect(stdout).toContain("'portone.code': 6014");
+    for (const metric of ['portone.call.duration', 'portone.attempts', 'portone.declines']) {
+      expect(stdout).toContain(`name: '${metric}'`);
+    }
+    // Order refs are hashed, never printed.
+    expect(stdout).not.toContain('ORDER-OTEL');
+  }, 60_000);
+});
