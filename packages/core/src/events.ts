@@ -6,6 +6,10 @@ import type { PaymentStatus } from './types.js';
 export interface EventBase {
   /** Unique per call; the same across its attempts, polls and reconciliation. */
   readonly operationId: string;
+  /** The endpoint called: the catalogue's name (`initiatePayment`), else `endpoint`. */
+  readonly operation: string;
+  /** `METHOD /path/{template}`: a low-cardinality label, every ref in the path replaced by its name. */
+  readonly endpoint: string;
   /** The attempt the event belongs to (1 for the first). */
   readonly attempt: number;
   /** Time since the call started, in ms. */
@@ -67,6 +71,8 @@ export interface LookupEvent extends EventBase {
   readonly httpStatus: number;
   /** The payment's status, when the answer stated one. */
   readonly status?: PaymentStatus;
+  /** Whether PortOne holds the payment; absent when the lookup brought no usable answer. */
+  readonly found?: boolean;
 }
 
 /** The call succeeded. */

@@ -1,4 +1,5 @@
 import { withPortOne } from '@portone-retry/axios-adapter';
+import * as core from '@portone-retry/core';
 import {
   createEngine,
   createPolicy,
@@ -11,7 +12,6 @@ import {
   type Settlement,
   type SuccessEvent,
 } from '@portone-retry/core';
-import * as core from '@portone-retry/core';
 import { createPortOneFetch, type PortOneResponse } from '@portone-retry/fetch-adapter';
 import axios, { type AxiosResponse } from 'axios';
 import { describe, expectTypeOf, it } from 'vitest';

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { breakerKeyOf, type PaymentStatus } from '@portone-retry/core';
+import type { PaymentStatus } from '@portone-retry/core';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -62,43 +62,23 @@ export function paymentStatusOf(status: unknown): PaymentStatus | undefined {
  * one, else method and path template (`GET /api/transaction/{merchantOrderRef}/status`), in
  * which every ref, key and id is already replaced by its parameter name.
  */
-export function operationOf(event: {
-  readonly operation?: string;
-  readonly method: string;
-  readonly url: string;
-}): string {
-  if (typeof event.operation === 'string' && event.operation !== '') return event.operation;
-  const key = `${event.method} ${event.url}`;
-  let operation = templates.get(key);
-  if (operation === undefined) {
-    try {
-      operation = breakerKeyOf(event.method || 'GET', event.url);
-    } catch {
-      operation = `${event.method} unknown`;
-    }
-    // Every event of a call asks again: remember recent URLs, and forget them all now and then.
-    if (templates.size >= MAX_TEMPLATES) templates.clear();
-    templates.set(key, operation);
-  }
-  return operation;
+export function operationOf(event: { readonly operation: string }): string {
+  return event.operation;
 }
-
-const templates = new Map<string, string>();
-const MAX_TEMPLATES = 256;
 
 /**
  * `url.full`, `server.address` and `server.port` of a request. The path is the endpoint's
  * template and every query value is dropped: a ref, a merchant key or a card number in a URL
  * never reaches the backend, even one the engine's redaction did not recognise.
  */
-export function urlAttributes(method: string, url: string): Attributes {
+export function urlAttributes(endpoint: string, url: string): Attributes {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return {};
   }
-  const template = operationOf({ method, url }).split(' ')[1] ?? '';
+  const template = endpoint.split(' ')[1] ?? '';
   const query = [...new Set(parsed.searchParams.keys())]
     .filter((name) => /^[A-Za-z_][\w.-]{0,63}$/.test(name))
     .map((name) => `${name}=REDACTED`);

@@ -1,5 +1,5 @@
 export { ATTR, hashOrderRef } from './attributes.js';
-export type { LookupEvent, SettledBy } from './events.js';
+
 export { instrument, SCOPE_NAME } from './instrument.js';
 export { CIRCUIT_STATE, METRICS } from './metrics.js';
 export type { InstrumentOptions } from './options.js';

@@ -29,14 +29,14 @@ interface TracedCall {
 type CallEvent = ObservedEvents['attempt'];
 
 /** Events of one call (`circuit` is a breaker's, which serves many calls: metrics carry it). */
-type CallEventName = Exclude<keyof ObservedEvents, 'circuit'>;
+type CallEventName = Exclude<keyof ObservedEvents, 'circuit' | 'error'>;
 
 /** Attributes of a request: its operation, method and URL (redacted). */
 function requestAttributes(e: CallEvent, operation: string): Attributes {
   return {
     [ATTR.operation]: operation,
     [ATTR.method]: e.method,
-    ...urlAttributes(e.method, e.url),
+    ...urlAttributes(e.endpoint, e.url),
   };
 }
 

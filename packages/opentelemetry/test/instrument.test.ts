@@ -12,6 +12,8 @@ const base = {
   elapsedMs: 0,
   method: 'POST',
   url: 'https://api.portone.cloud/api/initiatePayment',
+  operation: 'initiatePayment',
+  endpoint: 'POST /api/initiatePayment',
 } as const;
 
 describe('instrument', () => {
@@ -27,9 +29,9 @@ describe('instrument', () => {
     const fake = fakeEngine();
     const remove = instrument(fake.engine);
     fake.emit('attempt', base);
-    fake.emit('success', { ...base, attempts: 1 });
+    fake.emit('success', { ...base, attempts: 1, settledBy: 'answer' });
     remove();
-    expect(named(t.spans(), 'portone POST /api/initiatePayment')).toHaveLength(1);
+    expect(named(t.spans(), 'portone initiatePayment')).toHaveLength(1);
     expect(pointsOf(await t.metrics(), METRICS.attempts)).toHaveLength(1);
     await t.shutdown();
   });

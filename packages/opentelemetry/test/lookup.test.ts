@@ -17,6 +17,7 @@ const base = {
   url: 'https://api.portone.cloud/api/initiatePayment',
   orderRef: 'ORDER-42',
   operation: 'initiatePayment',
+  endpoint: 'POST /api/initiatePayment',
 } as const;
 
 let t: Telemetry;
@@ -87,7 +88,13 @@ describe('lookup events (as the engine will emit them)', () => {
 
   it('a pending payment: each poll lookup is a child of its poll span, and ends it', async () => {
     fake.emit('attempt', base);
-    fake.emit('response', { ...base, httpStatus: 200, kind: 'pending', status: 'Pending' });
+    fake.emit('response', {
+      ...base,
+      httpStatus: 200,
+      kind: 'pending',
+      durationMs: 1,
+      status: 'Pending',
+    });
     for (const [polls, status] of [
       [0, 'Pending'],
       [1, 'Success'],
@@ -121,15 +128,22 @@ describe('lookup events (as the engine will emit them)', () => {
   });
 
   it('a read polled by sending it again: each re-send is a child of its poll span, and ends it', () => {
-    // No `operation`: the engine of today, named by method and template.
-    const { operation: _, ...withoutOperation } = base;
+    // An endpoint the catalogue does not name: named by method and template.
     const read = {
-      ...withoutOperation,
+      ...base,
+      operation: 'GET /api/transaction/{merchantOrderRef}/status',
+      endpoint: 'GET /api/transaction/{merchantOrderRef}/status',
       method: 'GET',
       url: 'https://api.portone.cloud/api/transaction/ORDER-42/status',
     };
     fake.emit('attempt', read);
-    fake.emit('response', { ...read, httpStatus: 200, kind: 'pending', status: 'Pending' });
+    fake.emit('response', {
+      ...read,
+      httpStatus: 200,
+      kind: 'pending',
+      durationMs: 1,
+      status: 'Pending',
+    });
     fake.emit('poll', { ...read, delayMs: 5, polls: 0, status: 'Pending' });
     fake.emit('attempt', { ...read, attempt: 2 });
     fake.emit('response', {
@@ -137,9 +151,10 @@ describe('lookup events (as the engine will emit them)', () => {
       attempt: 2,
       httpStatus: 200,
       kind: 'success',
+      durationMs: 1,
       status: 'Success',
     });
-    fake.emit('success', { ...read, attempt: 2, attempts: 2 });
+    fake.emit('success', { ...read, attempt: 2, attempts: 2, settledBy: 'poll' });
 
     const spans = t.spans();
     const [call] = named(spans, 'portone GET /api/transaction/{merchantOrderRef}/status');

@@ -15,9 +15,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import {
+  createEngine,
   type Engine,
   PORTONE_EVENT_NAMES,
-  PortOneEventEmitter,
   type PortOneEvents,
 } from '@portone-retry/core';
 import type { ObservedEvents } from '../src/events.js';
@@ -99,7 +99,7 @@ export function countEvents(engine: Pick<Engine, 'on'>) {
 
 /** An engine that only emits what a test tells it to: the events, without a call behind them. */
 export function fakeEngine() {
-  const events = new PortOneEventEmitter();
+  const events = createEngine().events;
   const engine = {
     on(name: string, listener: (...args: never[]) => void) {
       events.on(name as keyof PortOneEvents, listener as never);

@@ -262,9 +262,23 @@ describe('traces', () => {
     expect(counted(metrics, METRICS.reconciles, { [ATTR.reconcileAction]: 'follow' })).toBe(1);
   });
 
-  // The engine does not emit `lookup` yet, so no lookup span is made from a real call today (the
-  // spans of lookup events are tested in lookup.test.ts with events emitted by hand). Once it
-  // does, this holds: every status request the server saw is one `portone lookup` span, in the
-  // reconciled create above and in the polled payment (there, a child of its poll span).
-  it.todo('one lookup span per status request the server saw, once the engine emits lookup');
+  it('one lookup span per status request the server saw: a reconciled create and a polled payment', async () => {
+    const lost = newRef();
+    sim.script(CREATE, [{ reset: 'after' }]);
+    await pay(lost);
+    const polled = newRef();
+    sim.script(CREATE, [{ pending: 2 }]);
+    await pay(polled);
+
+    const lookups = named(t.spans(), 'portone lookup');
+    const seen = sim.requests(statusRoute(lost)) + sim.requests(statusRoute(polled));
+    expect(seen).toBeGreaterThanOrEqual(3);
+    expect(lookups).toHaveLength(seen);
+    const polls = named(t.spans(), 'portone poll');
+    const pollIds = new Set(polls.map((p) => p.spanContext().spanId));
+    // The polled payment's lookups are children of its poll spans; the reconcile's of its call.
+    expect(lookups.filter((l) => pollIds.has(parentOf(l) ?? '')).length).toBe(
+      sim.requests(statusRoute(polled)),
+    );
+  });
 });

@@ -2,7 +2,12 @@ import { createPortOneError, type ErrorContext, type PortOneError } from '../err
 import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
 import type { AttemptState, Policy } from '../policy/index.js';
 import { redactUrl } from '../redact.js';
-import type { CircuitBreaker, RetryBudget, RetryKind } from '../resilience/index.js';
+import {
+  breakerKeyOf,
+  type CircuitBreaker,
+  type RetryBudget,
+  type RetryKind,
+} from '../resilience/index.js';
 import type { Classification, PaymentStatus } from '../types.js';
 import type { Operation } from './types.js';
 
@@ -30,6 +35,15 @@ export class CallAbort extends Error {
   }
 }
 
+/** `METHOD /path/{template}`, for an endpoint the catalogue does not name. */
+function endpointOf(method: string, url: string): string {
+  try {
+    return breakerKeyOf(method, url);
+  } catch {
+    return `${method} unknown`;
+  }
+}
+
 let sequence = 0;
 const newOperationId = (): string =>
   globalThis.crypto?.randomUUID?.() ?? `op-${Date.now().toString(36)}-${(++sequence).toString(36)}`;
@@ -41,6 +55,10 @@ const newOperationId = (): string =>
 export class Call<R> {
   readonly id = newOperationId();
   readonly url: string;
+  /** The endpoint as `METHOD /path/{template}`: every ref in its path replaced by its name. */
+  readonly endpoint: string;
+  /** The endpoint's name, for events: the catalogue's id, else `endpoint`. */
+  readonly name: string;
   readonly startedAt: number;
   /** Aborts when the caller aborts, or when the deadline (or, once polling, the poll deadline) passes. */
   readonly signal: AbortSignal;
@@ -78,6 +96,8 @@ export class Call<R> {
   ) {
     this.startedAt = scope.now();
     this.url = redactUrl(operation.url);
+    this.endpoint = endpointOf(operation.method, operation.url);
+    this.name = operation.name ?? this.endpoint;
     this.signal = this.controller.signal;
     const caller = operation.signal;
     if (caller !== undefined) {
@@ -173,6 +193,8 @@ export class Call<R> {
   base(): EventBase {
     return {
       operationId: this.id,
+      operation: this.name,
+      endpoint: this.endpoint,
       attempt: this.attempts,
       elapsedMs: this.elapsed(),
       method: this.operation.method,

@@ -208,9 +208,7 @@ async function settleUnknown<R>(
     return followStatus(call, outcome, 'lookup');
   }
 
-  // PortOne answered that it holds no such payment: a 4000-series code, or 5001 (no record).
-  const notFound = c.kind === 'error' && (c.series === 'validation' || c.code === 5001);
-  if (notFound) {
+  if (saysNotFound(c)) {
     if (why === 'duplicate') {
       call.emit('reconcile', { orderRef, found: false, action: 'fail' });
       return { type: 'reject', error: original };
@@ -365,12 +363,14 @@ async function lookUp<R>(call: Call<R>, purpose: 'reconcile' | 'poll'): Promise<
   }
   const c = outcome.classification;
   if (outcome.response !== undefined && c.kind === 'success') call.lastRaw = outcome.response.raw;
+  const found = c.paymentStatus !== undefined ? true : saysNotFound(c) ? false : undefined;
   call.emit('lookup', {
     orderRef,
     purpose,
     durationMs: outcome.durationMs,
     httpStatus: c.httpStatus ?? 0,
     ...(c.paymentStatus === undefined ? {} : { status: c.paymentStatus }),
+    ...(found === undefined ? {} : { found }),
   });
   return outcome;
 }
@@ -445,6 +445,11 @@ function emitResponse<R>(call: Call<R>, outcome: AttemptOutcome<R>): void {
     ...(c.code === undefined ? {} : { code: c.code }),
     ...(c.status === undefined ? {} : { status: c.status }),
   });
+}
+
+/** PortOne answered that it holds no such payment: a 4000-series code, or 5001 (no record). */
+function saysNotFound(c: Classification): boolean {
+  return c.kind === 'error' && (c.series === 'validation' || c.code === 5001);
 }
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */

@@ -77,6 +77,8 @@ export interface Operation<R = unknown> {
   readonly url: string;
   /** What kind of request this is; see `OperationKind`. */
   readonly kind: OperationKind;
+  /** The endpoint's name for events and traces (e.g. `initiatePayment`); default: its template. */
+  readonly name?: string | undefined;
   /** The request's merchant order ref, when the request carries one. */
   readonly orderRef?: string | undefined;
   /** The PSP channel the request names (`pmt_channel`), so each channel gets its own breaker. */
