@@ -229,7 +229,11 @@ function contractCases(
       backend().script(CREATE, [{ reset: 'after' }]);
       const ref = newRef();
       const res = await create(client(), ref);
-      expect(res.settlement).toMatchObject({ settledBy: 'lookup', orderRef: ref, status: 'Success' });
+      expect(res.settlement).toMatchObject({
+        settledBy: 'lookup',
+        orderRef: ref,
+        status: 'Success',
+      });
     });
 
     it('by a webhook that arrives before the next poll: no further poll is made', async () => {
@@ -240,7 +244,11 @@ function contractCases(
       const ref = newRef();
       c.engine.on('poll', () => setTimeout(() => c.engine.settle(ref, 'Success'), 5));
       const res = await create(c, ref);
-      expect(res.settlement).toMatchObject({ settledBy: 'webhook', orderRef: ref, status: 'Success' });
+      expect(res.settlement).toMatchObject({
+        settledBy: 'webhook',
+        orderRef: ref,
+        status: 'Success',
+      });
       expect(events.of('lookup')).toHaveLength(0);
       expect(backend().requests(STATUS)).toBe(0);
       expect(backend().ledger.count(ref)).toBe(1);
