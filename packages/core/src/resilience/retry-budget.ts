@@ -7,32 +7,36 @@ export type RetryKind = 'retry' | 'timeout';
 
 /**
  * Options of the retry budget: one token bucket shared by every call of an engine, and by every
- * engine of a fleet that shares a store. The defaults are the AWS SDKs' "standard" retry mode
- * (their `RetryQuota`: INITIAL_RETRY_TOKENS 500, RETRY_COST 5, TIMEOUT_RETRY_COST 10,
- * NO_RETRY_INCREMENT 1; on success the cost of the call's last retry is released). In a full
- * outage the bucket pays for about 100 retries, then every retryable failure fails at once, so
- * retries stop multiplying the load on a PSP that is already down; first attempts still go out,
- * and each success puts tokens back.
+ * engine of a fleet that shares a store. The rules are the AWS SDKs' "standard" retry mode (a
+ * retry costs tokens; a call that succeeds gives back the cost of its last retry, or a little
+ * when it needed none); the size is gRPC's retry throttling (10 tokens, a tenth to a fifth of a
+ * token back per success), sized for one server. In a full outage the bucket pays for 10
+ * retries in all, then every retryable failure fails at once: one engine sends 1.1 requests
+ * per call over its first 100 calls (1.2 for creates, each re-send looked up first) and 1.01 by
+ * 1000, where AWS's 500-token bucket sent 2 and 3 times the calls. A success that needed no
+ * retry refunds a fifth of a retry (AWS's ratio, 1 in 5): the bucket holds steady while about
+ * 30 % of calls need a retry, and drains only when PortOne fails more than that. A fleet that
+ * shares the budget through one store should raise `capacity` with its number of servers.
  */
 export interface RetryBudgetOptions {
   /**
    * Tokens the bucket holds when full (and when new).
-   * @default 500
+   * @default 10
    */
   capacity?: number;
   /**
    * Tokens one retry costs.
-   * @default 5
+   * @default 1
    */
   retryCost?: number;
   /**
-   * Tokens one retry of a timed-out attempt costs.
-   * @default 10
+   * Tokens one retry of a timed-out attempt costs (it held a connection for a whole timeout).
+   * @default 2
    */
   timeoutCost?: number;
   /**
-   * Tokens a call that succeeded without retrying puts back.
-   * @default 1
+   * Tokens a call that succeeded without retrying puts back: five such calls pay for a retry.
+   * @default 0.2
    */
   successRefund?: number;
   /**
@@ -71,10 +75,10 @@ export interface RetryBudget {
 }
 
 const DEFAULTS = {
-  capacity: 500,
-  retryCost: 5,
-  timeoutCost: 10,
-  successRefund: 1,
+  capacity: 10,
+  retryCost: 1,
+  timeoutCost: 2,
+  successRefund: 0.2,
   refillPerSecond: 0,
   key: 'default',
   now: Date.now,
