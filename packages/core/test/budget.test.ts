@@ -16,6 +16,8 @@ function clock(start = Date.UTC(2026, 10, 24, 12)) {
   };
 }
 
+const budgetBucket = { capacity: 10, refillPerSecond: 0, idleTtlMs: 24 * 60 * 60 * 1000 };
+
 async function drain(acquire: () => Promise<boolean>): Promise<number> {
   let granted = 0;
   while (await acquire()) granted += 1;
@@ -161,12 +163,19 @@ describe('retry budget: the refund after a success', () => {
     ],
   ])('resolves when the store %s the refund (bookkeeping never fails)', async (_, refund) => {
     const store = createMemoryStore();
-    const budget = createRetryBudget({}, { ...store, refund });
+    const health: unknown[] = [];
+    const budget = createRetryBudget(
+      { onStoreHealth: (event) => health.push(event) },
+      { ...store, refund },
+    );
     expect(await budget.tryAcquire('retry')).toBe(true);
     await expect(budget.onSuccess('retry')).resolves.toBeUndefined();
     await expect(budget.onSuccess()).resolves.toBeUndefined();
-    // The refunds were lost, as the store said.
-    expect(await budget.available()).toBe(9);
+    // The refunds were lost, as the store said; the budget said it fell back, once.
+    expect(await store.tokens('budget:default', budgetBucket, 0)).toBe(9);
+    expect(health).toEqual([
+      { component: 'budget', state: 'fallback', error: new Error('store down') },
+    ]);
   });
 
   it('refunds through the memory store, which is done at once and returns nothing', async () => {

@@ -1,6 +1,12 @@
-import { createMemoryStore } from './memory-store.js';
+import { createMemoryStore, isInProcess } from './memory-store.js';
 import { checkFunction, checkKeys, checkNumber, defined } from './options.js';
 import { assertResilienceStore, type BucketSpec, type ResilienceStore } from './store.js';
+import {
+  createStoreGuard,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type StoreHealthEvent,
+  StoreUnavailable,
+} from './store-guard.js';
 
 /** What a retry is retrying: a timed-out attempt costs more, as it held resources longer. */
 export type RetryKind = 'retry' | 'timeout';
@@ -51,6 +57,19 @@ export interface RetryBudgetOptions {
    */
   key?: string;
   /**
+   * How long the budget waits for its store, in ms, whatever the store client's own settings.
+   * Past it (or on a store error) the retry is paid from a local bucket of the same size in
+   * this process, so a Redis that is down or frozen never holds a payment. A Redis round trip
+   * takes a few ms; 150 leaves room for a slow one and is small against a call's deadline.
+   * @default 150
+   */
+  storeTimeoutMs?: number;
+  /**
+   * Called once when the budget falls back to its local bucket (the store failed or timed out)
+   * and once when the store answers again.
+   */
+  onStoreHealth?: (event: StoreHealthEvent) => void;
+  /**
    * The clock, in epoch ms (injected so tests run on fake time).
    * @default Date.now
    */
@@ -59,8 +78,12 @@ export interface RetryBudgetOptions {
 
 /** A token bucket the engine asks before every retry. */
 export interface RetryBudget {
-  /** Takes the cost of one retry of `kind`; false when the bucket cannot pay it: do not retry. */
-  tryAcquire(kind: RetryKind): Promise<boolean>;
+  /**
+   * Takes the cost of one retry of `kind`; false when the bucket cannot pay it: do not retry.
+   * Never waits on the store longer than `storeTimeoutMs`, nor past `signal` (the call's own
+   * deadline or abort): then the local bucket decides.
+   */
+  tryAcquire(kind: RetryKind, signal?: AbortSignal): Promise<boolean>;
   /**
    * A call succeeded. Pass the kind of its last retry, if it retried: that retry's cost comes
    * back. Without one, `successRefund` tokens come back. Resolves once the refund is recorded,
@@ -68,8 +91,8 @@ export interface RetryBudget {
    * so a store that fails it is ignored (an unknown `lastRetry` still rejects with a TypeError).
    */
   onSuccess(lastRetry?: RetryKind): Promise<void>;
-  /** Tokens in the bucket now. */
-  available(): Promise<number>;
+  /** Tokens in the bucket now (the local bucket's while the store is failing). */
+  available(signal?: AbortSignal): Promise<number>;
   /** What one retry of `kind` costs. */
   costOf(kind: RetryKind): number;
 }
@@ -81,6 +104,8 @@ const DEFAULTS = {
   successRefund: 0.2,
   refillPerSecond: 0,
   key: 'default',
+  storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
+  onStoreHealth: (_event: StoreHealthEvent): void => {},
   now: Date.now,
 } satisfies Required<RetryBudgetOptions>;
 
@@ -101,6 +126,8 @@ function validate(options: RetryBudgetOptions): void {
   if (options.key !== undefined && (typeof options.key !== 'string' || options.key === '')) {
     throw new TypeError('budget.key must be a non-empty string');
   }
+  checkNumber('budget.storeTimeoutMs', options.storeTimeoutMs, { min: 1 });
+  checkFunction('budget.onStoreHealth', options.onStoreHealth);
   checkFunction('budget.now', options.now);
 }
 
@@ -135,10 +162,35 @@ export function createRetryBudget(
     return kind === 'timeout' ? o.timeoutCost : o.retryCost;
   };
 
+  const guard = createStoreGuard('budget', o.storeTimeoutMs, o.onStoreHealth);
+  // A memory store answers at once: no time limit, no fallback, no timer per call.
+  const direct = isInProcess(store);
+  // Pays for retries while the store fails: the same bucket, in this process only.
+  const local = createMemoryStore();
+  /** `remote` on the store, or `fallback` on the local bucket when the store cannot answer. */
+  const either = async <T>(
+    remote: () => Promise<T> | T,
+    fallback: () => Promise<T> | T,
+    signal?: AbortSignal,
+  ): Promise<T> => {
+    if (direct) return remote();
+    try {
+      return await guard.call(remote, signal);
+    } catch (error) {
+      if (error instanceof StoreUnavailable) return fallback();
+      throw error;
+    }
+  };
+
   return {
     costOf,
-    async tryAcquire(kind) {
-      return store.take(key, costOf(kind), bucket, o.now());
+    async tryAcquire(kind, signal) {
+      const cost = costOf(kind);
+      return either(
+        () => store.take(key, cost, bucket, o.now()),
+        () => local.take(key, cost, bucket, o.now()),
+        signal,
+      );
     },
     onSuccess(lastRetry) {
       // Not async: it runs after every successful call, and a wrapper promise per call adds up.
@@ -150,16 +202,26 @@ export function createRetryBudget(
       }
       if (amount <= 0) return SETTLED;
       // The refund is bookkeeping after a call that succeeded: a store that fails it is ignored.
-      let done: Promise<void> | void;
-      try {
-        done = store.refund(key, amount, bucket, o.now());
-      } catch {
-        return SETTLED;
+      if (direct) {
+        let done: Promise<void> | void;
+        try {
+          done = store.refund(key, amount, bucket, o.now());
+        } catch {
+          return SETTLED;
+        }
+        return done === undefined ? SETTLED : Promise.resolve(done).catch(ignore);
       }
-      return done === undefined ? SETTLED : Promise.resolve(done).catch(ignore);
+      // The local bucket is refunded too (at once, in memory): it is the one that paid while
+      // the store was failing, and it is full, so unchanged, otherwise.
+      local.refund(key, amount, bucket, o.now());
+      return guard.call(() => store.refund(key, amount, bucket, o.now())).then(ignore, ignore);
     },
-    async available() {
-      return store.tokens(key, bucket, o.now());
+    async available(signal) {
+      return either(
+        () => store.tokens(key, bucket, o.now()),
+        () => local.tokens(key, bucket, o.now()),
+        signal,
+      );
     },
   };
 }
