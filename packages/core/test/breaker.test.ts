@@ -9,6 +9,7 @@ import {
   createCircuitBreaker,
   createMemoryStore,
   pspChannelOf,
+  quorumOf,
   type ResilienceStore,
 } from '../src/resilience/index.js';
 import { classify } from './support/internals.js';
@@ -48,7 +49,7 @@ describe('circuit breaker: closed → open', () => {
     expect(changes).toEqual([]);
 
     await breaker.record(KEY, 'failure');
-    expect(changes).toEqual([{ key: KEY, from: 'closed', to: 'open' }]);
+    expect(changes).toEqual([{ key: KEY, from: 'closed', to: 'open', scope: 'fleet' }]);
     expect(await breaker.state(KEY)).toBe('open');
     expect(await breaker.acquire(KEY)).toEqual({
       allowed: false,
@@ -73,7 +74,7 @@ describe('circuit breaker: closed → open', () => {
     expect(await breaker.state(KEY)).toBe('closed');
     await breaker.record(KEY, 'failure');
     expect(await breaker.state(KEY)).toBe('open');
-    expect(changes).toEqual([{ key: KEY, from: 'closed', to: 'open' }]);
+    expect(changes).toEqual([{ key: KEY, from: 'closed', to: 'open', scope: 'fleet' }]);
   });
 
   it('does not judge the ratio on fewer than minimumCalls calls', async () => {
@@ -129,9 +130,9 @@ describe('circuit breaker: half-open', () => {
     await breaker.record(KEY, 'success');
     expect(await breaker.acquire(KEY)).toEqual({ allowed: true, state: 'closed' });
     expect(changes).toEqual([
-      { key: KEY, from: 'closed', to: 'open' },
-      { key: KEY, from: 'open', to: 'half-open' },
-      { key: KEY, from: 'half-open', to: 'closed' },
+      { key: KEY, from: 'closed', to: 'open', scope: 'fleet' },
+      { key: KEY, from: 'open', to: 'half-open', scope: 'fleet' },
+      { key: KEY, from: 'half-open', to: 'closed', scope: 'fleet' },
     ]);
     // Closing wipes the slate: the failures that opened it do not count again.
     await report(breaker, times(4, 'failure'));
@@ -159,8 +160,8 @@ describe('circuit breaker: half-open', () => {
     }
     expect(coolDowns).toEqual([30_000, 60_000, 120_000, 240_000, 300_000, 300_000]);
     expect(changes.slice(1, 3)).toEqual([
-      { key: KEY, from: 'open', to: 'half-open' },
-      { key: KEY, from: 'half-open', to: 'open' },
+      { key: KEY, from: 'open', to: 'half-open', scope: 'fleet' },
+      { key: KEY, from: 'half-open', to: 'open', scope: 'fleet' },
     ]);
   });
 
@@ -278,7 +279,7 @@ describe('circuit breaker: shared by a fleet through one store', () => {
     const b = setup({}, store);
     await report(a.breaker, times(5, 'failure'));
     expect(await b.breaker.acquire(KEY)).toMatchObject({ allowed: false, state: 'open' });
-    expect(a.changes).toEqual([{ key: KEY, from: 'closed', to: 'open' }]);
+    expect(a.changes).toEqual([{ key: KEY, from: 'closed', to: 'open', scope: 'fleet' }]);
     expect(b.changes).toEqual([]);
 
     a.advance(30_000);
@@ -290,13 +291,84 @@ describe('circuit breaker: shared by a fleet through one store', () => {
     expect(permits.filter((p) => p.allowed)).toHaveLength(1);
   });
 
-  it('counts failures from every server towards one threshold', async () => {
+  it('counts each server’s failures apart: 3 here and 2 there open nothing', async () => {
     const store = createMemoryStore();
     const a = setup({}, store);
     const b = setup({}, store);
     await report(a.breaker, times(3, 'failure'));
     await report(b.breaker, times(2, 'failure'));
+    expect(await a.breaker.state(KEY)).toBe('closed');
+    expect(await b.breaker.state(KEY)).toBe('closed');
+  });
+
+  it('counts one server’s failures as one node, however many breakers report for it', async () => {
+    const store = createMemoryStore();
+    const a = setup({ nodeId: 'server-1' }, store);
+    const b = setup({ nodeId: 'server-1' }, store);
+    await report(a.breaker, times(3, 'failure'));
+    await report(b.breaker, times(2, 'failure'));
     expect(await a.breaker.state(KEY)).toBe('open');
+  });
+
+  it('opens only its own breaker when one server alone sees failures', async () => {
+    const store = createMemoryStore();
+    const [a, b, c] = ['a', 'b', 'c'].map((nodeId) => setup({ nodeId }, store)) as [
+      ReturnType<typeof setup>,
+      ReturnType<typeof setup>,
+      ReturnType<typeof setup>,
+    ];
+    await report(b.breaker, ['success']);
+    await report(c.breaker, ['success']);
+    await report(a.breaker, times(5, 'failure'));
+    expect(a.changes).toEqual([{ key: KEY, from: 'closed', to: 'open', scope: 'node' }]);
+    expect(await a.breaker.acquire(KEY)).toEqual({
+      allowed: false,
+      state: 'open',
+      retryAfterMs: 30_000,
+    });
+    expect(await b.breaker.acquire(KEY)).toEqual({ allowed: true, state: 'closed' });
+    expect(await c.breaker.acquire(KEY)).toEqual({ allowed: true, state: 'closed' });
+    // Its own breaker probes and closes on its own, as any breaker.
+    a.advance(30_000);
+    expect(await a.breaker.acquire(KEY)).toEqual({ allowed: true, state: 'half-open' });
+    await a.breaker.record(KEY, 'success');
+    expect(a.changes.map((change) => `${change.scope} ${change.to}`)).toEqual([
+      'node open',
+      'node half-open',
+      'node closed',
+    ]);
+    expect(await a.breaker.acquire(KEY)).toEqual({ allowed: true, state: 'closed' });
+  });
+
+  it('opens the fleet’s breaker when a quorum of the servers with calls sees failures', async () => {
+    const store = createMemoryStore();
+    const [a, b, c] = ['a', 'b', 'c'].map((nodeId) => setup({ nodeId }, store)) as [
+      ReturnType<typeof setup>,
+      ReturnType<typeof setup>,
+      ReturnType<typeof setup>,
+    ];
+    await report(c.breaker, ['success']);
+    await report(a.breaker, times(5, 'failure'));
+    await report(b.breaker, times(5, 'failure'));
+    expect(b.changes).toEqual([{ key: KEY, from: 'closed', to: 'open', scope: 'fleet' }]);
+    expect(await c.breaker.acquire(KEY)).toMatchObject({ allowed: false, state: 'open' });
+    expect(c.changes).toEqual([]);
+  });
+
+  it('needs half of the servers with calls: two of five is not a quorum, three is', async () => {
+    const store = createMemoryStore();
+    const nodes = ['a', 'b', 'c', 'd', 'e'].map((nodeId) => setup({ nodeId }, store));
+    for (const node of nodes) await report(node.breaker, ['success']);
+    for (const node of nodes.slice(0, 2)) await report(node.breaker, times(5, 'failure'));
+    expect(await nodes[4]?.breaker.state(KEY)).toBe('closed');
+    await report(nodes[2]!.breaker, times(5, 'failure'));
+    expect(await nodes[4]?.breaker.state(KEY)).toBe('open');
+  });
+});
+
+describe('quorumOf', () => {
+  it('is the only node, then two, then half of the nodes with calls', () => {
+    expect([1, 2, 3, 4, 5, 6, 10].map(quorumOf)).toEqual([1, 2, 2, 2, 3, 3, 5]);
   });
 });
 
@@ -312,6 +384,9 @@ describe('circuit breaker: bad input', () => {
     [{ openMs: 60_000, maxOpenMs: 30_000 }, /openMs \(60000\) must not exceed maxOpenMs/],
     [{ probeTimeoutMs: Number.NaN }, /probeTimeoutMs/],
     [{ onStateChange: 'log' }, /onStateChange must be a function/],
+    [{ nodeId: '' }, /nodeId must be a non-empty string/],
+    [{ storeTimeoutMs: 0 }, /storeTimeoutMs must be a finite number ≥ 1/],
+    [{ onStoreHealth: true }, /onStoreHealth must be a function/],
     [{ threshold: 5 }, /threshold is not an option/],
   ])('rejects %o with a TypeError naming the option', (options, message) => {
     expect(() => createCircuitBreaker(options as never)).toThrow(TypeError);

@@ -17,21 +17,25 @@ describe('memory store: expiry follows the time its callers pass', () => {
 
   it('forgets a breaker record after its TTL, and restarts its versions', async () => {
     const store = createMemoryStore();
-    const next = { state: 'open', until: T0 + 100, opens: 1 } as const;
+    const next = { state: 'open', forMs: 100, opens: 1 } as const;
     expect(await store.writeCircuit('c', 0, next, 500, T0)).toMatchObject({ version: 1 });
-    expect(await store.readCircuit('c', T0 + 499)).toMatchObject({ state: 'open' });
+    expect(await store.readCircuit('c', T0 + 499)).toMatchObject({
+      state: 'open',
+      remainingMs: -399,
+    });
     expect(await store.readCircuit('c', T0 + 500)).toBeUndefined();
     expect(await store.writeCircuit('c', 0, next, 500, T0 + 500)).toMatchObject({ version: 1 });
   });
 
-  it('forgets outcomes after a window and a slot with no call at all', async () => {
+  it('forgets a node’s failures in a row after a window with no call from it', async () => {
     const store = createMemoryStore();
     const window = { windowMs: 1_000, slotMs: 100 };
-    await store.recordOutcome('o', true, window, T0);
-    expect(await store.recordOutcome('o', true, window, T0 + 1_099)).toMatchObject({
+    const rule = { failureThreshold: 5, failureRatio: 0.5, minimumCalls: 20 };
+    await store.recordOutcome('o', 'a', true, window, rule, T0);
+    expect(await store.recordOutcome('o', 'a', true, window, rule, T0 + 999)).toMatchObject({
       consecutiveFailures: 2,
     });
-    expect(await store.recordOutcome('o', true, window, T0 + 2_199)).toMatchObject({
+    expect(await store.recordOutcome('o', 'a', true, window, rule, T0 + 2_000)).toMatchObject({
       consecutiveFailures: 1,
       total: 1,
     });

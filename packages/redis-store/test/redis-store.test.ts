@@ -74,16 +74,16 @@ describe.skipIf(!available)('redis store against a real redis-server on 127.0.0.
     const policy = { retries: 3, minDelayMs: 0, maxDelayMs: 0 };
     const engineA = createEngine({
       store: createRedisStore({ client: a }),
-      budget: { capacity: 10 },
+      budget: { capacity: 2 },
       policy,
     });
     const engineB = createEngine({
       store: createRedisStore({ client: b }),
-      budget: { capacity: 10 },
+      budget: { capacity: 2 },
       policy,
     });
     let sentB = 0;
-    await engineA.execute(op).catch(() => undefined); // spends the 10 tokens on two retries
+    await engineA.execute(op).catch(() => undefined); // spends the 2 tokens on two retries
     await engineB
       .execute({
         ...op,

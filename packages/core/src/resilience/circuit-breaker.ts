@@ -1,28 +1,48 @@
 import type { BreakerOutcome } from './breaker-outcome.js';
-import { createMemoryStore } from './memory-store.js';
+import { type CircuitPermit, createCircuitMachine } from './circuit-machine.js';
+import { createMemoryStore, isInProcess } from './memory-store.js';
 import { checkFunction, checkKeys, checkNumber, defined } from './options.js';
 import {
   assertResilienceStore,
-  type CircuitRecord,
   type CircuitState,
-  type CircuitUpdate,
   type OutcomeWindow,
   type ResilienceStore,
+  type TripRule,
 } from './store.js';
+import {
+  createStoreGuard,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type StoreGuard,
+  type StoreHealthEvent,
+  StoreUnavailable,
+} from './store-guard.js';
+
+export type { CircuitPermit } from './circuit-machine.js';
 
 /** A breaker's change of state, as the engine's `circuit` event carries it. */
 export interface CircuitChange {
   readonly key: string;
   readonly from: CircuitState;
   readonly to: CircuitState;
+  /**
+   * `fleet`: the breaker in the store, shared by every breaker on it (one engine's alone with
+   * the default memory store). `node`: this breaker's own, opened on its own calls when the
+   * fleet has no quorum or the store cannot be reached.
+   */
+  readonly scope: 'node' | 'fleet';
 }
 
 /**
  * Options of the circuit breaker. It keeps one breaker per key (endpoint, and PSP channel: see
- * `breakerKeyOf`): closed, it opens after `failureThreshold` failures in a row, or when at least
- * `failureRatio` of at least `minimumCalls` calls in the last `windowMs` failed. Open, it fails
- * calls fast for `openMs`; then it half-opens and lets one probe through at a time. The probe's
- * success closes it; its failure opens it again for longer (`backoffFactor`, up to `maxOpenMs`).
+ * `breakerKeyOf`). Each breaker instance is a node (`nodeId`); a node sees PortOne failing after
+ * `failureThreshold` failed calls in a row, or when at least `failureRatio` of at least
+ * `minimumCalls` of its calls in the last `windowMs` failed. The breaker in the store (the
+ * fleet's) opens when a quorum of the nodes that sent calls in the window see that: two of them
+ * (one when it is the only one) and at least half of them. A node that alone sees failures
+ * opens only its own breaker, in this process: its network, not PortOne, is the likely fault.
+ * Open, a breaker fails calls fast for `openMs`; then it half-opens and lets one probe through
+ * at a time. The probe's success closes it; its failure opens it again for longer
+ * (`backoffFactor`, up to `maxOpenMs`). Count one outcome per call, not per attempt.
  */
 export interface CircuitBreakerOptions {
   /**
@@ -70,20 +90,29 @@ export interface CircuitBreakerOptions {
   /** Called on every change this breaker makes, for the engine's `circuit` event. */
   onStateChange?: (change: CircuitChange) => void;
   /**
+   * This breaker's name among those sharing a store: the fleet counts failures per node. Give
+   * each server (or engine) its own; two breakers with one id count as one node.
+   * @default a random id
+   */
+  nodeId?: string;
+  /**
+   * How long the breaker waits for its store, in ms, whatever the store client's own settings.
+   * Past it (or on a store error) this node's own breaker decides, so a Redis that is down or
+   * frozen never holds a payment. A Redis round trip takes a few ms; 150 leaves room for a
+   * slow one and is small against a call's deadline.
+   * @default 150
+   */
+  storeTimeoutMs?: number;
+  /**
+   * Called once when the breaker falls back to this node's own state (the store failed or
+   * timed out) and once when the store answers again.
+   */
+  onStoreHealth?: (event: StoreHealthEvent) => void;
+  /**
    * The clock, in epoch ms (injected so tests run on fake time).
    * @default Date.now
    */
   now?: () => number;
-}
-
-/** The breaker's answer to "may a call to this key go out now?". */
-export interface CircuitPermit {
-  /** False: fail the call fast (`PortOneCircuitOpenError`) without sending it. */
-  readonly allowed: boolean;
-  /** The state the breaker was in when it answered. */
-  readonly state: CircuitState;
-  /** When refused: about how long until a probe may go, in ms. */
-  readonly retryAfterMs?: number;
 }
 
 /** Circuit breakers for every key, over one store. */
@@ -92,17 +121,20 @@ export interface CircuitBreaker {
    * Asks before sending a call to `key`. When it answers `allowed`, report the call's outcome
    * with `record(key, …)`; in half-open the allowed call is the probe, and its outcome decides
    * (while this breaker holds the probe of `key`, the next outcome reported for `key` is taken
-   * as the probe's: calls sent before the opening have long finished by then).
+   * as the probe's: calls sent before the opening have long finished by then). Never waits on
+   * the store longer than `storeTimeoutMs`, nor past `signal`: then this node's breaker answers.
    */
-  acquire(key: string): Promise<CircuitPermit>;
+  acquire(key: string, signal?: AbortSignal): Promise<CircuitPermit>;
   /**
    * Reports how a call to `key` went: `failure` for a failure of the service, `success` for any
    * answer that shows it works, `ignored` for an answer that says nothing about its health
    * (4000 and 6000 series, an aborted call). `breakerOutcomeOf(classification)` picks one.
+   * Report once per call (its final outcome), not per attempt: a node's retries must not count
+   * as several nodes' evidence. Bounded like `acquire`.
    */
-  record(key: string, outcome: BreakerOutcome): Promise<void>;
-  /** The state of the breaker of `key` as stored now. */
-  state(key: string): Promise<CircuitState>;
+  record(key: string, outcome: BreakerOutcome, signal?: AbortSignal): Promise<void>;
+  /** The state of the breaker of `key`: this node's own when open, else the store's. */
+  state(key: string, signal?: AbortSignal): Promise<CircuitState>;
 }
 
 const DEFAULTS = {
@@ -115,6 +147,9 @@ const DEFAULTS = {
   maxOpenMs: 300_000,
   probeTimeoutMs: 30_000,
   onStateChange: (_change: CircuitChange): void => {},
+  nodeId: '',
+  storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
+  onStoreHealth: (_event: StoreHealthEvent): void => {},
   now: Date.now,
 } satisfies Required<CircuitBreakerOptions>;
 
@@ -139,6 +174,14 @@ function validate(options: CircuitBreakerOptions): void {
     throw new TypeError(`breaker.openMs (${openMs}) must not exceed maxOpenMs (${maxOpenMs})`);
   }
   checkFunction(name('onStateChange'), options.onStateChange);
+  if (
+    options.nodeId !== undefined &&
+    (typeof options.nodeId !== 'string' || options.nodeId === '' || options.nodeId.length > 200)
+  ) {
+    throw new TypeError('breaker.nodeId must be a non-empty string of at most 200 characters');
+  }
+  checkNumber(name('storeTimeoutMs'), options.storeTimeoutMs, { min: 1 });
+  checkFunction(name('onStoreHealth'), options.onStoreHealth);
   checkFunction(name('now'), options.now);
 }
 
@@ -148,10 +191,31 @@ function checkKey(key: unknown): asserts key is string {
   }
 }
 
+/** A random node id: unique enough among the servers of one fleet. */
+function randomNodeId(): string {
+  const uuid = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID;
+  return uuid === undefined ? Math.random().toString(36).slice(2) : uuid.call(globalThis.crypto);
+}
+
+/** `store` with every call bounded by `guard` and `signal`. */
+function bounded(store: ResilienceStore, guard: StoreGuard, signal?: AbortSignal): ResilienceStore {
+  return {
+    take: (...args) => guard.call(() => store.take(...args), signal),
+    refund: (...args) => guard.call(() => store.refund(...args), signal),
+    tokens: (...args) => guard.call(() => store.tokens(...args), signal),
+    recordOutcome: (...args) => guard.call(() => store.recordOutcome(...args), signal),
+    clearOutcomes: (...args) => guard.call(() => store.clearOutcomes(...args), signal),
+    readCircuit: (...args) => guard.call(() => store.readCircuit(...args), signal),
+    writeCircuit: (...args) => guard.call(() => store.writeCircuit(...args), signal),
+  };
+}
+
 /**
  * Circuit breakers over `store` (a fresh in-memory one unless given). Breakers of several
- * engines or servers that share a store share their state: one opening is seen by all, and one
- * probe goes out across all of them. Each breaker reports only the changes it made itself.
+ * engines or servers that share a store share the fleet's breaker: an opening by a quorum is
+ * seen by all, and one probe goes out across all of them. Each breaker also keeps its node's
+ * own breaker in this process, which answers alone when the store cannot. Each breaker reports
+ * only the changes it made itself.
  */
 export function createCircuitBreaker(
   options: CircuitBreakerOptions = {},
@@ -160,125 +224,73 @@ export function createCircuitBreaker(
   validate(options);
   assertResilienceStore(store, 'circuit breaker store');
   const o = { ...DEFAULTS, ...defined(options) };
+  const node = o.nodeId === '' ? randomNodeId() : o.nodeId;
   const window: OutcomeWindow = {
     windowMs: o.windowMs,
     slotMs: Math.ceil(o.windowMs / WINDOW_SLOTS),
   };
-  /** Keys this breaker holds the half-open probe of, with the record version that granted it. */
-  const probes = new Map<string, number>();
-  const circuitKey = (key: string) => `circuit:${key}`;
-  const outcomesKey = (key: string) => `outcomes:${key}`;
-
-  const coolDown = (opens: number) =>
-    Math.min(o.maxOpenMs, o.openMs * o.backoffFactor ** Math.max(0, opens - 1));
-
-  /** Writes `next` if nobody wrote since `seen`; how long the record is kept depends on it. */
-  const write = (
-    key: string,
-    seen: CircuitRecord | undefined,
-    next: CircuitUpdate,
-    now: number,
-  ) => {
-    // Kept past its own deadline by the longest cool-down, so the count of openings in a row
-    // survives a quiet spell; after that, a breaker nobody asks about is forgotten (closed).
-    const ttlMs = Math.max(next.until - now, 0) + o.maxOpenMs;
-    return store.writeCircuit(circuitKey(key), seen?.version ?? 0, next, ttlMs, now);
+  const rule: TripRule = {
+    failureThreshold: o.failureThreshold,
+    failureRatio: o.failureRatio,
+    minimumCalls: o.minimumCalls,
   };
+  const settings = { node, window, rule, ...o };
+  const machine = (scope: 'node' | 'fleet') =>
+    createCircuitMachine({
+      ...settings,
+      changed: (key, from, to) => o.onStateChange({ key, from, to, scope }),
+    });
+  const fleet = machine('fleet');
+  const mine = machine('node');
+  /** This node's own breakers: in this process, so always answered at once. */
+  const local = createMemoryStore();
+  const guard = createStoreGuard('breaker', o.storeTimeoutMs, o.onStoreHealth);
+  // A memory store answers at once: no time limit, no timer per call.
+  const direct = isInProcess(store);
+  const shared = (signal: AbortSignal | undefined) =>
+    direct ? store : bounded(store, guard, signal);
 
-  const changed = (key: string, from: CircuitState, to: CircuitState) =>
-    o.onStateChange({ key, from, to });
-
-  async function open(key: string, seen: CircuitRecord | undefined, opens: number, now: number) {
-    const from = seen?.state ?? 'closed';
-    const written = await write(
-      key,
-      seen,
-      { state: 'open', until: now + coolDown(opens), opens },
-      now,
-    );
-    if (written !== undefined) changed(key, from, 'open');
-  }
-
-  async function settleProbe(key: string, probe: CircuitRecord, outcome: BreakerOutcome) {
-    const now = o.now();
-    if (outcome === 'success') {
-      // Closed, but remembers its openings for a while: a flapping service backs off further.
-      const closed = { state: 'closed', until: now + o.maxOpenMs, opens: probe.opens } as const;
-      if ((await write(key, probe, closed, now)) === undefined) return;
-      await store.clearOutcomes(outcomesKey(key));
-      changed(key, 'half-open', 'closed');
-    } else if (outcome === 'failure') {
-      await open(key, probe, probe.opens + 1, now);
-    } else {
-      // The probe's answer said nothing about health: free the lease so the next call probes.
-      await write(key, probe, { state: 'half-open', until: now, opens: probe.opens }, now);
+  /** `operation` on the fleet's breaker, or undefined when the store cannot answer. */
+  async function onFleet<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof StoreUnavailable) return undefined;
+      throw error;
     }
   }
 
   return {
-    async acquire(key) {
+    async acquire(key, signal) {
       checkKey(key);
-      const now = o.now();
-      const record = await store.readCircuit(circuitKey(key), now);
-      if (record === undefined || record.state === 'closed')
-        return { allowed: true, state: 'closed' };
-      if (now < record.until) {
-        return { allowed: false, state: record.state, retryAfterMs: record.until - now };
+      const own = await mine.acquire(local, key);
+      if (!own.allowed) return own;
+      const permit = await onFleet(() => fleet.acquire(shared(signal), key));
+      // The store cannot answer: this node's own breaker decides.
+      if (permit === undefined) return own;
+      if (!permit.allowed) {
+        // Our own probe will not be sent: free it, or this node would wait out its lease.
+        if (own.state === 'half-open') await mine.release(local, key);
+        return permit;
       }
-      // The cool-down is over (or the last probe's lease lapsed): whoever wins the
-      // compare-and-set, here or on another server, is the one probe.
-      const lease = {
-        state: 'half-open',
-        until: now + o.probeTimeoutMs,
-        opens: record.opens,
-      } as const;
-      const won = await write(key, record, lease, now);
-      if (won === undefined) {
-        return { allowed: false, state: 'half-open', retryAfterMs: o.probeTimeoutMs };
-      }
-      probes.set(key, won.version);
-      if (record.state === 'open') changed(key, 'open', 'half-open');
-      return { allowed: true, state: 'half-open' };
+      return permit.state === 'closed' ? own : permit;
     },
 
-    async record(key, outcome) {
+    async record(key, outcome, signal) {
       checkKey(key);
       if (!OUTCOMES.includes(outcome)) {
         throw new TypeError(`circuit breaker outcome must be one of ${OUTCOMES.join(', ')}`);
       }
-      const probeVersion = probes.get(key);
-      if (probeVersion !== undefined) {
-        probes.delete(key);
-        const current = await store.readCircuit(circuitKey(key), o.now());
-        // Still our probe (not taken over after a lapsed lease): its outcome decides.
-        if (current?.state === 'half-open' && current.version === probeVersion) {
-          await settleProbe(key, current, outcome);
-          return;
-        }
-      }
-      if (outcome === 'ignored') return;
-      const now = o.now();
-      const counts = await store.recordOutcome(
-        outcomesKey(key),
-        outcome === 'failure',
-        window,
-        now,
-      );
-      if (outcome === 'success') return;
-      const tripped =
-        counts.consecutiveFailures >= o.failureThreshold ||
-        (counts.total >= o.minimumCalls && counts.failures / counts.total >= o.failureRatio);
-      if (!tripped) return;
-      const record = await store.readCircuit(circuitKey(key), now);
-      // Already open or probing: late answers of calls sent before the opening change nothing.
-      if (record !== undefined && record.state !== 'closed') return;
-      const repeat = record !== undefined && now < record.until;
-      await open(key, record, repeat ? record.opens + 1 : 1, now);
+      const fleetOpen = await onFleet(() => fleet.record(shared(signal), key, outcome, true));
+      // This node's breaker opens on its own calls unless the fleet's is open already.
+      await mine.record(local, key, outcome, fleetOpen !== true);
     },
 
-    async state(key) {
+    async state(key, signal) {
       checkKey(key);
-      return (await store.readCircuit(circuitKey(key), o.now()))?.state ?? 'closed';
+      const own = await mine.state(local, key);
+      if (own !== 'closed') return own;
+      return (await onFleet(() => fleet.state(shared(signal), key))) ?? own;
     },
   };
 }

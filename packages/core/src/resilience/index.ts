@@ -22,5 +22,13 @@ export {
   type CircuitUpdate,
   type OutcomeCounts,
   type OutcomeWindow,
+  quorumOf,
   type ResilienceStore,
+  type TripRule,
+  trips,
 } from './store.js';
+export {
+  type StoreComponent,
+  type StoreHealthEvent,
+  StoreTimeoutError,
+} from './store-guard.js';

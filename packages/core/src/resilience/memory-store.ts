@@ -1,9 +1,11 @@
-import type {
-  BucketSpec,
-  CircuitRecord,
-  OutcomeCounts,
-  OutcomeWindow,
-  ResilienceStore,
+import {
+  type BucketSpec,
+  type CircuitRecord,
+  type CircuitState,
+  type OutcomeCounts,
+  type OutcomeWindow,
+  type ResilienceStore,
+  trips,
 } from './store.js';
 
 interface Expiring {
@@ -13,13 +15,22 @@ interface Bucket extends Expiring {
   tokens: number;
   at: number;
 }
-interface Outcomes extends Expiring {
+interface NodeOutcomes {
   consecutive: number;
+  /** The slot of the node's last call. */
+  last: number;
   /** slot number → [calls, failures] */
   slots: Map<number, [number, number]>;
 }
+interface Outcomes extends Expiring {
+  nodes: Map<string, NodeOutcomes>;
+}
 interface Circuit extends Expiring {
-  record: CircuitRecord;
+  state: CircuitState;
+  /** Epoch ms on the callers' clock. */
+  until: number;
+  opens: number;
+  version: number;
 }
 
 /** What an operation done at once hands back: one settled promise, shared. */
@@ -32,6 +43,14 @@ function levelOf(stored: Bucket | undefined, bucket: BucketSpec, now: number): n
   // A clock that went backwards (another server's, through a shared store) adds nothing.
   const elapsed = Math.max(0, now - stored.at);
   return Math.min(bucket.capacity, stored.tokens + (elapsed * bucket.refillPerSecond) / 1000);
+}
+
+/** Stores made by `createMemoryStore`: they answer at once, so need no time limit. */
+const IN_PROCESS = new WeakSet<ResilienceStore>();
+
+/** Whether `store` is an in-process memory store (no time limit or fallback needed). */
+export function isInProcess(store: ResilienceStore): boolean {
+  return IN_PROCESS.has(store);
 }
 
 /**
@@ -78,7 +97,7 @@ export function createMemoryStore(): ResilienceStore {
     wrote(now);
   }
 
-  return {
+  const store: ResilienceStore = {
     async take(key, cost, bucket, now) {
       const level = levelOf(live(buckets, key, now), bucket, now);
       if (level < cost) return false;
@@ -97,30 +116,52 @@ export function createMemoryStore(): ResilienceStore {
       return levelOf(live(buckets, key, now), bucket, now);
     },
 
-    async recordOutcome(key, failed, window: OutcomeWindow, now): Promise<OutcomeCounts> {
-      const entry = live(outcomes, key, now) ?? { consecutive: 0, slots: new Map(), expires: 0 };
+    async recordOutcome(key, node, failed, window: OutcomeWindow, rule, now) {
+      const entry = live(outcomes, key, now) ?? { nodes: new Map(), expires: 0 };
       const slot = Math.floor(now / window.slotMs);
       const oldest = slot - Math.ceil(window.windowMs / window.slotMs) + 1;
-      const counts = entry.slots.get(slot) ?? [0, 0];
+      const seen = entry.nodes.get(node);
+      // A node with no call for a whole window starts over, failures in a row included.
+      const mine =
+        seen === undefined || seen.last < oldest
+          ? { consecutive: 0, last: slot, slots: new Map<number, [number, number]>() }
+          : seen;
+      const counts = mine.slots.get(slot) ?? [0, 0];
       counts[0] += 1;
       if (failed) counts[1] += 1;
-      entry.slots.set(slot, counts);
-      entry.consecutive = failed ? entry.consecutive + 1 : 0;
+      mine.slots.set(slot, counts);
+      mine.consecutive = failed ? mine.consecutive + 1 : 0;
+      mine.last = slot;
+      entry.nodes.set(node, mine);
       entry.expires = now + window.windowMs + window.slotMs;
       outcomes.set(key, entry);
       wrote(now);
 
-      let total = 0;
-      let failures = 0;
-      for (const [at, [calls, failed]] of entry.slots) {
-        if (at < oldest) {
-          entry.slots.delete(at);
+      let result: OutcomeCounts | undefined;
+      let nodes = 0;
+      let failingNodes = 0;
+      for (const [id, each] of entry.nodes) {
+        if (each.last < oldest) {
+          // No call for a whole window: forgotten, failures in a row included.
+          entry.nodes.delete(id);
           continue;
         }
-        total += calls;
-        failures += failed;
+        let total = 0;
+        let failures = 0;
+        for (const [at, [calls, failedCalls]] of each.slots) {
+          if (at < oldest) {
+            each.slots.delete(at);
+            continue;
+          }
+          total += calls;
+          failures += failedCalls;
+        }
+        const own = { consecutiveFailures: each.consecutive, failures, total };
+        if (total > 0) nodes += 1;
+        if (total > 0 && trips(own, rule)) failingNodes += 1;
+        if (id === node) result = { ...own, nodes: 0, failingNodes: 0 };
       }
-      return { consecutiveFailures: entry.consecutive, failures, total };
+      return { ...(result as OutcomeCounts), nodes, failingNodes };
     },
 
     async clearOutcomes(key) {
@@ -128,16 +169,29 @@ export function createMemoryStore(): ResilienceStore {
     },
 
     async readCircuit(key, now) {
-      return live(circuits, key, now)?.record;
+      const circuit = live(circuits, key, now);
+      if (circuit === undefined) return undefined;
+      const { state, until, opens, version } = circuit;
+      return { state, remainingMs: until - now, opens, version };
     },
 
     async writeCircuit(key, expectedVersion, next, ttlMs, now) {
-      const current = live(circuits, key, now)?.record.version ?? 0;
+      const current = live(circuits, key, now)?.version ?? 0;
       if (current !== expectedVersion) return undefined;
-      const record: CircuitRecord = { ...next, version: current + 1 };
-      circuits.set(key, { record, expires: now + ttlMs });
+      const version = current + 1;
+      const { state, opens } = next;
+      const circuit = { state, until: now + next.forMs, opens, version, expires: now + ttlMs };
+      circuits.set(key, circuit);
       wrote(now);
+      const record: CircuitRecord = {
+        state: next.state,
+        remainingMs: next.forMs,
+        opens: next.opens,
+        version,
+      };
       return record;
     },
   };
+  IN_PROCESS.add(store);
+  return store;
 }
