@@ -100,11 +100,22 @@ export interface BudgetEvent extends EventBase {
   readonly available: number;
 }
 
-/** A circuit breaker changed state. */
+/** A circuit breaker changed state: this node's own, or the fleet's (shared through the store). */
 export interface CircuitEvent {
   readonly key: string;
+  readonly scope: 'node' | 'fleet';
   readonly from: 'closed' | 'open' | 'half-open';
   readonly to: 'closed' | 'open' | 'half-open';
+}
+
+/**
+ * The shared store of the budget or the breaker stopped answering in time (`fallback`: decisions
+ * are made locally) or answers again (`recovered`).
+ */
+export interface StoreEvent {
+  readonly component: 'budget' | 'breaker';
+  readonly state: 'fallback' | 'recovered';
+  readonly error?: unknown;
 }
 
 /** A listener threw or rejected; the call it observed went on. */
@@ -127,6 +138,7 @@ export interface PortOneEvents {
   surface: [SurfaceEvent];
   budget: [BudgetEvent];
   circuit: [CircuitEvent];
+  store: [StoreEvent];
   error: [ListenerErrorEvent];
 }
 
@@ -146,6 +158,7 @@ export const PORTONE_EVENT_NAMES: readonly PortOneEventName[] = Object.freeze([
   'surface',
   'budget',
   'circuit',
+  'store',
   'error',
 ]);
 

@@ -59,6 +59,7 @@ export {
   type ReconcileEvent,
   type ResponseEvent,
   type RetryEvent,
+  type StoreEvent,
   type SuccessEvent,
   type SurfaceEvent,
 } from './events.js';
@@ -95,6 +96,9 @@ export {
   type RetryBudget,
   type RetryBudgetOptions,
   type RetryKind,
+  type StoreHealthEvent,
+  StoreTimeoutError,
+  type TripRule,
 } from './resilience/index.js';
 export type {
   Classification,

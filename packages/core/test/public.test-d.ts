@@ -44,6 +44,7 @@ describe('the public shapes', () => {
       | 'surface'
       | 'budget'
       | 'circuit'
+      | 'store'
       | 'error'
     >();
   });

@@ -93,8 +93,18 @@ describe('gauges', () => {
     const remove = instrument(fake.engine, { meterProvider: t.meterProvider });
     expect(pointsOf(await t.metrics(), METRICS.budgetAvailable)).toHaveLength(0);
     fake.emit('budget', { ...base, available: 3 });
-    fake.emit('circuit', { key: 'POST /api/initiatePayment @MOMOPAY', from: 'closed', to: 'open' });
-    fake.emit('circuit', { key: 'POST /api/paymentLink', from: 'open', to: 'half-open' });
+    fake.emit('circuit', {
+      key: 'POST /api/initiatePayment @MOMOPAY',
+      from: 'closed',
+      to: 'open',
+      scope: 'fleet',
+    });
+    fake.emit('circuit', {
+      key: 'POST /api/paymentLink',
+      from: 'open',
+      to: 'half-open',
+      scope: 'fleet',
+    });
     const m = await t.metrics();
     expect(pointsOf(m, METRICS.budgetAvailable).map((p) => p.value)).toEqual([3]);
     expect(

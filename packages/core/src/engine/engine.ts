@@ -9,6 +9,7 @@ import {
   createRetryBudget,
   type ResilienceStore,
   type RetryBudgetOptions,
+  type StoreHealthEvent,
 } from '../resilience/index.js';
 import type { PaymentStatus } from '../types.js';
 import { Call, type EngineScope } from './call.js';
@@ -146,12 +147,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const events = new PortOneEventEmitter();
   const store = options.store ?? createMemoryStore();
   const breakerOptions = options.breaker === true ? {} : options.breaker;
+  const onStoreHealth = (event: StoreHealthEvent) => events.emit('store', event);
   const scope: EngineScope = {
     events,
     now,
     random: options.random ?? Math.random,
     budget:
-      options.budget === false ? undefined : createRetryBudget({ now, ...options.budget }, store),
+      options.budget === false
+        ? undefined
+        : createRetryBudget({ now, onStoreHealth, ...options.budget }, store),
     breaker:
       breakerOptions === undefined || breakerOptions === false
         ? undefined
@@ -159,6 +163,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             {
               now,
               onStateChange: (change: CircuitChange) => events.emit('circuit', change),
+              onStoreHealth,
               ...breakerOptions,
             },
             store,

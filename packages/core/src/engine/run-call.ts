@@ -388,8 +388,11 @@ async function spendRetry<R>(call: Call<R>, next: Next): Promise<PortOneError | 
   if (!next.resends) return undefined;
   const { budget } = call.scope;
   const kind: RetryKind = classification.transport === 'timeout' ? 'timeout' : 'retry';
-  if (budget !== undefined && !(await orDefault(() => budget.tryAcquire(kind), true))) {
-    call.emit('budget', { available: await orDefault(() => budget.available(), 0) });
+  if (
+    budget !== undefined &&
+    !(await orDefault(() => budget.tryAcquire(kind, call.signal), true))
+  ) {
+    call.emit('budget', { available: await orDefault(() => budget.available(call.signal), 0) });
     const note = 'not retried: the retry budget is spent (PortOne or the PSP is failing widely)';
     return call.error(classification, { cause, note });
   }
@@ -462,7 +465,7 @@ async function askBreaker<R>(call: Call<R>): Promise<PortOneError | undefined> {
   const { breaker } = call.scope;
   if (breaker === undefined) return undefined;
   const key = breakerKeyOfCall(call);
-  const verdict = await orDefault(() => breaker.acquire(key), {
+  const verdict = await orDefault(() => breaker.acquire(key, call.signal), {
     allowed: true,
     state: 'closed' as const,
   });
