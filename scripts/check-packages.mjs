@@ -184,6 +184,15 @@ if (!failed && !process.argv.includes('--no-smoke')) {
       } catch (error) {
         fail('smoke    the installed `portone-retry` bin', output(error));
       }
+      try {
+        // The command the README gives users: npx runs the package's only bin, found installed
+        // (--offline: it must not reach for the registry).
+        const out = run('npx', ['--offline', '@portone-retry/core', 'explain', '4001'], work);
+        if (!out.includes('4001 INVALID_REQUEST_DATA')) throw { stdout: out };
+        console.log('ok    smoke    `npx @portone-retry/core explain`');
+      } catch (error) {
+        fail('smoke    `npx @portone-retry/core explain`', output(error));
+      }
     } catch (error) {
       fail('smoke    packing or installing the tarballs', output(error));
     } finally {
