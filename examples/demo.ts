@@ -2,14 +2,36 @@
  * `pnpm demo`: a checkout backend's day against PortOne, on the built-in simulator. Each scene is
  * one call through the SDK; the timeline is printed from the SDK's own events.
  *   pnpm demo          readable timeline and summary (colours on a TTY only)
- *   pnpm demo --json   the events as JSON lines
+ *   pnpm -s demo --json   the events as JSON lines (`-s` keeps pnpm's own lines off stdout)
  */
 import { withPortOne } from '@portone-retry/axios-adapter';
-import { isPortOneError, type PortOneEventName } from '@portone-retry/core';
+import {
+  isPortOneError,
+  PortOneCardError,
+  type PortOneError,
+  type PortOneEventName,
+} from '@portone-retry/core';
 import { type Simulator, type Step, startSimulator } from '@portone-retry/testing';
 import axios from 'axios';
 
 const json = process.argv.includes('--json');
+
+// `pnpm -s demo --json | head` closes the pipe early: stop quietly rather than crash with EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+/** Short waits so the demo runs in a second; the defaults are in the core README. */
+const DEMO_POLICY = { minDelayMs: 20, maxDelayMs: 200, pollIntervalMs: 50, pollMaxIntervalMs: 200 };
+
+/** The engine's retry reasons, in the words of the summary. */
+const REASONS: Record<string, string> = {
+  'transport ambiguous': 'connection dropped after the request left',
+  'transport timeout': 'no answer in time',
+  'transport failure': 'no answer',
+  'not sent': 'connection failed before the request left',
+};
 const colour = process.stdout.isTTY && !json && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
 const dim = paint(2);
@@ -67,7 +89,9 @@ function describeEvent(event: PortOneEventName, p: Record<string, unknown>): str
     case 'response':
       return `answer  HTTP ${p.httpStatus === 0 ? '— (connection dropped)' : p.httpStatus}${p.code ? ` code ${p.code} ${p.status ?? ''}` : ''}`;
     case 'retry':
-      return yellow(`${p.reason}: wait ${p.delayMs} ms before the next step`);
+      return yellow(
+        `${REASONS[String(p.reason)] ?? p.reason}: wait ${p.delayMs} ms before the next step`,
+      );
     case 'poll':
       return yellow(`payment ${p.status ?? 'Pending'}: check status in ${p.delayMs} ms`);
     case 'reconcile':
@@ -89,12 +113,22 @@ function describeEvent(event: PortOneEventName, p: Record<string, unknown>): str
   }
 }
 
+/** One word per result, the same for every scene: paid, declined, or failed and why. */
+function outcomeOf(error: PortOneError): string {
+  if (error instanceof PortOneCardError) return 'declined: customer told';
+  return `failed: ${error.series}`;
+}
+
 async function main(): Promise<void> {
   const sim: Simulator = await startSimulator();
-  const checkout = withPortOne(axios.create({ baseURL: sim.url }), {
-    // Short waits so the demo runs in a second; the defaults are 250 ms base, 8 s cap.
-    policy: { minDelayMs: 20, maxDelayMs: 200, pollIntervalMs: 50, pollMaxIntervalMs: 200 },
-  });
+  const checkout = withPortOne(axios.create({ baseURL: sim.url }), { policy: DEMO_POLICY });
+  // On stderr with --json, so stdout stays one JSON event per line.
+  (json ? console.error : console.log)(
+    dim(
+      `Waits shortened for the demo: policy ${JSON.stringify(DEMO_POLICY)} ` +
+        '(defaults: 250 ms backoff base, 8 s cap, polls every 1 s up to 10 s)',
+    ),
+  );
   const names: PortOneEventName[] = [
     'attempt',
     'response',
@@ -134,17 +168,16 @@ async function main(): Promise<void> {
     const createsBefore = sim.requests('POST /api/initiatePayment');
     let outcome: string;
     try {
-      const res = await checkout.post('/api/initiatePayment', {
+      await checkout.post('/api/initiatePayment', {
         merchant_order_id: s.orderRef,
         amount: 25_000,
         currency: 'KRW',
         pmt_channel: 'DEMO',
       });
-      const status = (res.data as { content?: { status?: string } }).content?.status ?? 'created';
-      outcome = `paid (${status})`;
+      outcome = 'paid';
     } catch (error) {
       if (!isPortOneError(error)) throw error;
-      outcome = `${error.name}${error.customerMessage ? ' → customer told' : ''}`;
+      outcome = outcomeOf(error);
     }
     summary.push({
       scene: s.title,
@@ -173,9 +206,9 @@ async function main(): Promise<void> {
     console.log(`  ${row.map((cell, j) => cell.padEnd(widths[j]!)).join('  ')}`);
     if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   }
-  const doubles = sim.ledger.duplicates();
+  const doubles = sim.ledger.duplicates().length;
   console.log(
-    `\n  Ledger: ${sim.ledger.total()} payments for ${summary.length} orders; customers charged twice: ${doubles.length === 0 ? green('0') : red(String(doubles.length))}`,
+    `\n  Ledger: ${sim.ledger.total()} payments for ${summary.length} orders; ${doubles === 0 ? green('no customer charged twice') : red(`${doubles} charged twice`)}`,
   );
 }
 

@@ -1,6 +1,7 @@
-// Checks every published package as users will receive it: publint --strict and
-// @arethetypeswrong/cli on the packed package, then a smoke test that installs the packed
-// tarballs into a temporary project and, as ESM and as CJS, imports each package and calls it.
+// Checks every published package as users will receive it: its manifest (a prepack build, the
+// licence, the repository), publint --strict and @arethetypeswrong/cli on the packed package, then
+// a smoke test that installs the packed tarballs into a temporary project and, as ESM and as CJS,
+// imports each package and calls it.
 // Needs built packages (`pnpm build`). Usage: node scripts/check-packages.mjs [--no-smoke]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ const run = (cmd, args, cwd, options = {}) =>
     timeout: 120_000,
     ...options,
   });
+// The packs made here check the build `pnpm build` made: they skip the prepack build.
+const packing = { env: { ...process.env, npm_config_ignore_scripts: 'true' } };
 const output = (error) => `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
 
 let failed = false;
@@ -31,6 +34,73 @@ const fail = (what, detail) => {
   failed = true;
   console.error(`FAIL  ${what}${detail ? `\n${detail}` : ''}`);
 };
+
+const REPOSITORY = 'git+https://github.com/portone-retry/portone-retry.git';
+const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+
+/** What a manifest needs before anything is packed: each problem as a sentence. */
+function manifestProblems(name) {
+  const dir = join(root, 'packages', name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const problems = [];
+  // Without it, a pack or publish from a fresh clone ships no dist, and says nothing.
+  if (manifest.scripts?.prepack !== 'pnpm run build')
+    problems.push('prepack is not `pnpm run build`');
+  if (manifest.license !== 'MIT') problems.push('license is not MIT');
+  if (!existsSync(join(dir, 'LICENSE')) || readFileSync(join(dir, 'LICENSE'), 'utf8') !== license) {
+    problems.push('no LICENSE, or one that differs from the root LICENSE');
+  }
+  const repository = manifest.repository ?? {};
+  if (
+    repository.type !== 'git' ||
+    repository.url !== REPOSITORY ||
+    repository.directory !== `packages/${name}`
+  ) {
+    problems.push(
+      `repository is not { type: git, url: ${REPOSITORY}, directory: packages/${name} }`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Every installed dependency with an install script is either allowed to run it or ignored on
+ * purpose in the root package.json: otherwise `pnpm install` ends in a boxed warning that asks a
+ * newcomer to decide (msw's postinstall only copies a service worker into a web app: ignored).
+ */
+function unlistedBuildScripts() {
+  const store = join(root, 'node_modules', '.pnpm');
+  const { onlyBuiltDependencies = [], ignoredBuiltDependencies = [] } =
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).pnpm ?? {};
+  const listed = new Set([...onlyBuiltDependencies, ...ignoredBuiltDependencies]);
+  const unlisted = new Set();
+  for (const entry of readdirSync(store)) {
+    const name = entry.replace(/^(@?[^@]+)@.*$/, '$1').replace('+', '/');
+    const manifest = join(store, entry, 'node_modules', name, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { scripts = {} } = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (['preinstall', 'install', 'postinstall'].some((hook) => scripts[hook])) {
+      if (!listed.has(name)) unlisted.add(name);
+    }
+  }
+  return [...unlisted];
+}
+
+const unlisted = unlistedBuildScripts();
+if (unlisted.length > 0) {
+  fail(
+    'install  build scripts',
+    `${unlisted.join(', ')}: list in pnpm.onlyBuiltDependencies or pnpm.ignoredBuiltDependencies`,
+  );
+} else {
+  console.log('ok    install  every build script is allowed or ignored on purpose');
+}
+
+for (const name of packages) {
+  const problems = manifestProblems(name);
+  if (problems.length > 0) fail(`manifest @portone-retry/${name}`, problems.join('\n'));
+  else console.log(`ok    manifest @portone-retry/${name}`);
+}
 
 for (const name of packages) {
   const dir = join(root, 'packages', name);
@@ -43,7 +113,7 @@ for (const name of packages) {
     ['attw', ['attw', '--pack', '.', '--format', 'table-flipped']],
   ]) {
     try {
-      run('npx', ['--no-install', ...args], dir);
+      run('npx', ['--no-install', ...args], dir, packing);
       console.log(`ok    ${tool.padEnd(8)} @portone-retry/${name}`);
     } catch (error) {
       fail(`${tool.padEnd(8)} @portone-retry/${name}`, output(error));
@@ -146,9 +216,15 @@ if (!failed && !process.argv.includes('--no-smoke')) {
     try {
       for (const name of packages) {
         // pnpm pack turns `workspace:^` into the real version range, as a publish does.
-        run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', name));
+        run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', name), packing);
       }
       const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'));
+      for (const tarball of tarballs) {
+        const files = run('tar', ['-tzf', tarball], work).split('\n');
+        for (const file of ['package/LICENSE', 'package/dist/index.js', 'package/dist/index.cjs']) {
+          if (!files.includes(file)) fail(`pack     ${tarball}`, `${file} is not in the tarball`);
+        }
+      }
       const pinned = lockedVersions();
       const peers = ['axios', 'msw', '@opentelemetry/api'].map(
         (name) => `${name}@${pinned[name] ?? '*'}`,
@@ -198,6 +274,17 @@ if (!failed && !process.argv.includes('--no-smoke')) {
         console.log('ok    smoke    the installed `portone-retry` bin');
       } catch (error) {
         fail('smoke    the installed `portone-retry` bin', output(error));
+      }
+      try {
+        // The command the README gives users: npx runs the package's only bin, found installed
+        // (--offline: it must not reach for the registry). npm exec re-reads the manifest, and
+        // the pins above clash with the ranges npm saved: drop them, the tree is installed.
+        writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
+        const out = run('npx', ['--offline', '@portone-retry/core', 'explain', '4001'], work);
+        if (!out.includes('4001 INVALID_REQUEST_DATA')) throw { stdout: out };
+        console.log('ok    smoke    `npx @portone-retry/core explain`');
+      } catch (error) {
+        fail('smoke    `npx @portone-retry/core explain`', output(error));
       }
     } catch (error) {
       fail('smoke    packing or installing the tarballs', output(error));

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createEngine } from '@portone-retry/core';
@@ -125,6 +126,66 @@ describe('pnpm demo', () => {
       action: 'follow',
     });
     for (const event of events) expect(JSON.stringify(event)).not.toMatch(/Bearer|signature_hash/);
+  }, 60_000);
+
+  const demo = (...args: string[]) =>
+    spawn(tsx, ['examples/demo.ts', ...args], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+  const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+  const collect = (stream: NodeJS.ReadableStream) => {
+    let text = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    return () => text;
+  };
+
+  it('says its waits are shortened, and sums up in one vocabulary', async () => {
+    const child = demo();
+    const out = collect(child.stdout);
+    const [code] = (await once(child, 'close')) as [number];
+    expect(code).toBe(0);
+    const text = out();
+    expect(text.split('\n')[0]).toMatch(/^Waits shortened for the demo: policy \{"minDelayMs":20,/);
+    const summary = text.slice(text.indexOf('\nSummary'));
+    // A row's cells are separated by two spaces or more; the outcome is the second cell.
+    const outcome = (scene: string) =>
+      summary
+        .split('\n')
+        .find((line) => line.trim().startsWith(scene))
+        ?.trim()
+        .split(/ {2,}/)[1];
+    expect(outcome('A clean payment')).toBe('paid');
+    expect(outcome('A PSP hiccup')).toBe('paid');
+    expect(outcome('A pending payment')).toBe('paid');
+    expect(outcome('A card declined')).toBe('declined: customer told');
+    expect(outcome('A validation error')).toBe('failed: validation');
+    expect(outcome('The connection drops')).toBe('paid');
+    expect(summary).toContain('no customer charged twice');
+    // The engine's terms stay out of the story: no class names, no raw reasons.
+    expect(text).not.toMatch(/transport ambiguous|paid \(|PortOne\w*Error →/);
+    expect(text).toContain('connection dropped after the request left: wait');
+  }, 60_000);
+
+  it('keeps --json stdout pure and stops quietly when the reader closes the pipe', async () => {
+    const child = demo('--json');
+    const err = collect(child.stderr);
+    let first = '';
+    child.stdout.setEncoding('utf8');
+    // As `| head -1` does: read the first line, then close the pipe.
+    for await (const chunk of child.stdout) {
+      first += chunk as string;
+      if (first.includes('\n')) break;
+    }
+    child.stdout.destroy();
+    const [code] = (await once(child, 'close')) as [number];
+    expect(JSON.parse(first.split('\n')[0]!)).toMatchObject({ event: 'attempt' });
+    expect(err()).not.toMatch(/EPIPE|Error/);
+    expect(err()).toMatch(/^Waits shortened for the demo/);
+    expect(code).toBe(0);
   }, 60_000);
 });
 

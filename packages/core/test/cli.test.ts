@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -155,5 +155,40 @@ describe('the built bin', () => {
     const unknown = spawnSync(process.execPath, [bin, 'explain', '9999'], { encoding: 'utf8' });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('9999 is not a PortOne status code');
+  });
+});
+
+describe('the commands the READMEs give', () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
+  const docs = [
+    'README.md',
+    'packages/core/README.md',
+    'packages/testing/README.md',
+    'docs/error-codes.md',
+  ] as const;
+
+  it('runs the CLI from a clone with `pnpm portone-retry`, and needs no build', () => {
+    expect(read('README.md')).toContain('`pnpm portone-retry explain 6014`');
+    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    // From the sources, so it works right after `pnpm install`, before any build.
+    expect(scripts['portone-retry']).toBe('tsx packages/core/src/bin.ts');
+    const result = spawnSync('pnpm', ['-s', 'portone-retry', 'explain', '6014'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^6014 INVALID_CARD_DECLINED_ERROR\n/);
+    expect(result.status).toBe(0);
+  }, 90_000);
+
+  it('gives users the scoped package to npx, never the bare bin name', () => {
+    // `npx portone-retry` looks up an unscoped registry name that is not ours.
+    for (const doc of docs) expect(read(doc), doc).not.toMatch(/npx (-\S+ )*portone-retry\b/);
+    expect(read('README.md')).toContain('`npx @portone-retry/core explain 6014`');
+    // npx runs a package's only bin whatever its name: this must stay the only one.
+    const bins = JSON.parse(read('packages/core/package.json')).bin as Record<string, string>;
+    expect(Object.keys(bins)).toEqual(['portone-retry']);
   });
 });

@@ -426,7 +426,7 @@ describe('PortOneError', () => {
       outcome: 'fail',
       attempts: 1,
     });
-    expect(fromCopy).not.toBeInstanceOf(PortOneError);
+    expect(fromCopy).not.toBe(error);
     expect(isPortOneError(fromCopy)).toBe(true);
     expect(copy.isPortOneError(error)).toBe(true);
   });

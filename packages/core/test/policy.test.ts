@@ -33,7 +33,10 @@ describe('createPolicy', () => {
     [{ series: { system: { outcome: 'explode' } } }, 'policy.series.system.outcome'],
     [{ retries: -1 }, 'policy.retries'],
     [{ retries: 1.5 }, 'policy.retries'],
-    [{ minDelayMs: 500, maxDelayMs: 100 }, 'minDelayMs (500) must not exceed maxDelayMs (100)'],
+    [
+      { minDelayMs: 500, maxDelayMs: 100 },
+      'policy.minDelayMs (500) must not exceed policy.maxDelayMs (100)',
+    ],
     [{ codes: { 5024: { retries: -2 } } }, 'policy.codes.5024.retries'],
     [{ codes: { abc: {} } }, 'policy.codes.abc'],
     [{ codes: { 5024: { minDelayMs: 9, maxDelayMs: 1 } } }, 'policy.codes.5024'],
@@ -44,6 +47,76 @@ describe('createPolicy', () => {
   ])('rejects %j naming the option', (options, name) => {
     expect(() => createPolicy(options as never)).toThrow(TypeError);
     expect(() => createPolicy(options as never)).toThrow(name);
+  });
+
+  it.each([
+    [{ retries: '3' }, 'policy.retries must be a whole number from 0 to 100, got "3"'],
+    [{ retries: 3.5 }, 'got 3.5'],
+    [{ minDelayMs: '250' }, 'policy.minDelayMs must be a finite number of ms ≥ 0, got "250"'],
+    [{ codes: { 5024: { retries: '' } } }, 'policy.codes.5024.retries must be', 'got ""'],
+    [{ series: { card: { outcome: 'later' } } }, 'must be one of', 'got "later"'],
+  ])('quotes a string where a number was wanted: %j', (options, ...parts) => {
+    const message = () => {
+      try {
+        createPolicy(options as never);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    for (const part of parts) expect(message()).toContain(part);
+  });
+
+  it.each([
+    [
+      { minDelayMs: 10_000 },
+      'policy.minDelayMs (10000) must not exceed the default maxDelayMs (8000)',
+    ],
+    [{ maxDelayMs: 100 }, 'the default minDelayMs (250) must not exceed policy.maxDelayMs (100)'],
+    [
+      { pollIntervalMs: 20_000, pollMaxIntervalMs: 5000 },
+      'policy.pollIntervalMs (20000) must not exceed policy.pollMaxIntervalMs (5000)',
+    ],
+    [
+      { pollIntervalMs: 20_000 },
+      'policy.pollIntervalMs (20000) must not exceed the default pollMaxIntervalMs (10000)',
+    ],
+    [
+      { series: { psp: { minDelayMs: 9000 } } },
+      'policy.series.psp.minDelayMs (9000) must not exceed the default maxDelayMs (8000), which policy.series.psp inherits',
+    ],
+    [
+      { maxDelayMs: 1000, series: { system: { minDelayMs: 2000 } } },
+      'policy.series.system.minDelayMs (2000) must not exceed policy.maxDelayMs (1000)',
+    ],
+    [
+      { series: { system: { maxDelayMs: 300 } }, codes: { 5024: { minDelayMs: 400 } } },
+      'policy.codes.5024.minDelayMs (400) must not exceed policy.series.system.maxDelayMs (300), which policy.codes.5024 inherits',
+    ],
+    [
+      { codes: { 5024: { minDelayMs: 9, maxDelayMs: 1 } } },
+      'policy.codes.5024.minDelayMs (9) must not exceed policy.codes.5024.maxDelayMs (1)',
+    ],
+  ])('rejects a lower bound above its upper bound, naming both: %j', (options, message) => {
+    expect(() => createPolicy(options as PolicyOptions)).toThrow(TypeError);
+    expect(() => createPolicy(options as PolicyOptions)).toThrow(message);
+  });
+
+  it('accepts bounds that meet, and checks with() against the policy it extends', () => {
+    expect(() => createPolicy({ minDelayMs: 8000 })).not.toThrow();
+    expect(() => createPolicy({ pollIntervalMs: 10_000 })).not.toThrow();
+    // A code in another series does not inherit this series' cap.
+    expect(() =>
+      createPolicy({
+        series: { system: { maxDelayMs: 300 } },
+        codes: { 8001: { minDelayMs: 400 } },
+      }),
+    ).not.toThrow();
+    const base = createPolicy({ maxDelayMs: 1000 });
+    expect(() => base.with({ minDelayMs: 2000 })).toThrow(
+      'policy.minDelayMs (2000) must not exceed policy.maxDelayMs (1000)',
+    );
+    expect(base.with({ minDelayMs: 1000, maxDelayMs: 5000 }).settings.minDelayMs).toBe(1000);
   });
 
   it('applies precedence: user code rule > catalogue refinement > user series rule > series default', () => {

@@ -65,6 +65,12 @@ afterAll(async () => {
   redis?.process.kill();
 });
 
+// On a developer's machine a missing redis-server skips, visibly; in CI it fails.
+const inCI = !['', '0', 'false'].includes(process.env.CI ?? '');
+it.runIf(inCI)('redis-server starts (CI must run the Redis tests, not skip them)', () => {
+  expect(unavailable, 'install redis-server (.ci/run does)').toBe('');
+});
+
 const suite = redis === undefined ? describe.skip : describe;
 const title =
   redis === undefined

@@ -34,7 +34,7 @@ export function renderErrorCodesMarkdown(): string {
     '',
     'Generated from the catalogue of `@portone-retry/core` by `pnpm docs:codes`; do not edit by hand.',
     'Every default can be overridden per series, per code and per call (see the policy options).',
-    'The same facts, one code at a time: `npx portone-retry explain <code|STATUS>`.',
+    'The same facts, one code at a time: `npx @portone-retry/core explain <code|STATUS>`.',
     '',
     '## Series defaults',
     '',

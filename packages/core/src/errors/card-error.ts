@@ -1,4 +1,4 @@
-import { PortOneError, type PortOneErrorInit } from './portone-error.js';
+import { brandErrorClass, PortOneError, type PortOneErrorInit } from './portone-error.js';
 
 /**
  * The bank or card refused the payment (6000 series). Never retried automatically: card networks
@@ -13,3 +13,5 @@ export class PortOneCardError extends PortOneError {
     super(init);
   }
 }
+
+brandErrorClass(PortOneCardError, 'PortOneCardError');

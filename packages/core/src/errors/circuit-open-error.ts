@@ -1,4 +1,4 @@
-import { PortOneError, type PortOneErrorInit } from './portone-error.js';
+import { brandErrorClass, PortOneError, type PortOneErrorInit } from './portone-error.js';
 
 /**
  * The circuit breaker for this endpoint (or PSP channel) is open: recent calls failed, so this
@@ -21,3 +21,5 @@ export class PortOneCircuitOpenError extends PortOneError {
     return { key: this.key, retryAfterMs: this.retryAfterMs };
   }
 }
+
+brandErrorClass(PortOneCircuitOpenError, 'PortOneCircuitOpenError');

@@ -1,5 +1,5 @@
 import type { TransportFailure } from '../types.js';
-import { PortOneError, type PortOneErrorInit } from './portone-error.js';
+import { brandErrorClass, PortOneError, type PortOneErrorInit } from './portone-error.js';
 
 /** No answer was read: the connection was refused, reset or dropped. */
 export class PortOneNetworkError extends PortOneError {
@@ -22,3 +22,5 @@ export class PortOneNetworkError extends PortOneError {
     return { ambiguous: this.ambiguous, transport: this.transport };
   }
 }
+
+brandErrorClass(PortOneNetworkError, 'PortOneNetworkError');

@@ -1,5 +1,5 @@
 import type { PaymentStatus } from '../types.js';
-import { PortOneError, type PortOneErrorInit } from './portone-error.js';
+import { brandErrorClass, PortOneError, type PortOneErrorInit } from './portone-error.js';
 
 /**
  * A pending payment did not settle before the poll deadline. It carries everything needed to
@@ -32,3 +32,5 @@ export class PortOnePendingTimeoutError extends PortOneError {
     return { lastStatus: this.lastStatus, lastCode: this.lastCode, elapsedMs: this.elapsedMs };
   }
 }
+
+brandErrorClass(PortOnePendingTimeoutError, 'PortOnePendingTimeoutError');

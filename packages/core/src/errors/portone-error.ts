@@ -2,6 +2,8 @@ import { redact, redactText, redactUrl } from '../redact.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 
 const BRAND = Symbol.for('portone-retry.error');
+/** On each SDK class's prototype: the class's name, the same in every copy of the package. */
+const CLASS = Symbol.for('portone-retry.error-class');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Everything a `PortOneError` is built from. The factory fills it from a classification. */
@@ -27,6 +29,24 @@ export interface PortOneErrorInit {
  * can be logged whole. `isPortOneError()` recognises it across realms and package copies.
  */
 export class PortOneError extends Error {
+  /**
+   * `instanceof` that also holds across copies of the package (an app that imports core as ESM
+   * while a dependency requires it as CommonJS gets two copies of every class). An error from
+   * another copy matches when it carries the brand and its class chain has a class of the same
+   * SDK name: a `PortOneCardError` from either copy is `instanceof PortOneCardError` and
+   * `instanceof PortOneError`, and never `instanceof PortOneSystemError`. Your own subclasses
+   * keep the plain prototype check.
+   */
+  static override [Symbol.hasInstance]<T>(
+    this: abstract new (
+      ...args: never[]
+    ) => T,
+    value: unknown,
+  ): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof
+    return isInstance(this, value);
+  }
+
   override name: string = 'PortOneError';
   /** PortOne's numeric status code (e.g. `6014`), when the answer carried one. */
   readonly code: number | undefined;
@@ -148,6 +168,31 @@ function summariseCause(cause: unknown): unknown {
 }
 
 Object.defineProperty(PortOneError.prototype, BRAND, { value: true });
+brandErrorClass(PortOneError, 'PortOneError');
+
+/** The prototype check, else the brand and the SDK class name (see `PortOneError[Symbol.hasInstance]`). */
+function isInstance(Class: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(Class, value)) return true;
+  if (!isPortOneError(value)) return false;
+  const prototype = Class.prototype as Record<symbol, unknown>;
+  // Only the SDK's own classes are named; a user's subclass keeps the plain prototype check.
+  if (!Object.hasOwn(prototype, CLASS)) return false;
+  for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    if (Object.hasOwn(p, CLASS) && p[CLASS] === prototype[CLASS]) return true;
+  }
+  return false;
+}
+
+/**
+ * Names an SDK error class for cross-copy `instanceof`. The name is given, not read from
+ * `constructor.name`, so a minifier that renames classes cannot break it.
+ */
+export function brandErrorClass(
+  Class: abstract new (...args: never[]) => PortOneError,
+  name: string,
+): void {
+  Object.defineProperty(Class.prototype, CLASS, { value: name });
+}
 
 /** True for any error of this SDK, across realms and duplicate copies of the package. */
 export function isPortOneError(value: unknown): value is PortOneError {

@@ -1,4 +1,4 @@
-import { PortOneError, type PortOneErrorInit } from './portone-error.js';
+import { brandErrorClass, PortOneError, type PortOneErrorInit } from './portone-error.js';
 
 /** Which clock ran out. */
 export type TimeoutPhase = 'attempt' | 'deadline' | 'poll';
@@ -30,3 +30,5 @@ export class PortOneTimeoutError extends PortOneError {
     return { phase: this.phase, timeoutMs: this.timeoutMs, ambiguous: this.ambiguous };
   }
 }
+
+brandErrorClass(PortOneTimeoutError, 'PortOneTimeoutError');

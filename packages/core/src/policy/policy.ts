@@ -2,7 +2,7 @@ import { REFINEMENTS } from '../catalogue/refinements.js';
 import { SERIES_DEFAULTS } from '../catalogue/series.js';
 import type { Classification, Outcome } from '../types.js';
 import { POLICY_DEFAULTS, type PolicyOptions, type PolicySettings, type Rule } from './options.js';
-import { validatePolicyOptions } from './validate.js';
+import { validatePolicyOptions, validatePolicyRanges } from './validate.js';
 
 const POLICY_BRAND = Symbol.for('portone-retry.policy');
 
@@ -71,6 +71,7 @@ export function createPolicy(overrides?: PolicyOptions): Policy {
 }
 
 function build(options: PolicyOptions): Policy {
+  validatePolicyRanges(options);
   // The rules per series and per code are left out by a rest, not deleted: a `delete` would turn
   // the settings into a dictionary, and every call reads them.
   const {

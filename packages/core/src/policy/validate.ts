@@ -1,4 +1,4 @@
-import { SERIES } from '../catalogue/index.js';
+import { SERIES, seriesOf } from '../catalogue/index.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 import { POLICY_DEFAULTS, type PolicyOptions, type Rule } from './options.js';
 
@@ -10,23 +10,21 @@ const TOP_KEYS = new Set<string>([...Object.keys(POLICY_DEFAULTS), 'series', 'co
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A value as the user wrote it: `"3"` for a string, so it does not read as the number 3. */
+const shown = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : String(value);
+
 function checkCount(name: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
-    throw new TypeError(`${name} must be a whole number from 0 to 100, got ${String(value)}`);
+    throw new TypeError(`${name} must be a whole number from 0 to 100, got ${shown(value)}`);
   }
 }
 
 function checkMs(name: string, value: unknown, min = 0): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new TypeError(`${name} must be a finite number of ms ≥ ${min}, got ${String(value)}`);
-  }
-}
-
-function checkRange(name: string, min: unknown, max: unknown): void {
-  if (typeof min === 'number' && typeof max === 'number' && min > max) {
-    throw new TypeError(`${name}: minDelayMs (${min}) must not exceed maxDelayMs (${max})`);
+    throw new TypeError(`${name} must be a finite number of ms ≥ ${min}, got ${shown(value)}`);
   }
 }
 
@@ -39,12 +37,13 @@ function checkRule(name: string, rule: unknown): void {
   }
   const { outcome, retries, minDelayMs, maxDelayMs } = rule as Rule;
   if (outcome !== undefined && !OUTCOMES.includes(outcome)) {
-    throw new TypeError(`${name}.outcome must be one of ${OUTCOMES.join(', ')}`);
+    throw new TypeError(
+      `${name}.outcome must be one of ${OUTCOMES.join(', ')}, got ${shown(outcome)}`,
+    );
   }
   checkCount(`${name}.retries`, retries);
   checkMs(`${name}.minDelayMs`, minDelayMs);
   checkMs(`${name}.maxDelayMs`, maxDelayMs);
-  checkRange(name, minDelayMs, maxDelayMs);
 }
 
 /**
@@ -71,7 +70,6 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
   for (const key of ['deadlineMs', 'attemptTimeoutMs', 'pollDeadlineMs'] as const) {
     checkMs(`${path}.${key}`, o[key], 1);
   }
-  checkRange(path, o.minDelayMs, o.maxDelayMs);
   if (o.customerMessages !== undefined) {
     if (!isRecord(o.customerMessages)) {
       throw new TypeError(`${path}.customerMessages must be an object of code → message`);
@@ -101,5 +99,72 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
       }
       checkRule(`${path}.codes.${code}`, rule);
     }
+  }
+}
+
+/** The settings that come in lower bound / upper bound pairs. */
+type BoundKey = 'minDelayMs' | 'maxDelayMs' | 'pollIntervalMs' | 'pollMaxIntervalMs';
+
+/** A number the policy will use, and where it came from, for the message. */
+interface Setting {
+  readonly value: number;
+  /** `policy.series.psp.maxDelayMs`, or `the default maxDelayMs`. */
+  readonly from: string;
+}
+
+function setting(
+  scope: string,
+  key: BoundKey,
+  own: number | undefined,
+  inherited: Setting,
+): Setting {
+  return own === undefined ? inherited : { value: own, from: `${scope}.${key}` };
+}
+
+function checkOrder(scope: string, low: Setting, high: Setting): void {
+  if (low.value <= high.value) return;
+  const inherits = [low, high].some((s) => !s.from.startsWith(`${scope}.`)) && scope !== 'policy';
+  throw new TypeError(
+    `${low.from} (${low.value}) must not exceed ${high.from} (${high.value})` +
+      (inherits ? `, which ${scope} inherits` : ''),
+  );
+}
+
+/**
+ * Checks that each lower bound is at most its upper bound as the policy will use them, with
+ * inherited values and defaults filled in: `minDelayMs: 10000` alone exceeds the default
+ * `maxDelayMs` (8000), and a backoff whose base exceeds its cap would silently wait the cap.
+ * Runs on the merged options (so `with()` overrides are checked against what they sit on).
+ */
+export function validatePolicyRanges(options: PolicyOptions, path = 'policy'): void {
+  const top = (key: BoundKey): Setting =>
+    setting(path, key, options[key], {
+      value: POLICY_DEFAULTS[key],
+      from: `the default ${key}`,
+    });
+  const minDelay = top('minDelayMs');
+  const maxDelay = top('maxDelayMs');
+  checkOrder(path, minDelay, maxDelay);
+  checkOrder(path, top('pollIntervalMs'), top('pollMaxIntervalMs'));
+
+  const inSeries = (series: string): [Setting, Setting] => {
+    const rule = options.series?.[series as ErrorSeries];
+    const scope = `${path}.series.${series}`;
+    return [
+      setting(scope, 'minDelayMs', rule?.minDelayMs, minDelay),
+      setting(scope, 'maxDelayMs', rule?.maxDelayMs, maxDelay),
+    ];
+  };
+  for (const series of Object.keys(options.series ?? {})) {
+    checkOrder(`${path}.series.${series}`, ...inSeries(series));
+  }
+  for (const [code, rule] of Object.entries(options.codes ?? {})) {
+    const scope = `${path}.codes.${code}`;
+    const [min, max] = inSeries(seriesOf(code));
+    checkOrder(
+      scope,
+      setting(scope, 'minDelayMs', rule.minDelayMs, min),
+      setting(scope, 'maxDelayMs', rule.maxDelayMs, max),
+    );
   }
 }
