@@ -111,12 +111,12 @@ function passesLuhn(digits: string): boolean {
 
 /**
  * A number as a log may show it: a 13–19 digit integer that passes Luhn is a card number sent as
- * a JSON number, masked like one in text (last four kept). An integer that long beyond 2^53 has
- * lost its last digits to floating point, so Luhn cannot tell; its leading digits would still be
- * a card's, and no PortOne amount or id is that large, so it is redacted whole.
+ * a JSON number, masked like one in text (last four kept). An integer beyond 2^53 has lost its
+ * last digits to floating point, so Luhn cannot tell; its leading digits may still be a card's
+ * (`4111111111111111000`), and no PortOne amount or id is that large, so it is redacted whole.
  */
 export function redactNumber(value: number): number | string {
-  if (!Number.isInteger(value) || Math.abs(value) < 1e12 || Math.abs(value) >= 1e19) return value;
+  if (!Number.isInteger(value) || Math.abs(value) < 1e12) return value;
   if (!Number.isSafeInteger(value)) return REDACTED;
   return redactDigits(String(Math.abs(value))) ?? value;
 }
@@ -241,7 +241,14 @@ function maskPairs(text: string): string {
     const quote = separator.endsWith('"') || separator.endsWith("'") ? separator.at(-1) : undefined;
     const value = quote === undefined ? BARE_VALUE : quote === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED;
     value.lastIndex = valueStart;
-    const found = value.exec(text)?.[0];
+    let found = value.exec(text)?.[0];
+    // JSON quoted inside a JSON string (`{\"secret\":\"…\"}`): the escape before the closing
+    // quote stays, so the text around the mask still reads as it did.
+    if (found !== undefined && quote !== undefined && separator.at(-2) === '\\') {
+      let end = found.length;
+      while (end > 0 && found.charCodeAt(end - 1) === 92) end--;
+      found = found.slice(0, end);
+    }
     if (found === undefined || found === '') continue;
     // `Authorization: Bearer [REDACTED]`: the scheme is harmless and its token is already gone.
     if (
@@ -338,7 +345,8 @@ const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 // Only the name and separator are matched, so a harmless name never swallows a secret pair that
 // follows it (`https://host/x?key=…`). A name starts where a word starts, which keeps the scan
 // linear on long tokens.
-const PAIR_HEAD = /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]*)(["']?[ \t]*[=:][ \t]*["']?)/g;
+// Quotes may be escaped (`\"secret\":\"…\"`), any number of times: JSON quoted in a JSON string.
+const PAIR_HEAD = /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]*)(\\*["']?[ \t]*[=:][ \t]*\\*["']?)/g;
 const BARE_VALUE = /[^&\s"',;}]+/y;
 const DOUBLE_QUOTED = /[^"]*/y;
 const SINGLE_QUOTED = /[^']*/y;

@@ -107,6 +107,8 @@ describe('redactText', () => {
     ['a JSON secret', '"secret": "s3cr3t-value"', 's3cr3t-value'],
     ['a quoted secret with spaces', '{"password":"open sesame now"}', 'open sesame now'],
     ['a header line', 'x-portone-client-key: clientKey42', 'clientKey42'],
+    ['JSON quoted in a JSON string', '{"message":"{\\"secretKey\\":\\"s3cr3t\\"}"}', 's3cr3t'],
+    ['JSON quoted twice', '"{\\\\\\"cvv\\\\\\":\\\\\\"987\\\\\\"}"', '987'],
     ['an otp pair', 'otp=123456', '123456'],
     ['a card followed by its expiry', 'card 4111 1111 1111 1111 12/25', '4111 1111 1111 1111'],
     ['a card after other digits', 'order 12 4111 1111 1111 1111', '4111 1111 1111 1111'],
@@ -132,6 +134,12 @@ describe('redactText', () => {
     expect(redactText('order 1234567890123')).toBe('order 1234567890123');
     expect(redactText('amount 10000 KRW, 2026-11-24 12:00')).toBe(
       'amount 10000 KRW, 2026-11-24 12:00',
+    );
+  });
+
+  it('keeps the escapes around a masked value in JSON quoted in a string', () => {
+    expect(redactText('{"m":"{\\"secret\\":\\"abc\\"}"}')).toBe(
+      `{"m":"{\\"secret\\":\\"${REDACTED}\\"}"}`,
     );
   });
 
@@ -189,6 +197,8 @@ const WORST_CASES: Record<string, readonly string[]> = {
     mib('key:"'),
     `"secret": "${mib('x')}`,
     mib('a.'),
+    `a${mib('\\')}`,
+    mib('key\\"'),
   ],
   'card number': [mib('1'), mib('1 '), mib('4111-'), mib('4111 1111 1111 111 ')],
 };
@@ -306,7 +316,8 @@ describe('redact: numbers, bigints and every container', () => {
     expect(redact(1234567890123)).toBe(1234567890123);
     expect(redact(10_000)).toBe(10_000);
     expect(redact(4111111111111111.5)).toBe(4111111111111111.5);
-    expect(redact(1e21)).toBe(1e21);
+    expect(redact(1e21)).toBe(REDACTED);
+    expect(redact(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
     expect(redact(Number.NaN)).toBeNaN();
     expect(redact(-4111111111111111)).toBe('****1111');
     expect(redact(12345n)).toBe('12345');
