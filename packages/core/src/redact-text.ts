@@ -231,6 +231,8 @@ function lastFourDigits(text: string, end: number): string {
 
 /** Masks the value of every `name=value` / `name: value` / `"name": "value"` with a secret name. */
 function maskPairs(text: string): string {
+  // Most values (ids, amounts, names) have no separator at all.
+  if (!text.includes('=') && !text.includes(':')) return text;
   let out = '';
   let copied = 0;
   PAIR_HEAD.lastIndex = 0;
@@ -359,9 +361,12 @@ export const TEXT_SCANS: ReadonlyArray<readonly [name: string, scan: (text: stri
   ['jwt', maskJwts],
   [
     'merchant key in a merchant path',
-    (text) => text.replace(KEY_IN_MERCHANT_PATH, `$1${REDACTED}`),
+    (text) => (text.includes('/api/') ? text.replace(KEY_IN_MERCHANT_PATH, `$1${REDACTED}`) : text),
   ],
-  ['merchant key in an API path', (text) => text.replace(KEY_IN_API_PATH, `$1${REDACTED}`)],
+  [
+    'merchant key in an API path',
+    (text) => (text.includes('/api/') ? text.replace(KEY_IN_API_PATH, `$1${REDACTED}`) : text),
+  ],
   [
     'bearer token',
     (text) => text.replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`),
