@@ -3,7 +3,8 @@
  * deep nesting, `__proto__` / `constructor` keys, strings of megabytes, lone surrogates and
  * invalid UTF-8, non-JSON content types, HTML pages, odd statuses and headers. Whatever comes
  * back, every call ends with a resolved response or a typed PortOneError, nothing rejects
- * unhandled, no secret reaches the error or an event, and no prototype is polluted.
+ * unhandled, no secret reaches the error or an event, no prototype is polluted, and no timer
+ * outlives its call.
  *
  * The answers come from a plain loopback server (127.0.0.1) that sends exactly the generated
  * bytes and headers, which the simulator's scripted steps cannot (raw bytes, any header).
@@ -201,11 +202,14 @@ const caseArb = secretsArb.chain((s) =>
   }),
 );
 
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
 /** Lets pending rejections surface as `unhandledRejection` before the check. */
 const drain = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('hostile answers and bodies through both adapters', () => {
-  it('every call ends typed, nothing rejects unhandled, no secret leaks, nothing is polluted', async () => {
+  it('every call ends typed, nothing rejects unhandled, no secret leaks, nothing is polluted or left open', async () => {
+    const timersBefore = timers();
     await fc.assert(
       fc.asyncProperty(caseArb, async ({ s, status, body, headers, create, requestBody }) => {
         answer = {
@@ -241,5 +245,8 @@ describe('hostile answers and bodies through both adapters', () => {
       }),
       { numRuns: 60 },
     );
+    // No timer of a finished call is left behind (pooled keep-alive sockets are the clients').
+    await drain();
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
   }, 180_000);
 });
