@@ -7,8 +7,9 @@
 import { inspect } from 'node:util';
 import { withPortOne } from '@portone-retry/axios-adapter';
 import {
+  classify,
+  createEngine,
   type Engine,
-  isPortOneError,
   type PolicyOptions,
   type PortOneError,
 } from '@portone-retry/core';
@@ -17,9 +18,11 @@ import { type Simulator, type Step, startSimulator } from '@portone-retry/testin
 import axios, { type AxiosAdapter, AxiosError } from 'axios';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPortOneError } from '../../packages/core/src/errors/index.js';
 import {
+  credentials,
   envelopeWithSecrets,
-  leaksIn,
+  expectNoLeak,
   luhnCheckDigit,
   passesLuhn,
   type Secrets,
@@ -47,43 +50,6 @@ const POLICY: PolicyOptions = {
 const CREATE = 'POST /api/initiatePayment';
 const NUM_RUNS = 50;
 
-/** Everything the SDK hands back about one failed call, as text. */
-function surfaces(error: unknown, events: ReturnType<typeof recordEvents>): Record<string, string> {
-  const e = error as PortOneError;
-  const out: Record<string, string> = {
-    message: e.message,
-    stack: e.stack ?? '',
-    'JSON.stringify(error)': JSON.stringify(e),
-    'toJSON()': JSON.stringify(e.toJSON()),
-    'inspect(error)': inspect(e, { depth: 10 }),
-    'inspect(error.cause)': inspect(e.cause, { depth: 10 }),
-    'String(error.cause)': String(e.cause),
-  };
-  events.log.forEach((entry, i) => {
-    out[`event ${i} (${entry.event})`] = JSON.stringify(entry.payload);
-  });
-  return out;
-}
-
-/** Which surfaces to search: all of them, all but the raw `cause`, or the `cause` alone. */
-type Scope = 'all' | 'error' | 'cause';
-
-function expectNoLeak(
-  error: unknown,
-  events: ReturnType<typeof recordEvents>,
-  s: Secrets,
-  scope: Scope = 'all',
-): void {
-  expect(isPortOneError(error), String(error)).toBe(true);
-  const leaks: string[] = [];
-  for (const [where, text] of Object.entries(surfaces(error, events))) {
-    const ofCause = where.includes('error.cause');
-    if ((scope === 'error' && ofCause) || (scope === 'cause' && !ofCause)) continue;
-    for (const name of leaksIn(text, s)) leaks.push(`${name} in ${where}`);
-  }
-  expect(leaks).toEqual([]);
-}
-
 /** A create body as a checkout backend sends it, card details and signature included. */
 const createBody = (s: Secrets, ref: string) => ({
   portone_key: s.key,
@@ -95,11 +61,6 @@ const createBody = (s: Secrets, ref: string) => ({
   otp: s.otp,
   card_details: { card_number: s.card, cvv: s.cvv, expiry_month: '12', expiry_year: '2030' },
   token_params: { token: s.jwt },
-});
-
-const credentials = (s: Secrets) => ({
-  Authorization: `Bearer ${s.jwt}`,
-  'X-Portone-Client-Key': s.key,
 });
 
 let sim: Simulator;
@@ -233,6 +194,165 @@ describe('secrets never reach errors or events', () => {
         }
       }),
       { numRuns: 20 },
+    );
+  });
+});
+
+/** The same create with the card, CVV and OTP sent as JSON numbers, at several depths. */
+const numericCreateBody = (s: Secrets, ref: string) => ({
+  merchant_order_id: ref,
+  amount: 1000,
+  currency: 'KRW',
+  otp: Number(s.otp),
+  card: { number: Number(s.card), cvv: Number(s.cvv) },
+  payment: { methods: [[{ card_number: Number(s.card) }]], reference: Number(s.card) },
+  extra: { notes: [{ digits: Number(s.card) }] },
+});
+
+/** PortOne's envelope echoing numeric secrets back in its content. */
+const envelopeWithNumbers = (s: Secrets, code: string) => ({
+  status_code: code,
+  status_reason: 'INVALID_REQUEST_DATA',
+  message: 'invalid request',
+  content: {
+    card: { number: Number(s.card), cvv: Number(s.cvv) },
+    otp: Number(s.otp),
+    echo: [[[Number(s.card)]]],
+    big_reference: Number(s.card),
+  },
+});
+
+describe('secrets sent as numbers', () => {
+  it('never reach errors or events, in the request or in the answer (both adapters)', async () => {
+    await fc.assert(
+      fc.asyncProperty(secretsArb, fc.constantFrom('4001', '6014', '5024'), async (s, code) => {
+        for (const adapter of ADAPTERS) {
+          const c = client(adapter);
+          const events = recordEvents(c.engine);
+          const answer: Step = { raw: { status: 400, body: envelopeWithNumbers(s, code) } };
+          sim.script(CREATE, [{ html: 502 }, answer, answer]);
+          const error = await rejectionOf(
+            c.post(`${sim.url}/api/initiatePayment`, numericCreateBody(s, newRef('NUM')), {
+              headers: credentials(s),
+            }),
+          );
+          events.stop();
+          expectNoLeak(error, events, s);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
+});
+
+describe('a token provider’s own failure', () => {
+  // The merchant's backend fetches its PortOne token from its own endpoint with axios; that
+  // call fails and its AxiosError (config.data holds portone_secret) becomes the cause.
+  it('is kept as a redacted cause: no key, secret or JWT in error.cause (both adapters)', async () => {
+    await fc.assert(
+      fc.asyncProperty(secretsArb, async (s) => {
+        for (const adapter of ADAPTERS) {
+          sim.script('POST /api/merchant/auth-token', [
+            {
+              raw: {
+                status: 401,
+                body: { message: `rejected portone_secret=${s.secret}`, key: s.key, token: s.jwt },
+              },
+            },
+          ]);
+          const token = async () => {
+            const res = await axios.post(
+              `${sim.url}/api/merchant/auth-token`,
+              { portone_key: s.key, portone_secret: s.secret, otp: Number(s.otp) },
+              { headers: { 'X-Portone-Client-Key': s.key, Authorization: `Bearer ${s.jwt}` } },
+            );
+            return res.data.token as string;
+          };
+          const c = makeClient(adapter, sim.url, { policy: POLICY, token });
+          const events = recordEvents(c.engine);
+          const error = await rejectionOf(
+            c.post(`${sim.url}/api/initiatePayment`, createBody(s, newRef('TOKEN'))),
+          );
+          events.stop();
+          expect((error as PortOneError).name).toBe('PortOneAuthenticationError');
+          const cause = (error as PortOneError).cause as Record<string, unknown>;
+          // Still useful: what failed, with which status, against which URL.
+          expect(cause).toMatchObject({ name: 'AxiosError', response: { status: 401 } });
+          expect(inspect(cause, { depth: 10 })).toContain('/api/merchant/auth-token');
+          expectNoLeak(error, events, s);
+        }
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+});
+
+/** A value holding `secret` somewhere inside: as a string or a number, at any depth. */
+const holding = <T>(secret: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      secret,
+      fc.record({ data: tie('node'), amount: fc.integer() }),
+      fc.tuple(fc.string(), tie('node')),
+      tie('node').map((inner) => new Map([['inner', inner]])),
+      tie('node').map((inner) => new Set([inner])),
+      tie('node').map((inner) => ({ response: { data: inner }, config: { data: inner } })),
+    ),
+  })).node;
+
+/** The secrets of `s` as the values a body or a thrown error may carry them in. */
+const secretValues = (s: Secrets): fc.Arbitrary<unknown> =>
+  fc.constantFrom<unknown>(
+    { portone_secret: s.secret },
+    { 'X-Portone-Client-Key': s.key },
+    { signature_hash: s.signature },
+    { token: s.jwt },
+    `token ${s.jwt}`,
+    s.jwt,
+    s.card,
+    s.cardSpaced,
+    Number(s.card),
+    BigInt(s.card),
+    { card: { number: Number(s.card), cvv: Number(s.cvv) } },
+    { cvv: Number(s.cvv), otp: Number(s.otp) },
+    `cvv=${s.cvv} otp=${s.otp}`,
+    secretText(s),
+  );
+
+describe('errors built through the public API', () => {
+  it('redact secrets in any body or cause, at any depth, strings or numbers', () => {
+    fc.assert(
+      fc.property(
+        secretsArb.chain((s) =>
+          fc.record({
+            s: fc.constant(s),
+            body: holding(secretValues(s)),
+            causeData: holding(secretValues(s)),
+            message: fc.constantFrom(secretText(s), `declined ${s.card}`, 'plain'),
+            wrapInError: fc.boolean(),
+          }),
+        ),
+        fc.constantFrom('4001', '6014', '5024'),
+        ({ s, body, causeData, message, wrapInError }, code) => {
+          const thrown = Object.assign(new Error(message, { cause: new Error(secretText(s)) }), {
+            config: { data: causeData, headers: credentials(s) },
+            response: { status: 400, data: causeData },
+          });
+          const classification = classify({
+            httpStatus: 400,
+            body: { ...envelopeWithSecrets(s, code), body },
+          });
+          const error = createPortOneError(classification, {
+            attempts: 1,
+            cause: wrapInError ? thrown : causeData,
+            url: `https://api.portone.cloud/api/merchant/${s.key}/payouts?key=${s.key}`,
+          });
+          const events = recordEvents(createEngine());
+          expectNoLeak(error, events, s);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

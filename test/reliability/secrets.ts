@@ -1,9 +1,14 @@
 /**
- * Secrets as PortOne integrations hold them, generated with fast-check (keys and secrets, JWTs,
- * signature hashes, Luhn-valid card numbers, CVVs, OTPs), and the search for them in whatever the
- * SDK hands back. Shared by every suite that proves nothing secret leaks.
+ * Secrets as a hostile reviewer would plant them (PortOne keys and secrets, JWTs, signature
+ * hashes, Luhn-valid card numbers, CVVs, OTPs), and the search for them in everything the SDK
+ * hands back about a failed call: message, stack, `toJSON()`, `util.inspect`, every level of the
+ * `cause` chain and every event payload. Shared by the redaction and hostile-input suites.
  */
+import { inspect } from 'node:util';
+import { isPortOneError, type PortOneError } from '@portone-retry/core';
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { recordEvents } from './support.js';
 
 export interface Secrets {
   readonly key: string;
@@ -87,6 +92,74 @@ export function leaksIn(haystack: string, s: Secrets): string[] {
   return found;
 }
 
+/** Everything the SDK hands back about one failed call, as text. */
+export function surfaces(
+  error: unknown,
+  events: ReturnType<typeof recordEvents>,
+): Record<string, string> {
+  const e = error as PortOneError;
+  const out: Record<string, string> = {
+    message: e.message,
+    stack: e.stack ?? '',
+    'JSON.stringify(error)': JSON.stringify(e),
+    'toJSON()': JSON.stringify(e.toJSON()),
+    'inspect(error)': inspect(e, { depth: 10 }),
+    'inspect(error.cause)': inspect(e.cause, { depth: 10 }),
+    'String(error.cause)': String(e.cause),
+    ...causeChainSurfaces(e.cause),
+  };
+  events.log.forEach((entry, i) => {
+    out[`event ${i} (${entry.event})`] = JSON.stringify(entry.payload);
+  });
+  return out;
+}
+
+/** Every level of a cause chain below the first, each printed and serialised. */
+function causeChainSurfaces(cause: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  let level = cause;
+  for (let depth = 1; depth <= 6 && typeof level === 'object' && level !== null; depth++) {
+    const label = `error.cause${'.cause'.repeat(depth - 1)}`;
+    out[`JSON.stringify(${label})`] = safeStringify(level);
+    out[`String(${label})`] = String(level);
+    level = (level as { cause?: unknown }).cause;
+    if (level !== undefined) out[`inspect(${label}.cause)`] = inspect(level, { depth: 10 });
+  }
+  return out;
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Which surfaces to search: all of them, all but the raw `cause`, or the `cause` alone. */
+export type Scope = 'all' | 'error' | 'cause';
+
+export function expectNoLeak(
+  error: unknown,
+  events: ReturnType<typeof recordEvents>,
+  s: Secrets,
+  scope: Scope = 'all',
+): void {
+  expect(isPortOneError(error), String(error)).toBe(true);
+  const leaks: string[] = [];
+  for (const [where, text] of Object.entries(surfaces(error, events))) {
+    const ofCause = where.includes('error.cause');
+    if ((scope === 'error' && ofCause) || (scope === 'cause' && !ofCause)) continue;
+    for (const name of leaksIn(text, s)) leaks.push(`${name} in ${where}`);
+  }
+  expect(leaks).toEqual([]);
+}
+
+export const credentials = (s: Secrets) => ({
+  Authorization: `Bearer ${s.jwt}`,
+  'X-Portone-Client-Key': s.key,
+});
+
 /** Free text mentioning the secrets the way logs, PSPs and proxies write them. */
 export const secretText = (s: Secrets) =>
   [
@@ -107,7 +180,7 @@ export const secretText = (s: Secrets) =>
     `{"secretKey":"${s.secret}"}`,
   ].join('; ');
 
-/** PortOne's envelope with the secrets in its message and its content. */
+/** A PortOne error envelope quoting every secret back, where an answer can carry them. */
 export const envelopeWithSecrets = (s: Secrets, code: string) => ({
   status_code: code,
   status_reason: 'INVALID_REQUEST_DATA',

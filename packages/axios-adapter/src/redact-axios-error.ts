@@ -22,7 +22,9 @@ function safeConfig(
   } as unknown as InternalAxiosRequestConfig;
 }
 
+/** JSON text is parsed to be redacted field by field; a long text is left to `redact`, which cuts it. */
 function tryParse(text: string): unknown {
+  if (text.length > 65_536) return text;
   try {
     return JSON.parse(text);
   } catch {

@@ -3,226 +3,85 @@
  * signatures, JWTs, card numbers, CVV and OTPs are replaced wherever they appear.
  */
 
-/** What a redacted value is replaced with. */
-export const REDACTED = '[REDACTED]';
+import {
+  isCardKey,
+  isCardNumberField,
+  isSensitiveKey,
+  REDACTED,
+  redactBigInt,
+  redactNumber,
+  redactText,
+} from './redact-text.js';
 
-/** Field and header names (lower case, `-`, `_` and spaces removed) whose values are secret. */
-const SENSITIVE_KEYS = new Set([
-  // PortOne names the merchant key `key` in bodies and `X-Portone-Client-Key` in headers.
-  'key',
-  'secret',
-  'secretkey',
-  'clientkey',
-  'xportoneclientkey',
-  'portonekey',
-  'portonesecret',
-  'apikey',
-  'token',
-  'accesstoken',
-  'refreshtoken',
-  'jwt',
-  'authorization',
-  'proxyauthorization',
-  'cookie',
-  'setcookie',
-  'password',
-  'signature',
-  'signaturehash',
-  'cardnumber',
-  'pan',
-  'cvv',
-  'cvc',
-  'cardcvv',
-  'cvv2',
-  'otp',
-  'pin',
-  'expiry',
-  'cardexpiry',
-  'expirymonth',
-  'expiryyear',
-]);
+export { isSensitiveKey, REDACTED, redactText } from './redact-text.js';
 
-/**
- * Endings that make any name secret (`client_secret`, `x-api-key`, `id_token`, `webhook_secret`).
- * A bare `key` ending is not among them: `idempotency_key` or `sort_key` are not secrets, and
- * over-matching them would hide what support needs to read.
- */
-const SENSITIVE_ENDINGS = [
-  'secret',
-  'secretkey',
-  'clientkey',
-  'apikey',
-  'privatekey',
-  'token',
-  'password',
-  'passwd',
-  'signature',
-  'signaturehash',
-  'cardnumber',
-  'cvv',
-];
-
-const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_\s]/g, '');
-
-/** True when a field or header of this name holds a secret. */
-export function isSensitiveKey(key: string): boolean {
-  if (typeof key !== 'string') return false;
-  const name = normaliseKey(key);
-  return SENSITIVE_KEYS.has(name) || SENSITIVE_ENDINGS.some((ending) => name.endsWith(ending));
-}
-
-function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-/** The digit groups of a run, each with where it starts in the run. */
-function groupsOf(run: string): Array<{ digits: string; start: number; end: number }> {
-  const groups: Array<{ digits: string; start: number; end: number }> = [];
-  for (const match of run.matchAll(/\d+/g)) {
-    groups.push({ digits: match[0], start: match.index, end: match.index + match[0].length });
-  }
-  return groups;
-}
-
-/**
- * Masks every card number inside a run of digit groups. A card often sits beside other digits
- * ("order 12 4111 1111 1111 1111 12/25"), so each group is tried as a start and, from it, the
- * longest span of whole groups with 12–19 digits that passes Luhn is masked.
- */
-function maskCards(run: string): string {
-  const groups = groupsOf(run);
-  let out = '';
-  let copied = 0;
-  let i = 0;
-  while (i < groups.length) {
-    let digits = '';
-    let found: { digits: string; last: number } | undefined;
-    for (let j = i; j < groups.length; j++) {
-      digits += groups[j]!.digits;
-      if (digits.length > 19) break;
-      if (digits.length >= 12 && passesLuhn(digits)) found = { digits, last: j };
-    }
-    if (found === undefined) {
-      i++;
-      continue;
-    }
-    const start = groups[i]!.start;
-    out += `${run.slice(copied, start)}****${found.digits.slice(-4)}`;
-    copied = groups[found.last]!.end;
-    i = found.last + 1;
-  }
-  return out + run.slice(copied);
-}
-
-/** Masks the value of every `name=value` / `name: value` / `"name": "value"` with a secret name. */
-function maskPairs(text: string): string {
-  let out = '';
-  let copied = 0;
-  PAIR_HEAD.lastIndex = 0;
-  for (let head = PAIR_HEAD.exec(text); head !== null; head = PAIR_HEAD.exec(text)) {
-    const [whole, name = '', separator = ''] = head;
-    if (!isSensitiveKey(name)) continue;
-    const valueStart = head.index + whole.length;
-    const quote = separator.endsWith('"') || separator.endsWith("'") ? separator.at(-1) : undefined;
-    const value = quote === undefined ? BARE_VALUE : quote === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED;
-    value.lastIndex = valueStart;
-    const found = value.exec(text)?.[0];
-    if (found === undefined || found === '') continue;
-    // `Authorization: Bearer [REDACTED]`: the scheme is harmless and its token is already gone.
-    if (
-      /^(Bearer|Basic)$/i.test(found) &&
-      text.startsWith(` ${REDACTED}`, valueStart + found.length)
-    ) {
-      continue;
-    }
-    out += `${text.slice(copied, valueStart)}${REDACTED}`;
-    copied = valueStart + found.length;
-    PAIR_HEAD.lastIndex = copied;
-  }
-  return out + text.slice(copied);
-}
-
-// Paths where PortOne puts the merchant key as a segment (`/api/merchant/{key}/payouts`,
-// `/api/{key}/transaction-details`), matched in URLs and wherever an answer quotes them back.
-const KEY_IN_MERCHANT_PATH =
-  /(\/api\/merchants?\/)[^/?#\s"'<>]+(?=\/(?:webhook|add-pay-channel|pay-channel|fetch-all-payments|payouts?|paymentLink)(?:[/?#\s"'<]|$))/g;
-const KEY_IN_API_PATH =
-  /(\/api\/)[^/?#\s"'<>]+(?=\/(?:transaction-details|update-transaction-details)(?:[/?#\s"'<]|$))/g;
-const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-// Digit groups joined by single spaces or dashes. Not bounded by \b: a card glued to letters
-// ("tx_4111…") is still a card.
-const CARD_RUN = /(?<!\d)\d+(?:[ -]\d+)*(?!\d)/g;
-// Only the name and separator are matched, so a harmless name never swallows a secret pair that
-// follows it (`https://host/x?key=…`). A name starts where a word starts, which keeps the scan
-// linear on long tokens.
-const PAIR_HEAD = /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]*)(["']?[ \t]*[=:][ \t]*["']?)/g;
-const BARE_VALUE = /[^&\s"',;}]+/y;
-const DOUBLE_QUOTED = /[^"]*/y;
-const SINGLE_QUOTED = /[^']*/y;
-
-/**
- * Masks secrets inside free text: JWTs, bearer tokens, Luhn-valid card numbers (last four kept),
- * `key=value` pairs with a secret name, and the merchant key in PortOne paths it quotes.
- */
-export function redactText(text: string): string {
-  if (typeof text !== 'string' || text === '') return text;
-  try {
-    const masked = maskPairs(
-      text
-        .replace(JWT, REDACTED)
-        .replace(KEY_IN_MERCHANT_PATH, `$1${REDACTED}`)
-        .replace(KEY_IN_API_PATH, `$1${REDACTED}`)
-        .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`),
-    );
-    return masked.replace(CARD_RUN, (run) =>
-      run.replace(/[ -]/g, '').length < 12 ? run : maskCards(run),
-    );
-  } catch {
-    // Only a pathological string gets here; dropping it is safer than showing it.
-    return REDACTED;
-  }
-}
-
+/** How deep into nested objects and arrays redaction goes; deeper values become `[Truncated]`. */
 const MAX_DEPTH = 8;
+/** How many fields of one object (or items of one array, Map or Set) are kept. */
 const MAX_KEYS = 200;
+/**
+ * How many values one `redact()` call visits in all. Depth and width alone allow 200^8 values;
+ * this keeps the cost of a hostile body, and what an error holds of it, bounded.
+ */
+const MAX_VALUES = 5_000;
+/** How many characters of text one `redact()` call reads in all (each string is also capped). */
+const MAX_TOTAL_TEXT = 1024 * 1024;
 
-function redactObject(value: object, depth: number, seen: WeakSet<object>): unknown {
-  if (Array.isArray(value)) {
-    return value.slice(0, MAX_KEYS).map((item) => redactValue(item, depth + 1, seen));
-  }
+/** One walk's state: what is on the current path (cycles) and what the walk has spent. */
+interface Walk {
+  readonly path: WeakSet<object>;
+  values: number;
+  text: number;
+}
+
+/** Where a value sits: under a card object, its `number` field is the card number. */
+type Place = 'card' | 'other';
+
+function redactObject(value: object, depth: number, walk: Walk, place: Place): unknown {
+  if (Array.isArray(value)) return redactList(value, depth, walk, place);
   if (typeof Headers !== 'undefined' && value instanceof Headers) return redactHeaders(value);
   if (typeof URLSearchParams !== 'undefined' && value instanceof URLSearchParams) {
-    return redactEntries(value.entries(), depth, seen);
+    return redactEntries(value.entries(), depth, walk, place);
   }
-  if (value instanceof Map) return redactEntries(value.entries(), depth, seen);
-  if (value instanceof Set) return redactValue([...value], depth, seen);
+  if (typeof FormData !== 'undefined' && value instanceof FormData) {
+    return redactEntries(value.entries(), depth, walk, place);
+  }
+  if (value instanceof Map) return redactEntries(value.entries(), depth, walk, place);
+  if (value instanceof Set) return redactList(value, depth, walk, place);
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   }
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
-  // Raw bytes may hold anything; their size is all a log needs.
+  if (value instanceof Error) return { name: value.name, message: walkText(value.message, walk) };
+  // Raw bytes may hold anything and are never read; their size is all a log needs.
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     return `[Binary ${value.byteLength} bytes]`;
   }
-  return redactEntries(
-    Object.keys(value)
-      .slice(0, MAX_KEYS)
-      .map((key) => [key, readField(value, key)] as const),
-    depth,
-    seen,
-  );
+  if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) {
+    return `[Binary ${value.byteLength} bytes]`;
+  }
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return `[Blob ${value.size} bytes]`;
+  // `new String('4111…')` would otherwise show its characters one field at a time.
+  if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+    return redactValue(value.valueOf(), depth, walk, place);
+  }
+  const keys = Object.keys(value);
+  const fields = keys.slice(0, MAX_KEYS).map((key) => [key, readField(value, key)] as const);
+  const out = redactEntries(fields, depth, walk, place);
+  if (keys.length > MAX_KEYS) out['…'] = `[${keys.length - MAX_KEYS} more fields]`;
+  return out;
+}
+
+function redactList(items: Iterable<unknown>, depth: number, walk: Walk, place: Place): unknown[] {
+  const out: unknown[] = [];
+  let count = 0;
+  for (const item of items) {
+    if (count++ === MAX_KEYS) {
+      out.push('[more items]');
+      break;
+    }
+    out.push(redactValue(item, depth + 1, walk, place));
+  }
+  return out;
 }
 
 function readField(value: object, key: string): unknown {
@@ -236,25 +95,47 @@ function readField(value: object, key: string): unknown {
 function redactEntries(
   entries: Iterable<readonly [unknown, unknown]>,
   depth: number,
-  seen: WeakSet<object>,
+  walk: Walk,
+  place: Place,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let count = 0;
   for (const [rawKey, field] of entries) {
     if (++count > MAX_KEYS) break;
-    const key = typeof rawKey === 'string' ? rawKey : String(redactValue(rawKey, depth + 1, seen));
-    out[key] = isSensitiveKey(key) ? REDACTED : redactValue(field, depth + 1, seen);
+    const key =
+      typeof rawKey === 'string' ? rawKey : String(redactValue(rawKey, depth + 1, walk, 'other'));
+    const secret = isSensitiveKey(key) || (place === 'card' && isCardNumberField(key));
+    const safe = secret ? REDACTED : redactValue(field, depth + 1, walk, childPlace(key));
+    // A `__proto__` field (JSON.parse makes one) is kept as data, never as the copy's prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, { value: safe, enumerable: true, writable: true });
+    } else {
+      out[key] = safe;
+    }
   }
   return out;
 }
 
-function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+const childPlace = (key: string): Place => (isCardKey(key) ? 'card' : 'other');
+
+/** A string, counted against the walk's text budget, then cut and masked by `redactText`. */
+function walkText(text: string, walk: Walk): string {
+  if (walk.text >= MAX_TOTAL_TEXT) return `[Truncated ${text.length} chars]`;
+  walk.text += Math.min(text.length, MAX_TOTAL_TEXT);
+  return redactText(text);
+}
+
+function redactValue(value: unknown, depth: number, walk: Walk, place: Place): unknown {
+  if (++walk.values > MAX_VALUES) return '[Truncated]';
   switch (typeof value) {
     case 'string':
-      return redactText(value);
-    // BigInt would make the JSON.stringify of a log line throw.
+      return walkText(value, walk);
+    // A card number sent as a JSON number is masked like one in text.
+    case 'number':
+      return redactNumber(value);
+    // BigInt would make the JSON.stringify of a log line throw, so it becomes text.
     case 'bigint':
-      return value.toString();
+      return redactBigInt(value);
     case 'function':
     case 'symbol':
       return undefined;
@@ -264,24 +145,28 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
       return value;
   }
   if (value === null) return null;
-  if (seen.has(value)) return '[Circular]';
+  if (walk.path.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Truncated]';
-  seen.add(value);
+  walk.path.add(value);
   try {
-    return redactObject(value, depth, seen);
+    return redactObject(value, depth, walk, place);
   } finally {
-    seen.delete(value);
+    walk.path.delete(value);
   }
 }
 
 /**
  * A deep copy of `value` with every secret replaced: values of sensitive keys become
- * `[REDACTED]` and every string goes through `redactText`. Cycle-safe, depth-capped, JSON-safe
- * (BigInt becomes a string), and it never throws; the input is left untouched.
+ * `[REDACTED]`, the `number` of a card object too, every string goes through `redactText`, and a
+ * number or BigInt that is a Luhn-valid card number is masked (`****1111`). Maps, Sets, Headers,
+ * URLSearchParams and FormData are walked; typed arrays, Buffers, ArrayBuffers and Blobs become a
+ * size marker without being read. Cycle-safe and bounded (8 levels, 200 fields per object, 5,000
+ * values and 1 MiB of text per call, 64 KiB per string), JSON-safe, and it never throws; the
+ * input is left untouched.
  */
 export function redact(value: unknown): unknown {
   try {
-    return redactValue(value, 0, new WeakSet());
+    return redactValue(value, 0, { path: new WeakSet(), values: 0, text: 0 }, 'other');
   } catch {
     // A proxy whose traps throw: nothing of it can be shown safely.
     return REDACTED;
@@ -337,41 +222,140 @@ const RELATIVE_BASE = 'http://relative.invalid';
 
 const ERROR_FIELDS = ['code', 'errno', 'syscall', 'status'] as const;
 const REDACTED_ERROR = Symbol.for('portone-retry.redacted-error');
+/** How deep a cause chain is copied, and how many members of an AggregateError. */
+const MAX_CAUSE_DEPTH = 4;
+const MAX_MEMBERS = 10;
 
-/** Marks an error whose every exposed part was already redacted (e.g. an adapter's copy). */
+/**
+ * Marks an error whose every exposed part was already redacted (an adapter's copy, a
+ * `PortOneError`), so `redactError` hands it back as it is instead of walking it again.
+ */
 export function markRedacted<E extends object>(error: E): E {
   Object.defineProperty(error, REDACTED_ERROR, { value: true });
   return error;
 }
 
+const isMarked = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as Record<symbol, unknown>)[REDACTED_ERROR] === true;
+
+function read(value: object, name: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[name];
+  } catch {
+    return undefined;
+  }
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** A request or response body: JSON text is parsed so its fields are judged by their names. */
+function redactBody(data: unknown): unknown {
+  if (typeof data !== 'string') return redact(data);
+  const start = data.trimStart()[0];
+  if ((start === '{' || start === '[') && data.length <= MAX_BODY_TO_PARSE) {
+    try {
+      return redact(JSON.parse(data));
+    } catch {
+      // Not JSON after all: redacted as text below.
+    }
+  }
+  return redactText(data);
+}
+
+/** Longer text is not parsed, only cut and masked as text. */
+const MAX_BODY_TO_PARSE = 64 * 1024;
+
 /**
- * A copy of a thrown error that is safe to keep as a `cause`: message and stack redacted, its
- * `code`/`errno`/`syscall` kept (they classify transport failures), its cause chain redacted
- * the same way (four levels deep), and nothing else — no request config, no headers.
+ * The parts of an HTTP client's request or response (axios's `config` and `response`, ky's
+ * `request` and `response`) that help debugging, each redacted; sockets, agents and the rest are
+ * left out.
+ */
+function redactExchange(part: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of ['method', 'status', 'statusText', 'timeout'] as const) {
+    const value = read(part, name);
+    if (typeof value === 'number') out[name] = value;
+    else if (typeof value === 'string') out[name] = redactText(value);
+  }
+  for (const name of ['url', 'baseURL'] as const) {
+    const value = read(part, name);
+    if (typeof value === 'string') out[name] = redactUrl(value);
+  }
+  const headers = read(part, 'headers');
+  if (isObject(headers)) {
+    // AxiosHeaders keeps each header as an own field; Headers is read through its entries.
+    out.headers = redactHeaders(headers as Record<string, unknown>);
+  }
+  for (const name of ['params', 'data'] as const) {
+    const value = read(part, name);
+    if (value !== undefined) out[name] = redactBody(value);
+  }
+  return out;
+}
+
+/** A platform abort (`signal.abort()`, `AbortSignal.timeout()`) carries nothing to redact. */
+function isPlainAbort(error: Error): boolean {
+  return (
+    typeof DOMException !== 'undefined' &&
+    error instanceof DOMException &&
+    (error.name === 'AbortError' || error.name === 'TimeoutError') &&
+    redactText(error.message) === error.message
+  );
+}
+
+/**
+ * A copy of a thrown error that is safe to keep as a `cause`: message and stack redacted; its
+ * `code`/`errno`/`syscall`/`status` kept (they classify transport failures); the request and
+ * answer of an HTTP client's error (`config`, `request`, `response`: method, URL, headers, body)
+ * redacted deeply; its cause chain and AggregateError members redacted the same way (four levels
+ * deep); nothing else. An error already marked redacted is returned as it is, so a cause is
+ * never walked twice. Anything else thrown is redacted as a value.
  */
 export function redactError(error: unknown, depth = 0): unknown {
+  if (isMarked(error)) return error;
   if (!(error instanceof Error)) {
-    return typeof error === 'string' ? redactText(error) : redact(error);
+    if (typeof error === 'string') return redactText(error);
+    return typeof error === 'symbol' ? redactText(error.toString()) : redact(error);
   }
-  // Already made safe by an adapter, which kept its own class (an AxiosError stays one).
-  if ((error as unknown as Record<symbol, unknown>)[REDACTED_ERROR] === true) return error;
+  if (isPlainAbort(error)) return error;
   try {
-    const cause = (error as { cause?: unknown }).cause;
-    const copy = new Error(
-      redactText(error.message),
-      cause === undefined || depth >= 4 ? undefined : { cause: redactError(cause, depth + 1) },
-    );
-    copy.name = error.name;
-    copy.stack = redactText(error.stack ?? '');
+    const cause = read(error, 'cause');
+    const options =
+      cause === undefined || depth >= MAX_CAUSE_DEPTH
+        ? undefined
+        : { cause: redactError(cause, depth + 1) };
+    const message = redactText(String(read(error, 'message') ?? ''));
+    const copy =
+      error instanceof AggregateError
+        ? new AggregateError(redactMembers(error, depth), message, options)
+        : new Error(message, options);
+    // Not enumerable, as on the original: a copy compares and prints like the error it copies.
+    Object.defineProperty(copy, 'name', {
+      value: String(read(error, 'name') ?? 'Error'),
+      writable: true,
+      configurable: true,
+    });
+    copy.stack = redactText(String(read(error, 'stack') ?? ''));
+    const fields = copy as unknown as Record<string, unknown>;
     for (const field of ERROR_FIELDS) {
-      const value = (error as unknown as Record<string, unknown>)[field];
-      if (typeof value === 'string' || typeof value === 'number') {
-        (copy as unknown as Record<string, unknown>)[field] =
-          typeof value === 'string' ? redactText(value) : value;
-      }
+      const value = read(error, field);
+      if (typeof value === 'string') fields[field] = redactText(value);
+      else if (typeof value === 'number') fields[field] = value;
+    }
+    for (const part of ['config', 'request', 'response'] as const) {
+      const value = read(error, part);
+      if (isObject(value)) fields[part] = redactExchange(value);
     }
     return markRedacted(copy);
   } catch {
-    return new Error('[unreadable error]');
+    return markRedacted(new Error('[unreadable error]'));
   }
+}
+
+function redactMembers(error: AggregateError, depth: number): unknown[] {
+  const members = read(error, 'errors');
+  if (!Array.isArray(members) || depth >= MAX_CAUSE_DEPTH) return [];
+  return members.slice(0, MAX_MEMBERS).map((member) => redactError(member, depth + 1));
 }

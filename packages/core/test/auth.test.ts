@@ -279,6 +279,40 @@ describe('resolveTokenProvider with a function', () => {
     expect((error as Error).message).toContain('token provider threw');
   });
 
+  it('keeps a redacted copy of the cause: the merchant’s own auth call shows no secret', async () => {
+    // What axios throws when the merchant's `/api/merchant/auth-token` call is refused.
+    const failure = Object.assign(new Error('Request failed with status code 401'), {
+      name: 'AxiosError',
+      code: 'ERR_BAD_REQUEST',
+      config: {
+        method: 'post',
+        url: 'https://shop.example/api/merchant/auth-token',
+        headers: { 'X-Portone-Client-Key': 'pbmKey42', 'Content-Type': 'application/json' },
+        data: '{"portone_key":"pbmKey42","portone_secret":"sk_live_0123456789abcdef"}',
+      },
+      response: { status: 401, data: { message: 'portone_secret=sk_live_0123456789abcdef' } },
+    });
+    const provider = resolveTokenProvider(async () => {
+      throw failure;
+    })!;
+    const error = (await provider.headers().catch((e: unknown) => e)) as PortOneAuthenticationError;
+    expect(error.cause).not.toBe(failure);
+    expect(error.cause).toMatchObject({
+      name: 'AxiosError',
+      code: 'ERR_BAD_REQUEST',
+      config: { url: 'https://shop.example/api/merchant/auth-token' },
+      response: { status: 401 },
+    });
+    for (const text of [
+      inspect(error.cause, { depth: 10 }),
+      inspect(error),
+      JSON.stringify(error),
+    ]) {
+      expect(text).not.toContain('sk_live_0123456789abcdef');
+      expect(text).not.toContain('pbmKey42');
+    }
+  });
+
   it('a failure is not cached: the next call asks again', async () => {
     let calls = 0;
     const provider = resolveTokenProvider(() => {

@@ -177,7 +177,9 @@ describe('transport, timeout, abort and pending classifications', () => {
     expect(error).toBeInstanceOf(Class);
     expect(error.name).toBe(Class.name);
     expect(error.series).toBe('transport');
-    expect(error.cause).toBe(cause);
+    // A redacted copy: same class name, message and nothing else to hide here.
+    expect(error.cause).toEqual(cause);
+    expect(error.cause).not.toBe(cause);
     if (error instanceof PortOneNetworkError) {
       expect(error.ambiguous).toBe(ambiguous);
       expect(error.transport).toBe(transport);
@@ -206,7 +208,8 @@ describe('transport, timeout, abort and pending classifications', () => {
       { attempts: 1, cause: controller.signal.reason },
     );
     expect(error).toBeInstanceOf(PortOneAbortError);
-    expect(error.cause).toBe(controller.signal.reason);
+    expect(error.cause).toEqual(controller.signal.reason);
+    expect((error.cause as Error).stack).toBe((controller.signal.reason as Error).stack);
     expect(error.message).toBe('PortOne request failed: the call was aborted (1 attempt)');
   });
 
@@ -368,8 +371,20 @@ describe('PortOneError', () => {
     });
   });
 
-  it('keeps the raw cause on the error and its stack in util.inspect', () => {
-    expect(error.cause).toBe(axiosLikeCause);
+  it('keeps a redacted copy of the cause, config included, and its stack in util.inspect', () => {
+    const cause = error.cause as Error & Record<string, unknown>;
+    expect(cause).not.toBe(axiosLikeCause);
+    expect(cause).toBeInstanceOf(Error);
+    expect(cause).toMatchObject({
+      message: `Request failed: Bearer ${REDACTED}`,
+      code: 'ERR_BAD_REQUEST',
+      config: { headers: { Authorization: REDACTED, 'X-Portone-Client-Key': REDACTED } },
+    });
+    for (const text of [inspect(cause, { depth: 10 }), String(cause), cause.stack ?? '']) {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
+    // The original is left as it was.
+    expect(axiosLikeCause.config.headers.Authorization).toBe('Bearer abc.def');
     const printed = inspect(error);
     expect(printed).toMatch(/^PortOneCardError: PortOne 6014/);
     expect(printed).toContain('errors.test.ts');

@@ -1,4 +1,4 @@
-import { redact, redactText, redactUrl } from '../redact.js';
+import { markRedacted, redact, redactError, redactText, redactUrl } from '../redact.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 
 const BRAND = Symbol.for('portone-retry.error');
@@ -75,8 +75,16 @@ export class PortOneError extends Error {
   /** URL of the request, redacted. */
   readonly url: string | undefined;
 
+  /**
+   * Every part is redacted here, the `cause` included: whatever attached it (a transport, a token
+   * provider, a user's `checkStatus`), it is kept as a redacted copy (see `redactError`) unless
+   * it was already one.
+   */
   constructor(init: PortOneErrorInit) {
-    super(redactText(init.message), init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      redactText(init.message),
+      init.cause === undefined ? undefined : { cause: redactError(init.cause) },
+    );
     this.code = init.code;
     // The status string comes from the answer's body, so it is treated as untrusted text.
     this.status = init.status === undefined ? undefined : redactText(init.status);
@@ -94,6 +102,8 @@ export class PortOneError extends Error {
         : { status: init.httpStatus, data: redact(init.response) };
     this.method = init.method;
     this.url = init.url === undefined ? undefined : redactUrl(init.url);
+    // Already safe as a whole: a PortOneError kept as another's cause is not copied again.
+    markRedacted(this);
   }
 
   /** A plain, redacted summary for logs: no secrets, no raw request config. */
