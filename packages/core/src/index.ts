@@ -30,6 +30,12 @@ export {
   upperMethod,
 } from './request.js';
 export * from './resilience/index.js';
+export {
+  formatAmount,
+  SIGNED_FIELDS,
+  type SignatureKind,
+  signRequest,
+} from './signatures/index.js';
 export type {
   Classification,
   CodeInfo,
