@@ -35,6 +35,7 @@ export {
   SIGNED_FIELDS,
   type SignatureKind,
   signRequest,
+  signWebhook,
 } from './signatures/index.js';
 export type {
   Classification,
@@ -46,3 +47,16 @@ export type {
   Series,
   TransportFailure,
 } from './types.js';
+export {
+  createMemoryWebhookStore,
+  createWebhookHandler,
+  type ExpectedPayment,
+  type PortOneWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookMeta,
+  type WebhookStatus,
+  type WebhookStore,
+} from './webhooks/index.js';
