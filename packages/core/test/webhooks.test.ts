@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -504,5 +505,19 @@ describe('createMemoryWebhookStore', () => {
 
   it('rejects a max that is not a positive integer', () => {
     expect(() => createMemoryWebhookStore({ max: 0 })).toThrow(/max/);
+  });
+});
+
+describe('edge runtimes', () => {
+  it('signatures and webhooks import nothing from Node', () => {
+    for (const folder of ['signatures', 'webhooks']) {
+      const dir = new URL(`../src/${folder}/`, import.meta.url);
+      const files = readdirSync(dir).filter((name) => name.endsWith('.ts'));
+      expect(files.length).toBeGreaterThan(3);
+      for (const name of files) {
+        const source = readFileSync(new URL(name, dir), 'utf8');
+        expect(source, `${folder}/${name}`).not.toMatch(/from ['"]node:|\brequire\(|\bBuffer\./);
+      }
+    }
   });
 });
