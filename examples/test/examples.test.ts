@@ -11,6 +11,7 @@ import { instrument, Metrics } from '../events-metrics.js';
 import { payHandler } from '../express-handler.js';
 import { createPaymentLinks } from '../fetch-checkout.js';
 import { createClient, policy } from '../policy-overrides.js';
+import { webhookStory } from '../webhook-node-http.js';
 
 let sim: Simulator;
 beforeEach(async () => {
@@ -99,6 +100,18 @@ describe('examples run against the simulator', () => {
       status: 402,
       body: { message: 'Your card is blocked. Please contact your bank or use a different card.' },
     });
+  });
+});
+
+describe('webhook-node-http', () => {
+  it('applies the webhook once, answers the resend 200 and the forgery 401', async () => {
+    const lines: string[] = [];
+    expect(await webhookStory((line) => lines.push(line))).toEqual({
+      status: 'Success',
+      resend: 200,
+      forged: 401,
+    });
+    expect(lines).toHaveLength(3);
   });
 });
 

@@ -39,7 +39,9 @@ export {
   PortOneTimeoutError,
   PortOneUnknownError,
   PortOneValidationError,
+  PortOneWebhookError,
   type TimeoutPhase,
+  type WebhookRejection,
 } from './errors/index.js';
 // Events.
 export {
@@ -100,6 +102,8 @@ export {
   StoreTimeoutError,
   type TripRule,
 } from './resilience/index.js';
+// Request signatures, as PortOne computes them (Web Crypto).
+export { type SignatureKind, signRequest, signWebhook } from './signatures/index.js';
 export type {
   Classification,
   CodeInfo,
@@ -110,3 +114,17 @@ export type {
   Series,
   TransportFailure,
 } from './types.js';
+// Webhooks: verified, amount-checked, replay-proof, and settling the calls that follow them.
+export {
+  createMemoryWebhookStore,
+  createWebhookHandler,
+  type ExpectedPayment,
+  type PortOneWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookMeta,
+  type WebhookStatus,
+  type WebhookStore,
+} from './webhooks/index.js';

@@ -31,13 +31,14 @@ function oneOfEach(lib: Errors) {
     PortOnePendingTimeoutError: new lib.PortOnePendingTimeoutError({ ...init, elapsedMs: 1 }),
     PortOneAbortError: new lib.PortOneAbortError(init),
     PortOneCircuitOpenError: new lib.PortOneCircuitOpenError({ ...init, key: 'k' }),
+    PortOneWebhookError: new lib.PortOneWebhookError('signature', 'forged'),
   } satisfies Record<keyof Errors['ERROR_CLASSES'], unknown>;
 }
 
 /** Every (class, error) pair across two copies: instanceof holds exactly for the same name or the base. */
 function expectInstanceofAcross(classes: Errors, errors: Errors) {
   const names = Object.keys(classes.ERROR_CLASSES) as (keyof Errors['ERROR_CLASSES'])[];
-  expect(names).toHaveLength(12);
+  expect(names).toHaveLength(13);
   const made = oneOfEach(errors);
   for (const className of names) {
     const Class = classes.ERROR_CLASSES[className];

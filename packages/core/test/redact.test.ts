@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_TEXT_LENGTH, TEXT_SCANS } from '../src/redact-text.js';
 import {
   isSensitiveKey,
   markRedacted,
@@ -11,7 +12,6 @@ import {
   redactText,
   redactUrl,
 } from './support/internals.js';
-import { MAX_TEXT_LENGTH, TEXT_SCANS } from '../src/redact-text.js';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJQT1JUT05FIiwic3ViIjoia2V5In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';

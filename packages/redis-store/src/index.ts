@@ -1,1 +1,2 @@
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+export { createRedisWebhookStore, type RedisWebhookStoreOptions } from './redis-webhook-store.js';

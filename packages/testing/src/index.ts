@@ -11,3 +11,10 @@ export {
 export { seededRandom } from './prng.js';
 export { type Simulator, type StartSimulatorOptions, startSimulator } from './simulator.js';
 export type { Route, Step } from './steps.js';
+export type {
+  DeliverOptions,
+  SimulatorWebhookOptions,
+  SimulatorWebhooks,
+  WebhookDelivery,
+  WebhookTransport,
+} from './webhooks.js';

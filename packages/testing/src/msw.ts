@@ -3,11 +3,19 @@ import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import { type FaultOptions, PortOneBehaviour, type SimulatorOptions } from './behaviour.js';
 import type { Ledger } from './ledger.js';
 import type { Route, Step } from './steps.js';
+import { createWebhookSender, type SimulatorWebhooks, type WebhookTransport } from './webhooks.js';
 
 /** Options of the msw handlers. */
 export interface PortOneMockOptions extends SimulatorOptions {
   /** The origin to intercept. @default https://api.portone.cloud */
   baseUrl?: string;
+  /**
+   * Receives PortOne's signed payment webhooks as `Request`s (e.g. your `createWebhookHandler`),
+   * on settlement and on `webhooks.deliver()`. @default undefined (no webhooks)
+   */
+  onWebhook?: WebhookTransport;
+  /** The secret key webhooks are signed with. @default auth.secret */
+  webhookSecret?: string;
 }
 
 /** msw handlers with the simulator's behaviour, and the handles to script and inspect it. */
@@ -18,6 +26,8 @@ export interface PortOneMock {
   requests(route?: string): number;
   expireTokens(): void;
   setFaults(faults: FaultOptions | undefined): void;
+  /** Signed payment webhooks to `onWebhook`: posted on settlement, or late, twice, forged. */
+  readonly webhooks: SimulatorWebhooks;
   /** Forgets scripts, payments and counts (call it in `afterEach`). */
   reset(): void;
 }
@@ -28,8 +38,14 @@ export interface PortOneMock {
  * still records the payment for `reset: 'after'`. Slow bodies arrive whole after the delay.
  */
 export function createPortOneMock(options: PortOneMockOptions = {}): PortOneMock {
-  const { baseUrl = DEFAULT_BASE_URL, ...behaviourOptions } = options;
+  const { baseUrl = DEFAULT_BASE_URL, onWebhook, webhookSecret, ...behaviourOptions } = options;
   let behaviour = new PortOneBehaviour(behaviourOptions);
+  const webhooks = createWebhookSender({
+    ledger: () => behaviour.ledger,
+    transport: onWebhook,
+    url: 'https://merchant.example/webhooks/portone',
+    secret: webhookSecret ?? options.auth?.secret,
+  });
   const origin = baseUrl.replace(/\/+$/, '');
 
   const handler = http.all(`${origin}/api/*`, async ({ request }) => {
@@ -44,6 +60,7 @@ export function createPortOneMock(options: PortOneMockOptions = {}): PortOneMock
       headers,
       body: await request.text(),
     });
+    webhooks.observe();
     if (answer.delayMs > 0) await delay(answer.delayMs);
     if (answer.type === 'reset') return HttpResponse.error();
     if (answer.type === 'truncated') {
@@ -68,6 +85,7 @@ export function createPortOneMock(options: PortOneMockOptions = {}): PortOneMock
     requests: (route) => behaviour.requests(route),
     expireTokens: () => behaviour.expireTokens(),
     setFaults: (faults) => behaviour.setFaults(faults),
+    webhooks,
     reset: () => {
       behaviour = new PortOneBehaviour(behaviourOptions);
     },

@@ -8,6 +8,11 @@ import {
 } from './behaviour.js';
 import type { Ledger } from './ledger.js';
 import type { Route, Step } from './steps.js';
+import {
+  createWebhookSender,
+  type SimulatorWebhookOptions,
+  type SimulatorWebhooks,
+} from './webhooks.js';
 
 /** A running loopback PortOne simulator. */
 export interface Simulator {
@@ -24,12 +29,14 @@ export interface Simulator {
   expireTokens(): void;
   /** Starts or stops random faults. */
   setFaults(faults: FaultOptions | undefined): void;
+  /** Signed payment webhooks to `webhookUrl`: posted on settlement, or late, twice, forged. */
+  readonly webhooks: SimulatorWebhooks;
   /** Closes the server and every socket it holds; waits for both. */
   close(): Promise<void>;
 }
 
 /** Options of `startSimulator`. */
-export interface StartSimulatorOptions extends SimulatorOptions {
+export interface StartSimulatorOptions extends SimulatorOptions, SimulatorWebhookOptions {
   /** Port on 127.0.0.1. @default 0 (an ephemeral port) */
   port?: number;
 }
@@ -40,10 +47,16 @@ export interface StartSimulatorOptions extends SimulatorOptions {
  * scripted. It never listens beyond loopback.
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
-  const { port = 0, ...behaviourOptions } = options;
+  const { port = 0, webhookUrl, webhookSecret, ...behaviourOptions } = options;
   if ('host' in options)
     throw new TypeError('host is not an option: the simulator listens on 127.0.0.1 only');
   const behaviour = new PortOneBehaviour(behaviourOptions);
+  const webhooks = createWebhookSender({
+    ledger: () => behaviour.ledger,
+    transport: webhookUrl === undefined ? undefined : (request) => fetch(request),
+    url: webhookUrl ?? '',
+    secret: webhookSecret ?? options.auth?.secret,
+  });
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const later = (ms: number, run: () => void) => {
@@ -103,6 +116,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
           headers,
           body: Buffer.concat(chunks).toString('utf8'),
         });
+        webhooks.observe();
       } catch (error) {
         answer = {
           type: 'answer',
@@ -136,8 +150,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     requests: (route) => behaviour.requests(route),
     expireTokens: () => behaviour.expireTokens(),
     setFaults: (faults) => behaviour.setFaults(faults),
+    webhooks,
     close: () =>
       new Promise<void>((resolve) => {
+        webhooks.close();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         for (const socket of sockets) socket.destroy();

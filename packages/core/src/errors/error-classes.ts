@@ -10,6 +10,7 @@ import { PortOneSystemError } from './system-error.js';
 import { PortOneTimeoutError } from './timeout-error.js';
 import { PortOneUnknownError } from './unknown-error.js';
 import { PortOneValidationError } from './validation-error.js';
+import { PortOneWebhookError } from './webhook-error.js';
 
 /**
  * Every error class of the SDK by its `name`, so tests, docs and log pipelines can go from a
@@ -28,6 +29,7 @@ export const ERROR_CLASSES = Object.freeze({
   PortOnePendingTimeoutError,
   PortOneAbortError,
   PortOneCircuitOpenError,
+  PortOneWebhookError,
 });
 
 /** The `name` of any error the SDK throws. */

@@ -17,3 +17,4 @@ export { PortOneSystemError } from './system-error.js';
 export { PortOneTimeoutError, type TimeoutPhase } from './timeout-error.js';
 export { PortOneUnknownError } from './unknown-error.js';
 export { PortOneValidationError } from './validation-error.js';
+export { PortOneWebhookError, type WebhookRejection } from './webhook-error.js';

@@ -12,3 +12,5 @@ export * from '../../src/index.js';
 export * from '../../src/policy/index.js';
 export * from '../../src/redact.js';
 export * from '../../src/resilience/index.js';
+export * from '../../src/signatures/index.js';
+export * from '../../src/webhooks/index.js';
