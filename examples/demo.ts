@@ -31,6 +31,7 @@ const REASONS: Record<string, string> = {
   'transport timeout': 'no answer in time',
   'transport failure': 'no answer',
   'not sent': 'connection failed before the request left',
+  'not found by its order ref; sending again': 'safe to send again',
 };
 const colour = process.stdout.isTTY && !json && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -94,6 +95,8 @@ function describeEvent(event: PortOneEventName, p: Record<string, unknown>): str
       );
     case 'poll':
       return yellow(`payment ${p.status ?? 'Pending'}: check status in ${p.delayMs} ms`);
+    case 'lookup':
+      return `look up ${p.orderRef}: ${p.status ?? (p.found === false ? 'not there' : 'no answer')}`;
     case 'reconcile':
       return yellow(
         p.found
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
     'response',
     'retry',
     'poll',
+    'lookup',
     'reconcile',
     'success',
     'surface',

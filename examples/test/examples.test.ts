@@ -180,7 +180,9 @@ describe('pnpm demo', () => {
     expect(summary).toContain('no customer charged twice');
     // The engine's terms stay out of the story: no class names, no raw reasons.
     expect(text).not.toMatch(/transport ambiguous|paid \(|PortOne\w*Error →/);
-    expect(text).toContain('connection dropped after the request left: wait');
+    expect(text).toMatch(
+      /reconcile ORDER-\d+: PortOne has it \(Success\) → follow it, do not re-send/,
+    );
   }, 60_000);
 
   it('keeps --json stdout pure and stops quietly when the reader closes the pipe', async () => {

@@ -37,11 +37,12 @@ function oneOfEach(lib: Errors) {
 
 /** Every (class, error) pair across two copies: instanceof holds exactly for the same name or the base. */
 function expectInstanceofAcross(classes: Errors, errors: Errors) {
-  const names = Object.keys(classes.ERROR_CLASSES) as (keyof Errors['ERROR_CLASSES'])[];
+  // Every class by name, as the package exports them (the built entry exports no ERROR_CLASSES).
+  const names = Object.keys(source.ERROR_CLASSES) as (keyof Errors['ERROR_CLASSES'])[];
   expect(names).toHaveLength(13);
   const made = oneOfEach(errors);
   for (const className of names) {
-    const Class = classes.ERROR_CLASSES[className];
+    const Class = classes[className];
     for (const errorName of names) {
       const expected = className === 'PortOneError' || className === errorName;
       expect(made[errorName] instanceof Class, `${errorName} instanceof ${className}`).toBe(
