@@ -17,6 +17,19 @@ export * from './engine/index.js';
 export type * from './engine/types.js';
 export * from './errors/index.js';
 export * from './events.js';
+export {
+  type DeclaredOperations,
+  type EndpointKind,
+  type LookupRequest,
+  type LookupResult,
+  lookupOperation,
+  lookupPathOf,
+  OPERATIONS,
+  type OperationContract,
+  type OperationInfo,
+  readLookup,
+  refOf,
+} from './operations/index.js';
 export * from './policy/index.js';
 export * from './redact.js';
 export {

@@ -1,4 +1,5 @@
-import { SERIES } from '../catalogue/index.js';
+import { SERIES, seriesOf } from '../catalogue/index.js';
+import { validateDeclaredOperations } from '../operations/declared.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 import { POLICY_DEFAULTS, type PolicyOptions, type Rule } from './options.js';
 
@@ -27,6 +28,18 @@ function checkMs(name: string, value: unknown, min = 0): void {
 function checkRange(name: string, min: unknown, max: unknown): void {
   if (typeof min === 'number' && typeof max === 'number' && min > max) {
     throw new TypeError(`${name}: minDelayMs (${min}) must not exceed maxDelayMs (${max})`);
+  }
+}
+
+/**
+ * Card networks penalise re-attempts of a declined card (fees, and merchants flagged for
+ * excessive retries): a decline goes to the customer, and no option may turn it into a retry.
+ */
+function checkNotDeclineRetry(name: string, rule: unknown): void {
+  if ((rule as Rule).outcome === 'retry') {
+    throw new TypeError(
+      `${name}.outcome cannot be 'retry': it is a card decline, and card networks penalise re-attempts of a declined card (declines are surfaced to the customer, never retried)`,
+    );
   }
 }
 
@@ -82,6 +95,7 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
       }
     }
   }
+  validateDeclaredOperations(o.operations, `${path}.operations`);
   if (o.series !== undefined) {
     if (!isRecord(o.series)) throw new TypeError(`${path}.series must be an object`);
     for (const [series, rule] of Object.entries(o.series)) {
@@ -91,6 +105,7 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
         );
       }
       checkRule(`${path}.series.${series}`, rule);
+      if (series === 'card') checkNotDeclineRetry(`${path}.series.card`, rule);
     }
   }
   if (o.codes !== undefined) {
@@ -100,6 +115,7 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
         throw new TypeError(`${path}.codes.${code} is not a PortOne code (four digits)`);
       }
       checkRule(`${path}.codes.${code}`, rule);
+      if (seriesOf(Number(code)) === 'card') checkNotDeclineRetry(`${path}.codes.${code}`, rule);
     }
   }
 }
