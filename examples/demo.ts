@@ -90,7 +90,7 @@ function describeEvent(event: PortOneEventName, p: Record<string, unknown>): str
 }
 
 async function main(): Promise<void> {
-  const sim: Simulator = await startSimulator();
+  const sim: Simulator = await startSimulator({ validate: false });
   const checkout = withPortOne(axios.create({ baseURL: sim.url }), {
     // Short waits so the demo runs in a second; the defaults are 250 ms base, 8 s cap.
     policy: { minDelayMs: 20, maxDelayMs: 200, pollIntervalMs: 50, pollMaxIntervalMs: 200 },

@@ -404,7 +404,7 @@ describe('startSimulator and the msw mock', () => {
   describe('setFaults on a running simulator', () => {
     let sim: Awaited<ReturnType<typeof startSimulator>>;
     beforeAll(async () => {
-      sim = await startSimulator();
+      sim = await startSimulator({ validate: false });
     });
     afterAll(async () => {
       await sim.close();

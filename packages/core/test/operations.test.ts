@@ -14,8 +14,12 @@ import {
 
 // PortOne's specs live beside the repository (<repo>/../shared/reference); the package never reads
 // them at run time, so the check is skipped, visibly, where they are not there.
-const SPECS = ['payment', 'payout', 'refund', 'subscription'].map((name) =>
-  fileURLToPath(new URL(`../../../../shared/reference/${name}_openapispec.yaml`, import.meta.url)),
+// Beside the repository (<repo>/../shared), or beside a worktree of it (<repo>/../../shared).
+const reference = ['../../../../shared/reference/', '../../../../../shared/reference/']
+  .map((dir) => fileURLToPath(new URL(dir, import.meta.url)))
+  .find((dir) => existsSync(dir));
+const SPECS = ['payment', 'payout', 'refund', 'subscription'].map(
+  (name) => `${reference ?? '/absent/'}${name}_openapispec.yaml`,
 );
 const present = SPECS.every((file) => existsSync(file));
 if (!present) console.warn('operations: spec check skipped, the specs are absent');
