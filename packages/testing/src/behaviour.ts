@@ -237,7 +237,11 @@ export class PortOneBehaviour {
         raw.contentType ?? 'application/json',
       );
     }
+    const query = new URLSearchParams(request.path.split('?')[1] ?? '');
+    const body = parseJson(request.body);
     if (step.code !== undefined && !(Number(step.code) >= 2000 && Number(step.code) < 3000)) {
+      // PortOne did it, then said it failed: the move is in the ledger, the answer an error.
+      if (step.processed === true) this.route(method, path, query, body, step, modifiers);
       const code = Number(step.code);
       return answer(
         step.http ?? (Number.isFinite(code) ? httpStatusFor(code) : 400),
@@ -246,8 +250,7 @@ export class PortOneBehaviour {
       );
     }
 
-    const query = new URLSearchParams(request.path.split('?')[1] ?? '');
-    const reply = this.route(method, path, query, parseJson(request.body), step, modifiers);
+    const reply = this.route(method, path, query, body, step, modifiers);
     if (step.reset === 'after') return { type: 'reset', delayMs: step.delayMs ?? 0 };
     if (step.truncated && reply.type === 'answer') {
       return { type: 'truncated', status: reply.status, body: reply.body, delayMs: reply.delayMs };
