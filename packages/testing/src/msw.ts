@@ -16,7 +16,7 @@ export interface PortOneMock {
   readonly handlers: RequestHandler[];
   readonly ledger: Ledger;
   script(route: Route, steps: readonly Step[]): void;
-  /** Requests seen for a route as `script` takes it (`'GET /api/transaction/*/status'`), or in all. */
+  /** Requests seen for a route as `script` takes it (`'GET /api/transaction/*\/status'`), or in all. */
   requests(route?: string): number;
   expireTokens(): void;
   setFaults(faults: FaultOptions | undefined): void;
