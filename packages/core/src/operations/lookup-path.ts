@@ -50,12 +50,14 @@ function linkOwnerKeyOf(context: LookupContext | undefined): string | undefined 
 function lookupBody(lookup: OperationInfo, ref: string, context: LookupContext | undefined) {
   if (lookup.id === 'fetchPayouts') {
     const environment = refText(fieldAt(fieldsOf(context?.body) ?? {}, 'environment'));
+    const key = merchantKeyOf(context);
     return {
       page: 1,
       pagesize: 100,
       from: '2000-01-01 00:00:00',
       to: '9999-12-31 23:59:59',
       filters: {},
+      ...(key === undefined ? {} : { merchants_keys: [key] }),
       ...(environment === undefined ? {} : { environment }),
     };
   }
