@@ -18,7 +18,7 @@ export interface PromiseRow {
  */
 export async function runPromiseCount(): Promise<PromiseRow[]> {
   progress('pure: promises per successful call');
-  const sim = await startSimulator();
+  const sim = await startSimulator({ validate: false });
   try {
     const ref = 'bench-promises';
     await createPaymentToRead(sim.url, ref);

@@ -22,7 +22,7 @@ http.createServer = ((...args: Parameters<typeof createServer>) => {
 syncBuiltinESMExports();
 
 const { startSimulator } = await import('@portone-retry/testing');
-const sim = await startSimulator();
+const sim = await startSimulator({ validate: false });
 http.createServer = createServer;
 syncBuiltinESMExports();
 for (const server of servers) server.keepAliveTimeout = 5000;

@@ -11,7 +11,7 @@ export function runAgainstSimulator(
 ): void {
   if (process.argv[1] === undefined || fileURLToPath(moduleUrl) !== process.argv[1]) return;
   void (async () => {
-    const sim = await startSimulator();
+    const sim = await startSimulator({ validate: false });
     try {
       await main(sim);
     } finally {

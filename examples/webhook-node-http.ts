@@ -92,22 +92,34 @@ export async function webhookStory(log: (line: string) => void = console.log) {
   const secret = 'portone-secret-key'; // process.env.PORTONE_SECRET in real code
   const orders: Orders = new Map([['W-1', { amount: 100, currency: 'USD' }]]);
   const receiver = await startWebhookServer({ secret, engine: createEngine(), orders });
-  const sim = await startSimulator({ webhookUrl: receiver.url, webhookSecret: secret });
+  const key = 'client-key'; // process.env.PORTONE_KEY in real code
+  // The simulator checks signature_hash as PortOne does, with the merchant's key and secret.
+  const sim = await startSimulator({
+    webhookUrl: receiver.url,
+    webhookSecret: secret,
+    signatures: { key, secret },
+  });
   try {
-    const fields = {
-      amount: 100.0, // signed as "100", as PortOne signs it
-      client_key: 'client-key',
-      currency: 'USD',
+    const request = {
+      key,
       merchant_order_id: 'W-1',
+      amount: 100.0, // signed as "100", as PortOne signs it
+      currency: 'USD',
+      pmt_channel: 'STRIPE',
+      pmt_method: 'STRIPE_CARD',
+      description: 'order W-1',
+      environment: 'sandbox',
       success_url: 'https://shop.example/paid',
       failure_url: 'https://shop.example/failed',
     };
-    const signature_hash = await signRequest('payment', fields, secret);
-    await fetch(`${sim.url}/api/initiatePayment`, {
+    const signature_hash = await signRequest('payment', { ...request, client_key: key }, secret);
+    const created = await fetch(`${sim.url}/api/initiatePayment`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...fields, signature_hash }),
+      body: JSON.stringify({ ...request, signature_hash }),
     });
+    if (!created.ok)
+      throw new Error(`initiatePayment answered ${created.status}: ${await created.text()}`);
     await sim.webhooks.idle();
     log(`order W-1 after PortOne's webhook: ${orders.get('W-1')?.status}`);
     const [resend] = await sim.webhooks.deliver('W-1', { status: 'Success' });

@@ -385,7 +385,7 @@ function contractCases(
     }, 60_000);
 
     it(`${name}: a host that is not PortOne passes through untouched`, async () => {
-      const other = await startSimulator();
+      const other = await startSimulator({ validate: false });
       try {
         other.script(CREATE, [{ code: 5024 }]);
         const c = client();
@@ -412,7 +412,7 @@ export function runAdapterContract(name: string, makeClient: MakeClient): void {
     let sim: Simulator;
     // A fresh simulator per test: its ledger and request counts belong to that test alone.
     beforeEach(async () => {
-      sim = await startSimulator();
+      sim = await startSimulator({ validate: false });
     });
     afterEach(async () => {
       await sim.close();
@@ -431,7 +431,7 @@ export function runAdapterContract(name: string, makeClient: MakeClient): void {
   });
 
   describe(`${name} through msw`, () => {
-    const mock = createPortOneMock({ baseUrl: 'https://api.portone.cloud' });
+    const mock = createPortOneMock({ baseUrl: 'https://api.portone.cloud', validate: false });
     const server = setupServer(...mock.handlers);
     beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
     afterEach(() => {

@@ -384,7 +384,7 @@ afterAll(async () => {
 });
 
 async function freshSimulator(): Promise<Simulator> {
-  const sim = await startSimulator();
+  const sim = await startSimulator({ validate: false });
   opened.push(sim);
   return sim;
 }

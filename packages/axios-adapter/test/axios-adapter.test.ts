@@ -15,7 +15,7 @@ import { FAST } from '../../../test/adapter-contract.js';
 
 let sim: Simulator;
 beforeEach(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator({ validate: false });
 });
 afterEach(async () => {
   await sim.close();

@@ -65,6 +65,15 @@ export {
   type SuccessEvent,
   type SurfaceEvent,
 } from './events.js';
+// Operations: every PortOne endpoint's safety contract, from PortOne's specs.
+export {
+  type DeclaredOperations,
+  type EndpointKind,
+  lookupOperation,
+  OPERATIONS,
+  type OperationContract,
+  type OperationInfo,
+} from './operations/index.js';
 // Policies.
 export {
   createPolicy,

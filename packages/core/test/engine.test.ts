@@ -109,9 +109,9 @@ describe('retries', () => {
     const first = scripted([{ code: 5024, http: 500 }], [], { kind: 'read' });
     await settle(engine.execute(first.operation));
     expect(first.sent()).toBe(2);
-    const second = scripted([{ code: 6014 }, { code: 2000 }], [], {
+    const second = scripted([{ code: 5001, http: 400 }, { code: 2000 }], [], {
       kind: 'read',
-      policy: { codes: { 6014: { outcome: 'retry' } } },
+      policy: { codes: { 5001: { outcome: 'retry' } } },
     });
     expect(await settle(engine.execute(second.operation))).toBe('answer:2000');
     expect(second.sent()).toBe(2);

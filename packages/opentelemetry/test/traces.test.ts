@@ -29,7 +29,7 @@ const CREATE_SPAN = /^portone (initiatePayment|POST \/api\/initiatePayment)$/;
 let sim: Simulator;
 let restoreContext: () => void;
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator({ validate: false });
   restoreContext = useAsyncContext();
 });
 afterAll(async () => {

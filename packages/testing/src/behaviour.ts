@@ -1,9 +1,11 @@
-import type { PaymentStatus } from '@portone-retry/core';
 import { envelope, htmlStatusPage, httpStatusFor } from './envelope.js';
 import { verifyHs256 } from './hs256.js';
-import { Ledger, type LedgerPayment } from './ledger.js';
+import { Ledger } from './ledger.js';
 import { seededRandom } from './prng.js';
+import { routeOf } from './routes.js';
+import { invalid } from './shapes.js';
 import { type Route, Script, type Step } from './steps.js';
+import { fieldAt, invalidFieldOf } from './validation.js';
 
 /** A request as both front ends (HTTP server, msw) hand it over. */
 export interface SimRequest {
@@ -60,12 +62,26 @@ export interface SimulatorOptions {
    * @default true
    */
   dedupe?: boolean;
+  /**
+   * Validate requests as PortOne does: required fields (400 or 401 / `4001`, "amount is a
+   * required field"), enumerations, amounts above zero, three-letter currencies. `false` accepts
+   * any body that names its ref, for tests of transport behaviour only.
+   * @default true
+   */
+  validate?: boolean;
+  /**
+   * The merchant's PortOne key and secret: with them, `signature_hash` is verified as PortOne
+   * computes it (initiatePayment, createPlan, on-demand createSubscription) and a mismatch
+   * answers 401 / `4011`. Without them the simulator cannot check signatures and does not.
+   */
+  signatures?: { key: string; secret: string };
 }
 
-const CREATE_ROUTES: ReadonlyArray<[RegExp, LedgerPayment['kind'], string]> = [
-  [/^\/api\/initiatePayment$/, 'payment', 'merchant_order_id'],
-  [/^\/api\/paymentLink$/, 'link', 'merchant_order_id'],
-  [/^\/api\/subscription\/createSubscription$/, 'subscription', 'merchant_order_ref'],
+/** Where random faults land by default: the creates. */
+const CREATE_ROUTES: readonly RegExp[] = [
+  /^\/api\/initiatePayment$/,
+  /^\/api\/paymentLink$/,
+  /^\/api\/subscription\/createSubscription$/,
 ];
 
 function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
@@ -137,13 +153,34 @@ export class PortOneBehaviour {
     if (auth?.secret !== undefined && (typeof auth.secret !== 'string' || auth.secret === '')) {
       throw new TypeError('auth.secret must be a non-empty string when given');
     }
+    const signatures = options.signatures;
+    if (
+      signatures !== undefined &&
+      (typeof signatures.key !== 'string' ||
+        signatures.key === '' ||
+        typeof signatures.secret !== 'string' ||
+        signatures.secret === '')
+    ) {
+      throw new TypeError('signatures must be { key, secret }, both non-empty strings');
+    }
     if (options.faults !== undefined) this.setFaults(options.faults);
   }
 
-  /** Requests seen per `METHOD /path` (and `total`). */
+  /**
+   * Requests seen for a route (and `total` without one). A route is counted as `script` matches
+   * it: `'GET /api/transaction/*\/status'`, or a path alone for every method.
+   */
   requests(route?: string): number {
     if (route === undefined) return this.counts.get('total') ?? 0;
-    return this.counts.get(route) ?? 0;
+    const exact = this.counts.get(route);
+    if (exact !== undefined) return exact;
+    let sum = 0;
+    for (const [seen, count] of this.counts) {
+      if (seen === 'total') continue;
+      const [method = '', path = ''] = seen.split(' ', 2);
+      if (this.matches(route, method, path)) sum += count;
+    }
+    return sum;
   }
 
   /** Starts (or, with `undefined`, stops) random faults. */
@@ -177,7 +214,8 @@ export class PortOneBehaviour {
     this.counts.set(route, (this.counts.get(route) ?? 0) + 1);
     this.counts.set('total', (this.counts.get('total') ?? 0) + 1);
 
-    const denied = this.checkAuth(request);
+    // The auth-token endpoint is how a client gets a token: it takes none.
+    const denied = path.endsWith('/api/merchant/auth-token') ? undefined : this.checkAuth(request);
     if (denied !== undefined) return denied;
 
     const step = this.script.take(method, path) ?? this.fault(method, path) ?? {};
@@ -199,7 +237,11 @@ export class PortOneBehaviour {
         raw.contentType ?? 'application/json',
       );
     }
+    const query = new URLSearchParams(request.path.split('?')[1] ?? '');
+    const body = parseJson(request.body);
     if (step.code !== undefined && !(Number(step.code) >= 2000 && Number(step.code) < 3000)) {
+      // PortOne did it, then said it failed: the move is in the ledger, the answer an error.
+      if (step.processed === true) this.route(method, path, query, body, step, modifiers);
       const code = Number(step.code);
       return answer(
         step.http ?? (Number.isFinite(code) ? httpStatusFor(code) : 400),
@@ -208,7 +250,7 @@ export class PortOneBehaviour {
       );
     }
 
-    const reply = this.route(method, path, parseJson(request.body), step, modifiers);
+    const reply = this.route(method, path, query, body, step, modifiers);
     if (step.reset === 'after') return { type: 'reset', delayMs: step.delayMs ?? 0 };
     if (step.truncated && reply.type === 'answer') {
       return { type: 'truncated', status: reply.status, body: reply.body, delayMs: reply.delayMs };
@@ -221,7 +263,7 @@ export class PortOneBehaviour {
     if (faults === undefined) return undefined;
     const applies =
       faults.route === undefined
-        ? method === 'POST' && CREATE_ROUTES.some(([pattern]) => pattern.test(path))
+        ? method === 'POST' && CREATE_ROUTES.some((pattern) => pattern.test(path))
         : faults.pattern.take(method, path) === undefined &&
           this.matches(faults.route, method, path);
     if (!applies || faults.random() >= faults.rate) return undefined;
@@ -254,113 +296,48 @@ export class PortOneBehaviour {
     return undefined;
   }
 
+  /** Routes by core's operation catalogue; validates as PortOne does, then runs the handler. */
   private route(
     method: string,
     path: string,
+    query: URLSearchParams,
     body: Record<string, unknown>,
     step: Step,
     modifiers: Modifiers,
   ): SimReply {
-    const create = CREATE_ROUTES.find(([pattern]) => pattern.test(path));
-    if (method === 'POST' && create !== undefined)
-      return this.create(create, body, step, modifiers);
-
-    const status = /^\/api\/transaction\/([^/]+)\/status$/.exec(path);
-    if (method === 'GET' && status?.[1] !== undefined) {
-      return this.status(decodeURIComponent(status[1]), modifiers);
+    const route = routeOf(method, path);
+    if (route === undefined) {
+      return answer(404, envelope(4001, `no such route: ${method} ${path}`), modifiers);
     }
-    const capture = /^\/api\/transaction\/([^/]+)\/capture$/.exec(path);
-    if (method === 'POST' && capture?.[1] !== undefined) {
-      const payment = this.ledger.get(decodeURIComponent(capture[1]));
-      if (payment === undefined)
-        return answer(404, envelope(5001, 'transaction not found'), modifiers);
-      payment.captured = true;
-      return answer(
-        200,
-        envelope(2000, 'captured', { order_ref: payment.orderRef, status: payment.status }),
-        modifiers,
-      );
+    const { op, params, handler } = route;
+    const problem = this.options.validate === false ? undefined : invalidFieldOf(op.id, body);
+    if (problem !== undefined) {
+      const refused = invalid(op.id, problem);
+      return answer(refused.status, refused.body, modifiers);
     }
-    const refund = /^\/api\/refund\/([^/]+)$/.exec(path);
-    if (refund?.[1] !== undefined && (method === 'POST' || method === 'GET')) {
-      const payment = this.ledger.get(decodeURIComponent(refund[1]));
-      if (payment === undefined)
-        return answer(400, envelope(5001, 'transaction not found'), modifiers);
-      if (method === 'POST') payment.refunded += Number(body.refund_amount ?? payment.amount ?? 0);
-      // PortOne's refund success carries no envelope at all.
-      return answer(
-        200,
-        { order_ref: payment.orderRef, refund_amount: payment.refunded, status: 'Refunded' },
-        modifiers,
-      );
+    if (this.options.validate === false && op.ref?.in === 'body' && op.kind !== 'read') {
+      // Even unvalidated, a create or money move must name its ref: the ledger is keyed by it.
+      const field = op.ref.fields[0] ?? 'ref';
+      const value = fieldAt(body, field);
+      if (value === undefined || value === null || value === '') {
+        const refused = invalid(
+          op.id,
+          `${field.slice(field.lastIndexOf('.') + 1)} is a required field`,
+        );
+        return answer(refused.status, refused.body, modifiers);
+      }
     }
-    return answer(404, envelope(4001, `no such route: ${method} ${path}`), modifiers);
-  }
-
-  private create(
-    [, kind, field]: (typeof CREATE_ROUTES)[number],
-    body: Record<string, unknown>,
-    step: Step,
-    modifiers: Modifiers,
-  ): SimReply {
-    const refValue = body[field] ?? body.merchant_order_ref ?? body.merchant_order_id;
-    const ref =
-      typeof refValue === 'string' || typeof refValue === 'number' ? String(refValue) : '';
-    if (ref === '') return answer(400, envelope(4001, `${field} is required`), modifiers);
-    if (this.options.dedupe !== false && this.ledger.count(ref) > 0) {
-      return answer(400, envelope(4002, `duplicate ${field}: ${ref}`), modifiers);
-    }
-    const pending = step.pending !== undefined && step.pending > 0;
-    const payment = this.ledger.create(ref, {
-      kind,
-      amount: typeof body.amount === 'number' ? body.amount : Number(body.amount ?? 0) || undefined,
-      status: pending ? 'Pending' : (step.settle ?? 'Success'),
-      pollsLeft: step.pending ?? 0,
-      settleTo: step.settle ?? 'Success',
+    const result = handler({
+      op,
+      params,
+      body,
+      query,
+      step,
+      ledger: this.ledger,
+      dedupe: this.options.dedupe !== false,
+      auth: this.options.auth,
+      merchant: this.options.signatures,
     });
-    if (pending) {
-      return answer(
-        200,
-        envelope(1000, 'payment pending', {
-          status: 'Pending',
-          order_ref: payment.orderRef,
-          merchant_order_ref: ref,
-        }),
-        modifiers,
-      );
-    }
-    // initiatePayment's success: `is_success` and no status_code, exactly as PortOne sends it.
-    return answer(
-      200,
-      {
-        is_success: true,
-        merchant_order_ref: ref,
-        order_ref: payment.orderRef,
-        channel_order_ref: `CH${payment.orderRef}`,
-        redirect_url: `https://checkout.portone.cloud/pay/${payment.orderRef}`,
-        message: 'payment created',
-      },
-      modifiers,
-    );
-  }
-
-  private status(ref: string, modifiers: Modifiers): SimReply {
-    const payment = this.ledger.get(ref);
-    if (payment === undefined)
-      return answer(400, envelope(5001, `no transaction for ${ref}`), modifiers);
-    if (payment.status === 'Pending') {
-      if (payment.pollsLeft > 0) payment.pollsLeft--;
-      else payment.status = payment.settleTo;
-    }
-    const status: PaymentStatus = payment.status;
-    return answer(
-      200,
-      envelope(2000, 'transaction status', {
-        status,
-        order_ref: payment.orderRef,
-        channel_order_ref: `CH${payment.orderRef}`,
-      }),
-      modifiers,
-    );
+    return answer(result.status, result.body, modifiers);
   }
 }

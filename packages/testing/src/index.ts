@@ -1,7 +1,13 @@
 export type { FaultOptions, SimReply, SimRequest, SimulatorOptions } from './behaviour.js';
 export { PortOneBehaviour } from './behaviour.js';
 export { envelope, htmlStatusPage, httpStatusFor } from './envelope.js';
-export { Ledger, type LedgerPayment } from './ledger.js';
+export {
+  Ledger,
+  type LedgerMove,
+  type LedgerPayment,
+  type LedgerPayout,
+  type LedgerPlan,
+} from './ledger.js';
 export {
   createPortOneMock,
   type PortOneMock,
@@ -9,8 +15,10 @@ export {
   portoneHandlers,
 } from './msw.js';
 export { seededRandom } from './prng.js';
+export { type PaymentRequestOptions, paymentRequest } from './requests.js';
 export { type Simulator, type StartSimulatorOptions, startSimulator } from './simulator.js';
 export type { Route, Step } from './steps.js';
+export { testPolicy } from './test-policy.js';
 export type {
   DeliverOptions,
   SimulatorWebhookOptions,

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { DEFAULT_BASE_URL } from '@portone-retry/core/adapter';
-import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import type { RequestHandler } from 'msw';
 import { type FaultOptions, PortOneBehaviour, type SimulatorOptions } from './behaviour.js';
 import type { Ledger } from './ledger.js';
 import type { Route, Step } from './steps.js';
@@ -23,6 +24,7 @@ export interface PortOneMock {
   readonly handlers: RequestHandler[];
   readonly ledger: Ledger;
   script(route: Route, steps: readonly Step[]): void;
+  /** Requests seen for a route as `script` takes it (`'GET /api/transaction/*\/status'`), or in all. */
   requests(route?: string): number;
   expireTokens(): void;
   setFaults(faults: FaultOptions | undefined): void;
@@ -33,12 +35,27 @@ export interface PortOneMock {
 }
 
 /**
+ * msw, loaded when a mock is made: it is an optional peer dependency, so a project that only
+ * starts the simulator needs no msw. (msw resolves `require` to the same ESM build as `import`,
+ * and recognises its handlers by kind, so the handlers work with the user's `setupServer`.)
+ */
+function loadMsw(): typeof import('msw') {
+  const from = typeof __filename === 'string' ? __filename : import.meta.url;
+  try {
+    return createRequire(from)('msw') as typeof import('msw');
+  } catch (cause) {
+    throw new Error('createPortOneMock needs msw 2: install it (npm i -D msw)', { cause });
+  }
+}
+
+/**
  * PortOne as msw handlers, sharing the simulator's behaviour. A connection reset maps to
  * `HttpResponse.error()`: msw cannot tell "before" from "after" on the wire, but the ledger
  * still records the payment for `reset: 'after'`. Slow bodies arrive whole after the delay.
  */
 export function createPortOneMock(options: PortOneMockOptions = {}): PortOneMock {
   const { baseUrl = DEFAULT_BASE_URL, onWebhook, webhookSecret, ...behaviourOptions } = options;
+  const { delay, HttpResponse, http } = loadMsw();
   let behaviour = new PortOneBehaviour(behaviourOptions);
   const webhooks = createWebhookSender({
     ledger: () => behaviour.ledger,

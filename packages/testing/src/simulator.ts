@@ -23,7 +23,7 @@ export interface Simulator {
   readonly ledger: Ledger;
   /** Queues answers for the next requests to a route. */
   script(route: Route, steps: readonly Step[]): void;
-  /** Requests seen for `METHOD /path`, or in all. */
+  /** Requests seen for a route as `script` takes it (`'GET /api/transaction/*\/status'`), or in all. */
   requests(route?: string): number;
   /** Every token issued until now answers 401 / 4054. */
   expireTokens(): void;

@@ -2,7 +2,7 @@ import type { PaymentStatus } from '@portone-retry/core';
 
 /**
  * One scripted answer. What happens is decided in this order: `reset: 'before'`, `html`,
- * `empty`, `raw` (or `status` with `body`), an error `code`; otherwise the request is processed as PortOne would (a create
+ * `empty`, `raw` (or `status` with `body`), an error `code` (after processing with `processed`); otherwise the request is processed as PortOne would (a create
  * honours `pending` and `settle`), and then `reset: 'after'` drops the connection or `truncated`
  * cuts the body. `delayMs`, `slowBodyMs` and `retryAfter` modify any of them.
  */
@@ -25,6 +25,11 @@ export interface Step {
   contentType?: string;
   /** Answer this PortOne code (any code, known or not) in PortOne's envelope. */
   code?: number | string;
+  /**
+   * With `code`: process the request first (the payment, refund, deduction… exists), then answer
+   * the code: PortOne did it and answered a failure (a refund settled, then `5025`).
+   */
+  processed?: true;
   /** HTTP status for `code` (default: by series, see `httpStatusFor`). */
   http?: number;
   /** For creates: the payment stays Pending for this many status polls. */

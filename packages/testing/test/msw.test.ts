@@ -140,3 +140,17 @@ describe('createPortOneMock', () => {
     expect(handlers).toHaveLength(1);
   });
 });
+
+describe('msw as an optional peer dependency', () => {
+  it('is imported for types only, and loaded when a mock is made', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../src/', import.meta.url);
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => [file, readFileSync(new URL(file, dir), 'utf8')] as const);
+    for (const [file, text] of sources) {
+      const imports = text.match(/^import .* from 'msw(\/[^']*)?';$/gm) ?? [];
+      for (const line of imports) expect(line, file).toMatch(/^import type /);
+    }
+  });
+});

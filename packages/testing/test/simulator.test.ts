@@ -1,4 +1,9 @@
-import { type Simulator, type StartSimulatorOptions, startSimulator } from '@portone-retry/testing';
+import {
+  paymentRequest,
+  type Simulator,
+  type StartSimulatorOptions,
+  startSimulator,
+} from '@portone-retry/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerOf, create, jwt, nowSeconds, signedJwt, status } from './support.js';
 
@@ -59,18 +64,25 @@ describe('creates and status', () => {
     expect(sim.ledger.duplicates()).toEqual([]);
   });
 
-  it('answers 400 / 4001 to a create without an order ref', async () => {
+  it("answers 401 / 4001 to a create without an order ref, as PortOne's example", async () => {
+    const { merchant_order_id: _ref, ...body } = paymentRequest('unused');
     const res = await fetch(`${sim.url}/api/initiatePayment`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ amount: 10 }),
+      body: JSON.stringify(body),
     });
-    expect(res.status).toBe(400);
-    expect((await answerOf(res)).status_code).toBe('4001');
+    expect(res.status).toBe(401);
+    const answer = await answerOf(res);
+    expect(answer).toEqual({
+      is_success: false,
+      message: 'merchant_order_id is a required field',
+      status_code: '4001',
+      status_reason: 'INVALID_PAYMENT_REQUEST',
+    });
     expect(sim.ledger.total()).toBe(0);
   });
 
-  it('answers the status of a created payment, by merchant or PortOne ref', async () => {
+  it('answers the status of a created payment by merchant order ref only, as the spec says', async () => {
     const created = await answerOf(await create(sim.url, 'ORDER-1'));
     const res = await status(sim.url, 'ORDER-1');
     expect(res.status).toBe(200);
@@ -78,8 +90,10 @@ describe('creates and status', () => {
     expect(body.status_code).toBe('2000');
     expect(body.content?.status).toBe('Success');
     expect(body.content?.order_ref).toBe(created.order_ref);
-    const byOrderRef = await answerOf(await status(sim.url, created.order_ref ?? ''));
-    expect(byOrderRef.content?.status).toBe('Success');
+    // PortOne's own order_ref is not a merchant order ref: not found.
+    const byOrderRef = await status(sim.url, created.order_ref ?? '');
+    expect(byOrderRef.status).toBe(400);
+    expect((await answerOf(byOrderRef)).status_code).toBe('5001');
   });
 
   it('answers 400 / 5001 for an unknown ref', async () => {

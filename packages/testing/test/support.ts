@@ -1,5 +1,6 @@
 /** Shared helpers of the testing kit's own tests. */
 import { createHmac } from 'node:crypto';
+import { paymentRequest } from '../src/index.js';
 
 /** The fields of PortOne's answers the tests look at. */
 export interface Answer {
@@ -26,7 +27,7 @@ export function create(
   return fetch(`${baseUrl}/api/initiatePayment`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },
-    body: JSON.stringify({ merchant_order_id: ref, amount: init.amount ?? 1000 }),
+    body: JSON.stringify(paymentRequest(ref, { amount: init.amount ?? 1000 })),
   });
 }
 

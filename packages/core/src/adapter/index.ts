@@ -14,6 +14,13 @@ export type {
   StatusCheck,
 } from '../engine/types.js';
 export {
+  type LookupRequest,
+  type LookupResult,
+  lookupPathOf,
+  readLookup,
+  refOf,
+} from '../operations/index.js';
+export {
   markRedacted,
   redact,
   redactError,

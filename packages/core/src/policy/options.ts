@@ -1,3 +1,4 @@
+import type { DeclaredOperations } from '../operations/types.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 
 /** An override for a series or a code. Every field is optional; the rest is inherited. */
@@ -68,6 +69,15 @@ export interface PolicyOptions {
    * @default {}
    */
   customerMessages?: Readonly<Record<number, string>>;
+  /**
+   * Endpoints the operation catalogue lacks (or that a gateway serves under other paths), keyed
+   * `'METHOD /path/{param}'`, with their safety contract: `kind` (`read`, `create`,
+   * `money-move`, `config`), where the ref lives, and the operation that settles an unknown
+   * outcome. An endpoint neither catalogued nor declared is treated as a configuration write:
+   * never re-sent blind.
+   * @default {}
+   */
+  operations?: DeclaredOperations;
 }
 
 /** The numeric settings of a policy, all resolved. */
@@ -93,4 +103,5 @@ export const POLICY_DEFAULTS: Readonly<PolicySettings> = Object.freeze({
   pollMaxIntervalMs: 10_000,
   pollDeadlineMs: 120_000,
   customerMessages: Object.freeze({}),
+  operations: Object.freeze({}),
 });

@@ -45,7 +45,9 @@ function merge(base: PolicyOptions, next: PolicyOptions): PolicyOptions {
   for (const [code, rule] of Object.entries(next.codes ?? {})) {
     codes[Number(code)] = { ...codes[Number(code)], ...dropUndefined(rule) };
   }
-  return { ...base, ...dropUndefined(next), series, codes };
+  // Declared endpoints add up, key by key, like the rules.
+  const operations = { ...base.operations, ...next.operations };
+  return { ...base, ...dropUndefined(next), series, codes, operations };
 }
 
 /** True for a value made by `createPolicy`. */

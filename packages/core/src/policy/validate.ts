@@ -1,4 +1,5 @@
 import { SERIES, seriesOf } from '../catalogue/index.js';
+import { validateDeclaredOperations } from '../operations/declared.js';
 import type { ErrorSeries, Outcome } from '../types.js';
 import { POLICY_DEFAULTS, type PolicyOptions, type Rule } from './options.js';
 
@@ -25,6 +26,18 @@ function checkMs(name: string, value: unknown, min = 0): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     throw new TypeError(`${name} must be a finite number of ms ≥ ${min}, got ${shown(value)}`);
+  }
+}
+
+/**
+ * Card networks penalise re-attempts of a declined card (fees, and merchants flagged for
+ * excessive retries): a decline goes to the customer, and no option may turn it into a retry.
+ */
+function checkNotDeclineRetry(name: string, rule: unknown): void {
+  if ((rule as Rule).outcome === 'retry') {
+    throw new TypeError(
+      `${name}.outcome cannot be 'retry': it is a card decline, and card networks penalise re-attempts of a declined card (declines are surfaced to the customer, never retried)`,
+    );
   }
 }
 
@@ -80,6 +93,7 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
       }
     }
   }
+  validateDeclaredOperations(o.operations, `${path}.operations`);
   if (o.series !== undefined) {
     if (!isRecord(o.series)) throw new TypeError(`${path}.series must be an object`);
     for (const [series, rule] of Object.entries(o.series)) {
@@ -89,6 +103,7 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
         );
       }
       checkRule(`${path}.series.${series}`, rule);
+      if (series === 'card') checkNotDeclineRetry(`${path}.series.card`, rule);
     }
   }
   if (o.codes !== undefined) {
@@ -98,6 +113,7 @@ export function validatePolicyOptions(options: unknown, path = 'policy'): void {
         throw new TypeError(`${path}.codes.${code} is not a PortOne code (four digits)`);
       }
       checkRule(`${path}.codes.${code}`, rule);
+      if (seriesOf(Number(code)) === 'card') checkNotDeclineRetry(`${path}.codes.${code}`, rule);
     }
   }
 }

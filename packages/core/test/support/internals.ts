@@ -9,6 +9,7 @@ export { isEngine } from '../../src/engine/engine.js';
 export * from '../../src/errors/index.js';
 export * from '../../src/events.js';
 export * from '../../src/index.js';
+export * from '../../src/operations/index.js';
 export * from '../../src/policy/index.js';
 export * from '../../src/redact.js';
 export * from '../../src/resilience/index.js';
