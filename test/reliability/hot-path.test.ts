@@ -3,7 +3,7 @@ import { createPortOneFetch } from '@portone-retry/fetch-adapter';
 import { type Simulator, startSimulator } from '@portone-retry/testing';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promisesPerCall } from '../../bench/lib.js';
+import { promisesPerCall } from './promises-per-call.js';
 
 /**
  * A budget for the happy path that does not depend on the machine's speed: the promises a
