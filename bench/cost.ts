@@ -3,8 +3,9 @@
  * simulator in its own process and again over an in-memory stub (no network), in interleaved
  * rounds. Memory in flight and cold import time run in fresh child processes (see in-flight.ts).
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFile, execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PortOneBehaviour } from '@portone-retry/testing';
 import type { AxiosAdapter } from 'axios';
 import { HAPPY_CLIENTS, type HappyClient, type Role, type Transport } from './clients.js';
@@ -24,8 +25,10 @@ export interface CostSizes {
   readonly rounds: number;
   /** Time each client runs per round and concurrency (on a busy machine, time bounds a run; counts do not). */
   readonly sliceMs: number;
-  /** Fresh processes per cold import and per memory figure. */
-  readonly processes: number;
+  /** Calls in flight for the memory figure (10 000 in a full run). */
+  readonly inFlight: number;
+  /** Fresh processes per cold import. */
+  readonly imports: number;
 }
 
 export interface CostRow {
@@ -221,12 +224,7 @@ async function measureOp(
   }));
 }
 
-/** A script of the bench in a fresh process, from the repository's root as `pnpm bench` runs. */
-const tsxChild = (args: string[]): string =>
-  execFileSync(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    encoding: 'utf8',
-  });
+const execFileAsync = promisify(execFile);
 
 /** Modules a user imports, for the cold start of a fresh process (the process's own start excluded). */
 export const IMPORTS: readonly (readonly string[])[] = [
@@ -253,17 +251,24 @@ function coldImports(runs: number): ImportRow[] {
   });
 }
 
-function memory(processes: number): MemoryRow[] {
+/** Heap bytes per pending call, each client in a fresh process (see in-flight.ts), side by side. */
+async function memory(calls: number): Promise<MemoryRow[]> {
   const script = fileURLToPath(new URL('./in-flight.ts', import.meta.url));
-  const runs = Array.from(
-    { length: processes },
-    () => JSON.parse(tsxChild(['--expose-gc', script])) as Record<string, number>,
+  const measured = await Promise.all(
+    HAPPY_CLIENTS.filter((c) => c.role !== 'control').map(async (c) => {
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ['--import', 'tsx', '--expose-gc', script, c.name, String(calls)],
+        // From the repository's root, as `pnpm bench` runs (tsx finds its tsconfig from there).
+        { cwd: fileURLToPath(new URL('..', import.meta.url)) },
+      );
+      return [c.name, Number(stdout)] as const;
+    }),
   );
-  // The fewest over fresh processes: the heap only ever adds noise upwards.
-  const bytes = (name: string) => Math.min(...runs.map((run) => run[name] ?? Number.NaN));
+  const bytes = new Map(measured);
   return HAPPY_CLIENTS.filter((c) => c.role === 'peer' || c.role === 'ours').map((client) => ({
     client: client.name,
-    bytesPerCall: bytes(client.name) - bytes(client.raw),
+    bytesPerCall: (bytes.get(client.name) ?? Number.NaN) - (bytes.get(client.raw) ?? Number.NaN),
   }));
 }
 
@@ -285,8 +290,10 @@ export async function runCost(
       ...(await measureOp('read', loopback, stub, sizes, concurrencies)),
       ...(await measureOp('create', loopback, stub, sizes, concurrencies)),
     ];
-    progress('cost: memory in flight, cold imports');
-    return { rows, memory: memory(sizes.processes), imports: coldImports(sizes.processes) };
+    progress('cost: memory in flight');
+    const inFlight = await memory(sizes.inFlight);
+    progress('cost: cold imports');
+    return { rows, memory: inFlight, imports: coldImports(sizes.imports) };
   } finally {
     await sim.close();
   }

@@ -1,7 +1,8 @@
 /**
  * Sections 2–4: what each retrying client does to PortOne and to the merchant's money when
- * things go wrong. Every client gets a fresh simulator with the same seeded faults, and the
- * simulator counts what it saw: requests (status lookups included), creates, payments.
+ * things go wrong. Every client gets a fresh simulator with the same seeded faults (the clients
+ * run side by side, each on its own), and the simulator counts what it saw: requests (status
+ * lookups included), creates, payments.
  */
 import {
   type FaultOptions,
@@ -76,38 +77,36 @@ export const BACKOFFS: Backoffs = [
 
 const TRANSIENT: FaultOptions = { rate: 0.3, code: 5024, seed: 42, route: CREATES };
 
+/** Every (backoff, client) pair of `backoffs`, run side by side: each has its own simulator. */
+const sideBySide = <T>(
+  backoffs: Backoffs,
+  run: (backoff: 'defaults' | 'same', client: RetryClient) => Promise<T>,
+): Promise<T[]> =>
+  Promise.all(backoffs.flatMap(([backoff, clients]) => clients.map((c) => run(backoff, c))));
+
 /** Section 2: 30 % of creates answer 5024 (PSP communication error, HTTP 500, nothing created). */
-export async function runTransient(
-  sizes: FaultSizes,
-  backoffs = BACKOFFS,
-): Promise<TransientRow[]> {
-  const rows: TransientRow[] = [];
-  for (const [backoff, clients] of backoffs) {
-    for (const client of clients) {
-      progress(`transient faults: ${client.name} (${backoff})`);
-      rows.push(
-        await withSimulator({ faults: TRANSIENT }, async (sim) => {
-          const post = client.make(sim.url);
-          const loop = await runCalls({
-            to: sizes.calls,
-            concurrency: sizes.concurrency,
-            limitMs: sizes.limitMs,
-            task: (i) => post(CREATE_PATH, createBody(`t-${i}`)),
-          });
-          return {
-            client: client.name,
-            backoff,
-            success: loop.ok / sizes.calls,
-            createsPerCall: sim.requests(CREATES) / sizes.calls,
-            requestsPerCall: sim.requests() / sizes.calls,
-            p50Ms: percentile(loop.okMs, 50),
-            p99Ms: percentile(loop.okMs, 99),
-          };
-        }),
-      );
-    }
-  }
-  return rows;
+export function runTransient(sizes: FaultSizes, backoffs = BACKOFFS): Promise<TransientRow[]> {
+  progress('transient faults');
+  return sideBySide(backoffs, (backoff, client) =>
+    withSimulator({ faults: TRANSIENT }, async (sim) => {
+      const post = client.make(sim.url);
+      const loop = await runCalls({
+        to: sizes.calls,
+        concurrency: sizes.concurrency,
+        limitMs: sizes.limitMs,
+        task: (i) => post(CREATE_PATH, createBody(`t-${i}`)),
+      });
+      return {
+        client: client.name,
+        backoff,
+        success: loop.ok / sizes.calls,
+        createsPerCall: sim.requests(CREATES) / sizes.calls,
+        requestsPerCall: sim.requests() / sizes.calls,
+        p50Ms: percentile(loop.okMs, 50),
+        p99Ms: percentile(loop.okMs, 99),
+      };
+    }),
+  );
 }
 
 /** The clients of the outage: ours as shipped, and with its budget off or its breaker on. */
@@ -123,13 +122,12 @@ export const OUTAGE_CLIENTS: readonly RetryClient[] = [
  * stretches that end at each checkpoint, so "requests per call over the first N calls" counts
  * every request of exactly those N calls.
  */
-export async function runOutage(sizes: FaultSizes, clients = OUTAGE_CLIENTS): Promise<OutageRow[]> {
-  const rows: OutageRow[] = [];
-  for (const client of clients) {
-    progress(`outage: ${client.name}`);
-    const started = performance.now();
-    rows.push(
-      await withSimulator({ faults: { rate: 1, code: 5000, route: CREATES } }, async (sim) => {
+export function runOutage(sizes: FaultSizes, clients = OUTAGE_CLIENTS): Promise<OutageRow[]> {
+  progress('outage');
+  return Promise.all(
+    clients.map((client) =>
+      withSimulator({ faults: { rate: 1, code: 5000, route: CREATES } }, async (sim) => {
+        const started = performance.now();
         const post = client.make(sim.url);
         const byCalls: { calls: number; requestsPerCall: number; p50FailMs: number }[] = [];
         let from = 0;
@@ -143,6 +141,8 @@ export async function runOutage(sizes: FaultSizes, clients = OUTAGE_CLIENTS): Pr
             limitMs: sizes.limitMs,
             task: (i) => post(CREATE_PATH, createBody(`o-${i}`)),
           });
+          // Cut short by the time limit: the calls not started would skew the figure.
+          if (loop.ok + loop.failed < to - from) break;
           byCalls.push({
             calls: to,
             requestsPerCall: sim.requests() / to,
@@ -152,9 +152,8 @@ export async function runOutage(sizes: FaultSizes, clients = OUTAGE_CLIENTS): Pr
         }
         return { client: client.name, byCalls };
       }),
-    );
-  }
-  return rows;
+    ),
+  );
 }
 
 const AMBIGUOUS: FaultOptions = { rate: 0.3, code: 'reset-after', seed: 9 };
@@ -166,16 +165,11 @@ const AMBIGUOUS: FaultOptions = { rate: 0.3, code: 'reset-after', seed: 9 };
  * (which PortOne does not deduplicate) run against the payments just created.
  */
 export async function runAmbiguous(sizes: FaultSizes, backoffs = BACKOFFS): Promise<MoneyRow[]> {
-  const rows: MoneyRow[] = [];
-  for (const [backoff, clients] of backoffs) {
-    for (const client of clients) {
-      for (const dedupe of [true, false]) {
-        progress(`ambiguous: ${client.name} (${backoff}, dedupe ${dedupe})`);
-        rows.push(await ambiguousRun(client, backoff, dedupe, sizes));
-      }
-    }
-  }
-  return rows;
+  progress('ambiguous creates and refunds');
+  const pairs = await sideBySide(backoffs, (backoff, client) =>
+    Promise.all([true, false].map((dedupe) => ambiguousRun(client, backoff, dedupe, sizes))),
+  );
+  return pairs.flat();
 }
 
 async function ambiguousRun(

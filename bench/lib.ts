@@ -40,9 +40,9 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Logs progress to stderr, so stdout stays the report. */
+/** Logs progress to stderr, so stdout stays the report, with the seconds since the run began. */
 export const progress = (line: string): void => {
-  process.stderr.write(`  … ${line}\n`);
+  process.stderr.write(`  … ${(performance.now() / 1000).toFixed(1)} s: ${line}\n`);
 };
 
 /** What a bounded loop did: how many calls resolved or rejected, and how long they took (ms). */

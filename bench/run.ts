@@ -12,23 +12,23 @@ import { runSize } from './size.js';
 
 const SIZES = QUICK
   ? {
-      cost: { warmupMs: 150, rounds: 2, sliceMs: 150, processes: 1 },
+      cost: { warmupMs: 100, rounds: 2, sliceMs: 100, inFlight: 1000, imports: 1 },
       faults: {
-        calls: 60,
-        concurrency: 16,
+        calls: 40,
+        concurrency: 20,
         checkpoints: [100],
-        outageConcurrency: 16,
-        limitMs: 8000,
+        outageConcurrency: 32,
+        limitMs: 10_000,
       },
     }
   : {
-      cost: { warmupMs: 1500, rounds: 5, sliceMs: 500, processes: 5 },
+      cost: { warmupMs: 1000, rounds: 5, sliceMs: 300, inFlight: 10_000, imports: 5 },
       faults: {
         calls: 400,
         concurrency: 16,
         checkpoints: [100, 250, 1000, 5000],
         outageConcurrency: 16,
-        limitMs: 45_000,
+        limitMs: 120_000,
       },
     };
 const CONCURRENCIES = [1, 16, 64];
@@ -39,7 +39,7 @@ setTimeout(
     console.error('bench: time limit reached, giving up');
     process.exit(1);
   },
-  QUICK ? 120_000 : 600_000,
+  QUICK ? 240_000 : 900_000,
 ).unref();
 
 const started = performance.now();
