@@ -1,7 +1,7 @@
 /**
  * Sections 2–4: what each retrying client does to PortOne and to the merchant's money when
  * things go wrong. Every client gets a fresh simulator with the same seeded faults (the clients
- * run side by side, each on its own), and the simulator counts what it saw: requests (status
+ * run one after another), and the simulator counts what it saw: requests (status
  * lookups included), creates, payments.
  */
 import {
@@ -77,17 +77,25 @@ export const BACKOFFS: Backoffs = [
 
 const TRANSIENT: FaultOptions = { rate: 0.3, code: 5024, seed: 42, route: CREATES };
 
-/** Every (backoff, client) pair of `backoffs`, run side by side: each has its own simulator. */
-const sideBySide = <T>(
+/**
+ * Every (backoff, client) pair of `backoffs`, one after another: times to success are backoff
+ * and network, so no run may starve another of the CPU.
+ */
+async function eachClient<T>(
   backoffs: Backoffs,
   run: (backoff: 'defaults' | 'same', client: RetryClient) => Promise<T>,
-): Promise<T[]> =>
-  Promise.all(backoffs.flatMap(([backoff, clients]) => clients.map((c) => run(backoff, c))));
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (const [backoff, clients] of backoffs) {
+    for (const client of clients) rows.push(await run(backoff, client));
+  }
+  return rows;
+}
 
 /** Section 2: 30 % of creates answer 5024 (PSP communication error, HTTP 500, nothing created). */
 export function runTransient(sizes: FaultSizes, backoffs = BACKOFFS): Promise<TransientRow[]> {
   progress('transient faults');
-  return sideBySide(backoffs, (backoff, client) =>
+  return eachClient(backoffs, (backoff, client) =>
     withSimulator({ faults: TRANSIENT }, async (sim) => {
       const post = client.make(sim.url);
       const loop = await runCalls({
@@ -124,35 +132,33 @@ export const OUTAGE_CLIENTS: readonly RetryClient[] = [
  */
 export function runOutage(sizes: FaultSizes, clients = OUTAGE_CLIENTS): Promise<OutageRow[]> {
   progress('outage');
-  return Promise.all(
-    clients.map((client) =>
-      withSimulator({ faults: { rate: 1, code: 5000, route: CREATES } }, async (sim) => {
-        const started = performance.now();
-        const post = client.make(sim.url);
-        const byCalls: { calls: number; requestsPerCall: number; p50FailMs: number }[] = [];
-        let from = 0;
-        for (const to of sizes.checkpoints) {
-          // A client too slow to reach a checkpoint in its time stops short of it (shown as —).
-          if (performance.now() - started > sizes.limitMs) break;
-          const loop = await runCalls({
-            from,
-            to,
-            concurrency: sizes.outageConcurrency,
-            limitMs: sizes.limitMs,
-            task: (i) => post(CREATE_PATH, createBody(`o-${i}`)),
-          });
-          // Cut short by the time limit: the calls not started would skew the figure.
-          if (loop.ok + loop.failed < to - from) break;
-          byCalls.push({
-            calls: to,
-            requestsPerCall: sim.requests() / to,
-            p50FailMs: percentile(loop.failedMs, 50),
-          });
-          from = to;
-        }
-        return { client: client.name, byCalls };
-      }),
-    ),
+  return eachClient([['defaults', clients]], (_, client) =>
+    withSimulator({ faults: { rate: 1, code: 5000, route: CREATES } }, async (sim) => {
+      const started = performance.now();
+      const post = client.make(sim.url);
+      const byCalls: { calls: number; requestsPerCall: number; p50FailMs: number }[] = [];
+      let from = 0;
+      for (const to of sizes.checkpoints) {
+        // A client too slow to reach a checkpoint in its time stops short of it (shown as —).
+        if (performance.now() - started > sizes.limitMs) break;
+        const loop = await runCalls({
+          from,
+          to,
+          concurrency: sizes.outageConcurrency,
+          limitMs: sizes.limitMs,
+          task: (i) => post(CREATE_PATH, createBody(`o-${i}`)),
+        });
+        // Cut short by the time limit: the calls not started would skew the figure.
+        if (loop.ok + loop.failed < to - from) break;
+        byCalls.push({
+          calls: to,
+          requestsPerCall: sim.requests() / to,
+          p50FailMs: percentile(loop.failedMs, 50),
+        });
+        from = to;
+      }
+      return { client: client.name, byCalls };
+    }),
   );
 }
 
@@ -166,9 +172,10 @@ const AMBIGUOUS: FaultOptions = { rate: 0.3, code: 'reset-after', seed: 9 };
  */
 export async function runAmbiguous(sizes: FaultSizes, backoffs = BACKOFFS): Promise<MoneyRow[]> {
   progress('ambiguous creates and refunds');
-  const pairs = await sideBySide(backoffs, (backoff, client) =>
-    Promise.all([true, false].map((dedupe) => ambiguousRun(client, backoff, dedupe, sizes))),
-  );
+  const pairs = await eachClient(backoffs, async (backoff, client) => [
+    await ambiguousRun(client, backoff, true, sizes),
+    await ambiguousRun(client, backoff, false, sizes),
+  ]);
   return pairs.flat();
 }
 

@@ -14,21 +14,21 @@ const SIZES = QUICK
   ? {
       cost: { warmupMs: 100, rounds: 2, sliceMs: 100, inFlight: 1000, imports: 1 },
       faults: {
-        calls: 40,
-        concurrency: 20,
+        calls: 30,
+        concurrency: 15,
         checkpoints: [100],
         outageConcurrency: 32,
-        limitMs: 10_000,
+        limitMs: 20_000,
       },
     }
   : {
-      cost: { warmupMs: 1000, rounds: 5, sliceMs: 300, inFlight: 10_000, imports: 5 },
+      cost: { warmupMs: 500, rounds: 5, sliceMs: 300, inFlight: 10_000, imports: 3 },
       faults: {
-        calls: 400,
-        concurrency: 16,
+        calls: 200,
+        concurrency: 20,
         checkpoints: [100, 250, 1000, 5000],
-        outageConcurrency: 16,
-        limitMs: 120_000,
+        outageConcurrency: 32,
+        limitMs: 60_000,
       },
     };
 const CONCURRENCIES = [1, 16, 64];
