@@ -80,7 +80,7 @@ describe('renderReport', () => {
   it('answers cost, faults and size before any table, each against its goal', () => {
     expect(summary).toContain('How much do we cost?');
     expect(summary).toContain(
-      '+12.0 µs CPU per call vs its raw client on loopback (goal ≤ 10: **not met**)',
+      '+12.0 µs CPU per call vs its raw client on loopback (goal ≤ 10: **not met**), +6.0 µs without network',
     );
     expect(summary).toContain('0.950 / 0.950 / 0.950 of raw');
     expect(summary).toContain('1400 bytes per call in flight above raw (goal ≤ 2048: met)');
@@ -104,5 +104,13 @@ describe('renderReport', () => {
   it('leaves out the raw clients from the cost tables, and shows a checkpoint a client did not reach as —', () => {
     expect(markdown).not.toMatch(/^\| fetch \|/m);
     expect(markdown).toContain('| ky, POST retried | 4.00 (60) | — |');
+  });
+
+  it('says a cost goal below the A/A noise of the run is not resolved, rather than met or not', () => {
+    const noisy = renderReport({
+      ...results,
+      cost: { ...results.cost, rows: results.cost.rows.map((r) => ({ ...r, deltaCpuUs: s(50) })) },
+    });
+    expect(noisy).toContain('(goal ≤ 10: not resolved: A/A noise 50.0 µs)');
   });
 });
