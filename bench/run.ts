@@ -3,7 +3,7 @@
  * bench/RESULTS.md; `--quick` (under a minute) writes nothing.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { runCost } from './cost.js';
 import { runAmbiguous, runOutage, runTransient } from './faults.js';
 import { QUICK } from './lib.js';
@@ -43,6 +43,8 @@ setTimeout(
 ).unref();
 
 const started = performance.now();
+// Other work on the machine shows in every timing: the report says how busy it was.
+const loadAtStart = loadavg()[0] ?? Number.NaN;
 const section = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
   const result = await run();
@@ -61,7 +63,7 @@ const markdown = renderReport({
   command: QUICK ? 'pnpm bench --quick' : 'pnpm bench',
   finishedAt: new Date().toISOString().slice(0, 16).replace('T', ' '),
   durationS: Math.round((performance.now() - started) / 1000),
-  machine: `${cpu} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`,
+  machine: `${cpu} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? Number.NaN).toFixed(1)} at the end`,
   concurrencies: CONCURRENCIES,
   cost,
   transient,
