@@ -19,6 +19,7 @@ const SIZES = QUICK
         checkpoints: [100],
         outageConcurrency: 32,
         limitMs: 20_000,
+        sideBySide: true,
       },
     }
   : {
