@@ -1,77 +1,82 @@
 /**
- * `pnpm bench [--quick] [--default-tiering]`: every section in one run against startSimulator() on 127.0.0.1, then
- * bench/RESULTS.md and bench/RESULTS.json. Sections run one after another, each bounded by
- * request count and time; a watchdog ends the process if something hangs anyway.
+ * `pnpm bench [--quick]`: every section in one run, tables on stdout. Only a full run rewrites
+ * bench/RESULTS.md; `--quick` (under a minute) writes nothing.
  */
-import { runAmbiguous } from './ambiguous.js';
-import { runCallCost } from './call-cost.js';
-import { BUDGET_IN_ENGINE } from './clients.js';
-import { runFaults } from './faults.js';
-import { QUICK, SIZES, steadyStateTiering } from './lib.js';
-import { runOutage } from './outage.js';
-import { runOverhead } from './overhead.js';
-import { runPromiseCount } from './promise-count.js';
-import { runBundles, runPure } from './pure.js';
-import { MODE, machine, machineLine, WARNING, writeResults } from './report.js';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { runCost } from './cost.js';
+import { runAmbiguous, runOutage, runTransient } from './faults.js';
+import { QUICK } from './lib.js';
+import { renderReport } from './report.js';
+import { runSize } from './size.js';
 
-const watchdog = setTimeout(
+const SIZES = QUICK
+  ? {
+      cost: { warmupMs: 100, rounds: 2, sliceMs: 100, inFlight: 1000, imports: 1 },
+      faults: {
+        calls: 30,
+        concurrency: 15,
+        checkpoints: [100],
+        outageConcurrency: 32,
+        limitMs: 20_000,
+        sideBySide: true,
+      },
+    }
+  : {
+      cost: { warmupMs: 500, rounds: 5, sliceMs: 300, inFlight: 10_000, imports: 3 },
+      faults: {
+        calls: 200,
+        concurrency: 20,
+        checkpoints: [100, 250, 1000, 5000],
+        outageConcurrency: 32,
+        limitMs: 60_000,
+      },
+    };
+const CONCURRENCIES = [1, 16, 64];
+
+// If something hangs anyway, end the run rather than a CI job.
+setTimeout(
   () => {
     console.error('bench: time limit reached, giving up');
     process.exit(1);
   },
-  QUICK ? 120_000 : 1_500_000,
-);
-watchdog.unref();
+  QUICK ? 240_000 : 900_000,
+).unref();
 
-// Before any worker starts: V8's flags are the process's (see steadyStateTiering).
-const tiering = steadyStateTiering();
 const started = performance.now();
-const host = machine();
-console.log(machineLine(host));
-console.log(`Mode: ${MODE}. ${WARNING}\n`);
-
+// Other work on the machine shows in every timing: the report says how busy it was.
+const loadAtStart = loadavg()[0] ?? Number.NaN;
 const section = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
-  console.error(`${title}…`);
   const result = await run();
   console.error(`${title}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return result;
 };
 
-const {
-  rows: overhead,
-  attribution,
-  keepAliveMs,
-  pinned,
-} = await section('1. happy-path overhead', runOverhead);
-const faults = await section('2. transient faults', runFaults);
-const outage = await section('3. outage', runOutage);
-const ambiguous = await section('4. ambiguous creates', runAmbiguous);
-const pure = await section('5. classify + decide', runPure);
-const callCost = await section('5. cost per call', runCallCost);
-const promiseCount = await section('5. promises per call', runPromiseCount);
-const bundles = await section('5. bundle sizes', runBundles);
+const cost = await section('1. cost', () => runCost(SIZES.cost, CONCURRENCIES));
+const transient = await section('2. transient faults', () => runTransient(SIZES.faults));
+const outage = await section('3. outage', () => runOutage(SIZES.faults));
+const money = await section('4. ambiguous creates and refunds', () => runAmbiguous(SIZES.faults));
+const size = await section('5. size', runSize);
 
-const markdown = await writeResults({
-  machine: host,
-  mode: MODE,
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const markdown = renderReport({
   command: QUICK ? 'pnpm bench --quick' : 'pnpm bench',
-  finishedAt: new Date().toISOString(),
+  finishedAt: new Date().toISOString().slice(0, 16).replace('T', ' '),
   durationS: Math.round((performance.now() - started) / 1000),
-  sizes: SIZES,
-  retryBudgetInEngine: BUDGET_IN_ENGINE,
-  tiering,
-  overhead,
-  attribution,
-  keepAliveMs,
-  pinned,
-  faults,
+  machine: `${cpu} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? Number.NaN).toFixed(1)} at the end`,
+  concurrencies: CONCURRENCIES,
+  cost,
+  transient,
   outage,
-  ambiguous,
-  pure,
-  callCost,
-  promiseCount,
-  bundles,
+  money,
+  size,
 });
 console.log(markdown);
-console.error('wrote bench/RESULTS.md and bench/RESULTS.json');
+if (QUICK) {
+  console.error('quick run: bench/RESULTS.md left as it was');
+} else {
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
+  console.error('wrote bench/RESULTS.md');
+}
+process.exit(0);

@@ -7,7 +7,9 @@
  * undici (Node's fetch) keeps a 1 s safety margin under that hint and therefore opens a new TCP
  * connection for every request, while axios (Node's http agent) reuses its sockets. A real
  * PortOne endpoint keeps connections for far longer, so for this section only the server's
- * keep-alive is raised to 5 s (the server is caught as startSimulator creates it).
+ * keep-alive is raised to ten minutes, longer than any pause between rounds (a socket the server
+ * closes just as a client reuses it fails the call with ECONNRESET). The server is caught as
+ * startSimulator creates it.
  */
 import http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
@@ -25,7 +27,7 @@ const { startSimulator } = await import('@portone-retry/testing');
 const sim = await startSimulator({ validate: false });
 http.createServer = createServer;
 syncBuiltinESMExports();
-for (const server of servers) server.keepAliveTimeout = 5000;
+for (const server of servers) server.keepAliveTimeout = 600_000;
 
 process.send?.({ url: sim.url, keepAliveRaised: servers.length });
 const close = async () => {
