@@ -65,7 +65,7 @@ async function withSimulator<T>(
   options: StartSimulatorOptions,
   run: (sim: Awaited<ReturnType<typeof startSimulator>>) => Promise<T>,
 ): Promise<T> {
-  const sim = await startSimulator(options);
+  const sim = await startSimulator({ validate: false, ...options });
   try {
     return await run(sim);
   } finally {
