@@ -302,7 +302,7 @@ function contractCases(
     it('a duplicate answer to the re-sent create is resolved by looking the original up', async () => {
       // The first lookup lags behind (says "not found") although the payment exists.
       backend().script(CREATE, [{ reset: 'after' }]);
-      backend().script(STATUS, [{ code: 5001 }]);
+      backend().script(STATUS, [{ code: 5001, http: 400 }]);
       const ref = newRef();
       const res = await create(client(), ref);
       expect(res.data).toMatchObject({ content: { status: 'Success' } });

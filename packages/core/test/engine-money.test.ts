@@ -4,6 +4,7 @@ import {
   PortOneCardError,
   PortOneNetworkError,
   PortOnePendingTimeoutError,
+  type PortOneError,
   PortOneSystemError,
   PortOneTimeoutError,
   PortOneValidationError,
@@ -293,7 +294,7 @@ describe('captures and refunds', () => {
   it('never re-sends one whose outcome is unknown', async () => {
     const engine = createEngine();
     const { operation, sent } = scripted([{ throws: reset() }, { code: 2000 }], [], {
-      kind: 'mutate',
+      kind: 'money-move',
       orderRef: undefined,
     });
     const error = (await settle(engine.execute(operation))) as PortOneNetworkError;
@@ -305,20 +306,47 @@ describe('captures and refunds', () => {
 
   it('never re-sends one behind a proxy 5xx either', async () => {
     const engine = createEngine();
-    const { operation, sent } = scripted([{ proxy: 503 }, { code: 2000 }], [], { kind: 'mutate' });
+    const { operation, sent } = scripted([{ proxy: 503 }, { code: 2000 }], [], {
+      kind: 'money-move',
+    });
     expect(await settle(engine.execute(operation))).toBeInstanceOf(PortOneSystemError);
     expect(sent()).toBe(1);
   });
 
-  it('re-sends one PortOne answered with a retryable code, or that never left', async () => {
+  it('re-sends one that never left', async () => {
     const engine = createEngine();
-    const { operation, sent } = scripted(
-      [{ code: 5024, http: 500 }, { throws: refused() }, { code: 2000 }],
-      [],
-      { kind: 'mutate' },
-    );
+    const { operation, sent } = scripted([{ throws: refused() }, { code: 2000 }], [], {
+      kind: 'money-move',
+    });
     expect(await settle(engine.execute(operation))).toBe('answer:2000');
-    expect(sent()).toBe(3);
+    expect(sent()).toBe(2);
+  });
+
+  it('looks one PortOne answered with a retryable code up, and never re-sends it', async () => {
+    // A refund PortOne processed can still be answered 5025: only a lookup can tell.
+    const engine = createEngine();
+    const found = scripted([{ code: 5025, http: 500 }], [{ payment: 'Success' }], {
+      kind: 'money-move',
+    });
+    expect(await settle(engine.execute(found.operation))).toBe('status:Success');
+    expect(found.sent()).toBe(1);
+
+    const absent = scripted([{ code: 5025, http: 500 }], [{ notFound: true }], {
+      kind: 'money-move',
+    });
+    const error = (await settle(engine.execute(absent.operation))) as PortOneError;
+    expect(error).toBeInstanceOf(PortOneSystemError);
+    expect(error.ambiguous).toBe(false);
+    expect(error.message).toContain('PortOne shows it was not made');
+    expect(absent.sent()).toBe(1);
+
+    const unknown = scripted([{ code: 5025, http: 500 }], [{ throws: reset() }], {
+      kind: 'money-move',
+    });
+    const stuck = (await settle(engine.execute(unknown.operation))) as PortOneError;
+    expect(stuck.ambiguous).toBe(true);
+    expect(stuck.orderRef).toBe('ORDER-1');
+    expect(unknown.sent()).toBe(1);
   });
 });
 

@@ -16,6 +16,7 @@ import { Call, type EngineScope } from './call.js';
 import { runCall } from './run-call.js';
 import type { Operation } from './types.js';
 
+const KINDS = new Set<unknown>(['read', 'create', 'money-move', 'config']);
 const PAYMENT_STATUSES = new Set<unknown>(['Success', 'Failed', 'Pending', 'Expired']);
 
 /** Options of `createEngine`. */
@@ -129,8 +130,8 @@ function validateOperation<R>(operation: Operation<R>): void {
   if (typeof operation.method !== 'string')
     throw new TypeError('operation.method must be a string');
   if (typeof operation.url !== 'string') throw new TypeError('operation.url must be a string');
-  if (operation.kind !== 'create' && operation.kind !== 'read' && operation.kind !== 'mutate') {
-    throw new TypeError('operation.kind must be create, read or mutate');
+  if (!KINDS.has(operation.kind)) {
+    throw new TypeError('operation.kind must be read, create, money-move or config');
   }
 }
 
