@@ -3,8 +3,8 @@ import { withPortOne } from '@portone-retry/axios-adapter';
 import {
   createEngine,
   type Engine,
-  PortOneCircuitOpenError,
   type PolicyOptions,
+  PortOneCircuitOpenError,
   type StoreEvent,
 } from '@portone-retry/core';
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
@@ -254,7 +254,8 @@ describe.skipIf(!available)('payments through both adapters while the shared Red
     // B and C paid every time, each within its deadline.
     expect(healthy).toHaveLength(30);
     for (const settled of healthy) {
-      if (settled.outcome === 'rejected') expect(settled.error).not.toBeInstanceOf(PortOneCircuitOpenError);
+      if (settled.outcome === 'rejected')
+        expect(settled.error).not.toBeInstanceOf(PortOneCircuitOpenError);
       expectPaid(settled);
     }
     for (const store of [a.store, b.store, c.store]) expect(store).toEqual([]);
