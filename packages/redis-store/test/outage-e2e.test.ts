@@ -146,7 +146,9 @@ const count = (events: string[], event: string) => events.filter((e) => e === ev
  * `storeTimeoutMs` now and then; what must hold is one event per change, never two in a row.
  */
 function changes(events: string[], component: 'budget' | 'breaker'): string[] {
-  const states = events.filter((e) => e.startsWith(`${component} `)).map((e) => e.split(' ')[1]);
+  const states = events
+    .filter((e) => e.startsWith(`${component} `))
+    .map((e) => e.slice(component.length + 1));
   states.forEach((state, i) => {
     expect(state).toBe(i % 2 === 0 ? 'fallback' : 'recovered');
   });
