@@ -173,6 +173,10 @@ export function withPortOne(
         raw.portone = settlement;
       },
       onFailure(error) {
+        // axios runs its response transforms on a rejection's `response` (here, the redacted
+        // answer): a JSON transform that throws (silentJSONParsing off) would replace the
+        // PortOneError. The failed call's config keeps none.
+        config.transformResponse = [];
         // axios lets a rejection marked as a cancel through as it is; an abort is exactly that.
         if (error.name === 'PortOneAbortError') {
           Object.defineProperty(error, '__CANCEL__', { value: true });

@@ -347,3 +347,29 @@ describe('options', () => {
     );
   });
 });
+
+describe('axios transforms never replace a PortOneError', () => {
+  it('a proxy HTML 503 with responseType json and silentJSONParsing off still rejects as PortOneError', async () => {
+    sim.script('GET /api/transaction/*/status', [
+      { html: 503 },
+      { html: 503 },
+      { html: 503 },
+      { html: 503 },
+    ]);
+    const client = withPortOne(
+      axios.create({
+        baseURL: sim.url,
+        responseType: 'json',
+        transitional: {
+          silentJSONParsing: false,
+          forcedJSONParsing: true,
+          clarifyTimeoutError: false,
+        },
+      }),
+      { policy: FAST },
+    );
+    const error = await client.get('/api/transaction/H-1/status').catch((e: unknown) => e);
+    expect(isPortOneError(error)).toBe(true);
+    expect((error as { httpStatus?: number }).httpStatus).toBe(503);
+  });
+});

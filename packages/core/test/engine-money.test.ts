@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createEngine,
+  PortOneAuthenticationError,
   PortOneCardError,
+  type PortOneError,
   PortOneNetworkError,
   PortOnePendingTimeoutError,
-  type PortOneError,
   PortOneSystemError,
   PortOneTimeoutError,
   PortOneValidationError,
@@ -395,5 +396,46 @@ describe('a duplicate answer', () => {
     expect(error).toBeInstanceOf(PortOneValidationError);
     expect((error as PortOneValidationError).code).toBe(4002);
     expect(sent()).toBe(2);
+  });
+});
+
+describe('lookups never guess', () => {
+  it('a token that cannot be had for a lookup is a failed lookup, tried again, never "not sent"', async () => {
+    const engine = createEngine();
+    const noToken = new PortOneAuthenticationError({
+      message: 'the token provider threw; the request was not sent',
+      series: 'validation',
+      outcome: 'fail',
+      attempts: 0,
+    });
+    const { operation, sent, looked } = scripted(
+      [{ throws: reset() }],
+      [{ throws: noToken }, { payment: 'Success' }],
+    );
+    expect(await settle(engine.execute(operation))).toBe('status:Success');
+    expect(sent()).toBe(1);
+    expect(looked()).toBe(2);
+  });
+
+  it('with the budget spent mid-outage, a create PortOne lacks is not re-sent; one it holds is still found', async () => {
+    const engine = createEngine({ budget: { capacity: 1, retryCost: 1 } });
+    // 5024, not found, re-sent with the only token; 5024 again, not found: no token left.
+    const absent = scripted(
+      [
+        { code: 5024, http: 500 },
+        { code: 5024, http: 500 },
+      ],
+      [{ notFound: true }, { notFound: true }],
+    );
+    const error = (await settle(engine.execute(absent.operation))) as PortOneError;
+    expect(error).toBeInstanceOf(PortOneSystemError);
+    expect(error.message).toContain('retry budget is spent');
+    expect(absent.sent()).toBe(2);
+    expect(absent.looked()).toBe(2);
+
+    // The budget is empty, and a lookup costs none of it.
+    const charged = scripted([{ code: 5024, http: 500 }], [{ payment: 'Success' }]);
+    expect(await settle(engine.execute(charged.operation))).toBe('status:Success');
+    expect(charged.sent()).toBe(1);
   });
 });

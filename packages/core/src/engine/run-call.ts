@@ -69,8 +69,10 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
       },
       {
         // The ceiling of re-sends; each answer's own rule is applied by `decide`. Lookups, polls
-        // and a renewed token re-send nothing of the caller's and consume none.
-        retries: retryCeiling(call.policy),
+        // and a renewed token re-send nothing of the caller's and consume none. p-retry stops
+        // once no retry is left, even before a step that would consume none: one more than the
+        // ceiling keeps the lookup after the last re-send.
+        retries: retryCeiling(call.policy) + 1,
         signal: call.signal,
         // The decided wait (backoff with jitter, Retry-After, poll interval) is waited in the hook.
         minTimeout: 0,
@@ -427,8 +429,11 @@ function followStatus<R>(
     ...outcome.classification,
     ...(status === undefined ? {} : { paymentStatus: status }),
   };
-  if (status === 'Pending')
+  // A pending payment is polled; a link or a subscription PortOne shows pending was created.
+  const payment = call.operation.lookup?.transactionStatus ?? true;
+  if (status === 'Pending' && payment) {
     return startPolling(call, found, call.error(pendingClassification(found)));
+  }
   if (status === 'Failed' || status === 'Expired') {
     return {
       type: 'reject',
