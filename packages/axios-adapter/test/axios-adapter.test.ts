@@ -84,6 +84,8 @@ describe('errors', () => {
     expect(error.cause).toBeInstanceOf(AxiosError);
     const cause = error.cause as AxiosError;
     expect(cause.response?.status).toBe(400);
+    // The code axios itself gives a 4xx it rejects, not a fixed one.
+    expect(cause.code).toBe('ERR_BAD_REQUEST');
     for (const text of [
       inspect(error, { depth: 10 }),
       inspect(cause, { depth: 10 }),

@@ -439,3 +439,21 @@ describe('lookups never guess', () => {
     expect(charged.sent()).toBe(1);
   });
 });
+
+describe('engine.settle', () => {
+  it('remembers a webhook that came before the call followed the payment: no lookup is made', async () => {
+    const engine = createEngine({ policy: { pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 } });
+    const log = record(engine);
+    engine.settle('ORDER-1', 'Success');
+    const { operation, looked } = scripted([{ code: 1000 }], [{ payment: 'Pending' }]);
+    expect(await settle(engine.execute(operation))).toBe('answer:1000');
+    expect(looked()).toBe(0);
+    expect(log.find((e) => e.event === 'success')?.payload).toMatchObject({ settledBy: 'webhook' });
+  });
+
+  it('refuses a status PortOne does not send, naming it', () => {
+    const engine = createEngine();
+    expect(() => engine.settle('ORDER-1', 'Paid' as never)).toThrow(/status must be/);
+    expect(() => engine.settle('', 'Success')).toThrow(/merchantOrderRef/);
+  });
+});
