@@ -3,6 +3,7 @@ import type { CostResult, CostRow } from './cost.js';
 import { noiseFloor } from './cost.js';
 import type { MoneyRow, OutageRow, TransientRow } from './faults.js';
 import { num, showSpread, table } from './lib.js';
+import type { RedactionRow } from './redaction.js';
 import type { SizeRow } from './size.js';
 
 export interface Results {
@@ -16,6 +17,8 @@ export interface Results {
   readonly outage: readonly OutageRow[];
   readonly money: readonly MoneyRow[];
   readonly size: readonly SizeRow[];
+  /** Absent from results made before the section existed. */
+  readonly redaction?: readonly RedactionRow[];
 }
 
 /** The goals of issue 34, checked against each run's medians. */
@@ -207,6 +210,11 @@ export function renderReport(r: Results): string {
     faultTables(r),
     '## 5. Size (esbuild, browser target, minified)',
     sizeTable(r),
+    '## 6. Redaction (what an error costs to make safe to log)',
+    table(
+      ['input', 'KB', 'µs per KB (median)'],
+      (r.redaction ?? []).map((row) => [row.input, row.kb.toFixed(1), row.usPerKb.toFixed(2)]),
+    ),
     '',
   ].join('\n\n');
 }

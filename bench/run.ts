@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { runCost } from './cost.js';
 import { runAmbiguous, runOutage, runTransient } from './faults.js';
 import { QUICK } from './lib.js';
+import { runRedaction } from './redaction.js';
 import { renderReport } from './report.js';
 import { runSize } from './size.js';
 
@@ -58,6 +59,7 @@ const transient = await section('2. transient faults', () => runTransient(SIZES.
 const outage = await section('3. outage', () => runOutage(SIZES.faults));
 const money = await section('4. ambiguous creates and refunds', () => runAmbiguous(SIZES.faults));
 const size = await section('5. size', runSize);
+const redaction = await section('6. redaction', async () => runRedaction(QUICK ? 5 : 31));
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const markdown = renderReport({
@@ -71,6 +73,7 @@ const markdown = renderReport({
   outage,
   money,
   size,
+  redaction,
 });
 console.log(markdown);
 if (QUICK) {

@@ -128,9 +128,9 @@ for (const name of packages) {
 const checks = {
   '@portone-retry/core': `
     if (m.lookupCode(6014).series !== 'card') throw new Error('lookupCode');
-    // The token is signed with Web Crypto: this proves both builds reach it once installed.
-    const headers = await m.resolveTokenProvider({ key: 'k', secret: 's' }).headers();
-    if (!headers.Authorization.startsWith('Bearer ey')) throw new Error('token provider');`,
+    // Signatures use Web Crypto: this proves both builds reach it once installed.
+    const fields = { amount: 100, client_key: 'k', currency: 'KRW', failure_url: 'https://f', merchant_order_id: 'O-1', success_url: 'https://s' };
+    if ((await m.signRequest('payment', fields, 's')).length !== 44) throw new Error('signRequest');`,
   '@portone-retry/axios-adapter': `
     const axios = await load('axios');
     const client = m.withPortOne((axios.default ?? axios).create());
