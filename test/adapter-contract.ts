@@ -41,6 +41,7 @@ export interface ContractClient {
   readonly engine: Engine;
   post(url: string, body: unknown, init?: { signal?: AbortSignal }): Promise<ContractResponse>;
   get(url: string, init?: { signal?: AbortSignal }): Promise<ContractResponse>;
+  put(url: string, body: unknown): Promise<ContractResponse>;
 }
 
 /** Extra adapter options a case may need. */
@@ -365,6 +366,27 @@ function contractCases(
       const res = await create(client(), ref);
       expect(res.settlement).toMatchObject({ settledBy: 'lookup', status: 'Success' });
       expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('a subscription charge (triggerNextDeduction, a PUT) answered 5024 is never re-sent', async () => {
+      const ref = newRef();
+      const subscription = backend().ledger.create(ref, {
+        kind: 'subscription',
+        amount: 1000,
+        currency: 'KRW',
+        fields: { subscription_type: 'REGULAR' },
+      });
+      backend().script('PUT /api/subscription/triggerNextDeduction', [
+        { code: 5024, processed: true },
+      ]);
+      const c = client();
+      const url = `${backend().baseUrl}/api/subscription/triggerNextDeduction`;
+      const error = await failure(c.put(url, { subscription_order_ref: ref }));
+      // PortOne's list cannot tell a new charge from earlier ones: the outcome stays unknown.
+      expect(isPortOneError(error) && error.ambiguous).toBe(true);
+      expect((error as PortOneSystemError).orderRef).toBe(ref);
+      expect(backend().requests('PUT /api/subscription/triggerNextDeduction')).toBe(1);
+      expect(backend().ledger.moves('deduction', subscription.orderRef)).toHaveLength(1);
     });
 
     it('a payment link is looked up at the link status, not the transaction status', async () => {

@@ -10,6 +10,10 @@ runAdapterContract('axios adapter', (baseUrl, policy, extras = {}) => {
       const res = await client.post(url, body, init?.signal ? { signal: init.signal } : {});
       return { status: res.status, data: res.data, settlement: res.portone };
     },
+    put: async (url, body) => {
+      const res = await client.put(url, body);
+      return { status: res.status, data: res.data, settlement: res.portone };
+    },
     get: async (url, init) => {
       const res = await client.get(url, init?.signal ? { signal: init.signal } : {});
       return { status: res.status, data: res.data, settlement: res.portone };

@@ -22,6 +22,14 @@ runAdapterContract('fetch adapter', (baseUrl, policy, extras = {}) => {
           ...(init?.signal ? { signal: init.signal } : {}),
         }),
       ),
+    put: async (url, body) =>
+      read(
+        await portoneFetch(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      ),
     get: async (url, init) =>
       read(await portoneFetch(url, init?.signal ? { signal: init.signal } : {})),
   };
