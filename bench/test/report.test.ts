@@ -94,7 +94,7 @@ describe('renderReport', () => {
 
   it('writes every table with as many cells in each row as in its head', () => {
     const tables = markdown.split('\n\n').filter((block) => block.startsWith('|'));
-    expect(tables.length).toBe(8);
+    expect(tables.length).toBe(9);
     for (const block of tables) {
       const widths = block.split('\n').map((line) => line.split(' | ').length);
       expect(new Set(widths).size).toBe(1);
