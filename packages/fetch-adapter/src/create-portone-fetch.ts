@@ -93,9 +93,11 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     if (!isPortOneUrl(url, baseUrl)) return send(input, init);
 
     const oneShot = isStream(init?.body);
+    // The template follows no signal: the engine follows the caller's, and gives each attempt its own.
+    const own = { ...init, signal: null, ...(oneShot ? { duplex: 'half' } : {}) } as RequestInit;
     const template = new Request(
       typeof input === 'string' || input instanceof URL ? url : input,
-      oneShot ? ({ ...init, duplex: 'half' } as RequestInit) : init,
+      own,
     );
     const method = template.method;
     const bodyText =
