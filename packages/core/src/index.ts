@@ -43,6 +43,7 @@ export {
   type TimeoutPhase,
   type WebhookRejection,
 } from './errors/index.js';
+export type { JournalEvent } from './events.js';
 // Events.
 export {
   type AttemptEvent,
@@ -65,6 +66,14 @@ export {
   type SuccessEvent,
   type SurfaceEvent,
 } from './events.js';
+// The journal of money moves: what a call (or a killed process) leaves open, settled by lookup.
+export {
+  createMemoryJournal,
+  type Intent,
+  type IntentOutcome,
+  type Journal,
+  type JournalListOptions,
+} from './journal/index.js';
 // Operations: every PortOne endpoint's safety contract, from PortOne's specs.
 export {
   type DeclaredOperations,
