@@ -74,6 +74,14 @@ export {
   type Journal,
   type JournalListOptions,
 } from './journal/index.js';
+export {
+  type ReconcileOptions,
+  type ReconcileOutcome,
+  type ReconcileStatus,
+  reconcile,
+  reconcileIntent,
+  type SettledIntent,
+} from './journal/reconcile.js';
 // Operations: every PortOne endpoint's safety contract, from PortOne's specs.
 export {
   type DeclaredOperations,
@@ -146,3 +154,4 @@ export {
   type WebhookStatus,
   type WebhookStore,
 } from './webhooks/index.js';
+export type { LookupTransport } from './engine/lookup-transport.js';
