@@ -11,6 +11,7 @@ export { CATALOGUE, lookupCode, seriesOf } from './catalogue/index.js';
 export { type ClassifyInput, classify } from './classify/index.js';
 // The engine: the loop every call takes.
 export { createEngine, type Engine, type EngineOptions } from './engine/index.js';
+export type { LookupTransport } from './engine/lookup-transport.js';
 export type {
   AttemptContext,
   AttemptResponse,
@@ -154,4 +155,3 @@ export {
   type WebhookStatus,
   type WebhookStore,
 } from './webhooks/index.js';
-export type { LookupTransport } from './engine/lookup-transport.js';

@@ -1,2 +1,7 @@
+export {
+  createRedisJournal,
+  DEFAULT_JOURNAL_TTL_SECONDS,
+  type RedisJournalOptions,
+} from './redis-journal.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export { createRedisWebhookStore, type RedisWebhookStoreOptions } from './redis-webhook-store.js';
