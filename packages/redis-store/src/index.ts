@@ -1,4 +1,9 @@
 export {
+  createReconcileWorker,
+  type ReconcileWorker,
+  type ReconcileWorkerOptions,
+} from './reconcile-worker.js';
+export {
   createRedisJournal,
   DEFAULT_JOURNAL_TTL_SECONDS,
   type RedisJournalOptions,
