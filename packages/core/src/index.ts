@@ -11,7 +11,11 @@ export { CATALOGUE, lookupCode, seriesOf } from './catalogue/index.js';
 export { type ClassifyInput, classify } from './classify/index.js';
 // The engine: the loop every call takes.
 export { createEngine, type Engine, type EngineOptions } from './engine/index.js';
-export type { LookupTransport } from './engine/lookup-transport.js';
+export {
+  createFetchLookupTransport,
+  type FetchLookupTransportOptions,
+  type LookupTransport,
+} from './engine/lookup-transport.js';
 export type {
   AttemptContext,
   AttemptResponse,

@@ -1,3 +1,4 @@
+import { resolveTokenProvider, type TokenOption } from '../auth/index.js';
 import type { Engine } from './engine.js';
 
 /** A lookup to send to PortOne: `url` is absolute, or a path the transport resolves on its base URL. */
@@ -47,4 +48,56 @@ export function registerLookupTransport(engine: Engine, transport: LookupTranspo
 /** The lookup transport registered on `engine`, if any. */
 export function lookupTransportOf(engine: Engine): LookupTransport | undefined {
   return (engine as unknown as Record<symbol, LookupTransport | undefined>)[LOOKUP_TRANSPORT];
+}
+
+/** Options of `createFetchLookupTransport`. */
+export interface FetchLookupTransportOptions {
+  /** The merchant's PortOne credentials: a key and secret the SDK signs a JWT with, or a function returning one. */
+  readonly token?: TokenOption;
+  /**
+   * Where a lookup whose URL is a bare path goes.
+   * @default 'https://api.portone.cloud'
+   */
+  readonly baseUrl?: string;
+  /** The fetch to use. @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * A lookup transport on fetch, for reconciling where no adapter is at hand (a separate worker
+ * process, the CLI): signs its requests like the adapters do and parses JSON answers.
+ */
+export function createFetchLookupTransport(
+  options: FetchLookupTransportOptions = {},
+): LookupTransport {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createFetchLookupTransport: options must be an object');
+  }
+  const auth = resolveTokenProvider(options.token);
+  const send = options.fetch ?? globalThis.fetch;
+  if (typeof send !== 'function')
+    throw new TypeError('createFetchLookupTransport: fetch must be a function');
+  const base = options.baseUrl ?? 'https://api.portone.cloud';
+  return async (request, { signal }) => {
+    const url = /^https?:\/\//i.test(request.url) ? request.url : new URL(request.url, base).href;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(auth === undefined ? {} : await auth.headers()),
+      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
+    const response = await send(url, {
+      method: request.method,
+      headers,
+      signal,
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === '' ? '' : JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's page): the reader sees the text and calls it unknown.
+    }
+    return { httpStatus: response.status, headers: response.headers, body };
+  };
 }
