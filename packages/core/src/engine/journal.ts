@@ -161,3 +161,17 @@ export async function closeIntent<R>(call: Call<R>, outcome: CallOutcome): Promi
     call.emit('journal', { state: 'not-closed', error });
   }
 }
+
+/**
+ * How a failed call leaves its intent: `not-sent` when no attempt went out; `declined` when
+ * PortOne's last answer was a refusal that leaves nothing unknown (no lookup unsettled, no
+ * pending payment being followed); else `ambiguous`, and the intent stays open.
+ */
+export function failureOutcome<R>(call: Call<R>, _error: unknown): CallOutcome {
+  if (call.attempts === 0) return { failed: 'not-sent' };
+  const answered = call.lastSent !== undefined && !call.lastSent.ambiguous;
+  if (answered && call.unsettled === undefined && call.lastPending === undefined) {
+    return { failed: 'declined' };
+  }
+  return { failed: 'ambiguous' };
+}

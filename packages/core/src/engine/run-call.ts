@@ -6,6 +6,7 @@ import type { Classification } from '../types.js';
 import { type AttemptOutcome, runAttempt } from './attempt.js';
 import type { Call } from './call.js';
 import { breakerKeyOfCall, fail, orDefault, type Resolution, succeed } from './end-call.js';
+import { closeIntent, failureOutcome, openIntent } from './journal.js';
 import { terminalFailure } from './settle.js';
 import type { SettledBy } from './types.js';
 import { pollDelay, retryCeiling } from './waits.js';
@@ -56,6 +57,7 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
   let next: Next | undefined;
   /** An error decided between steps (the budget refused a re-send): the call ends with it. */
   let ending: PortOneError | undefined;
+  await openIntent(call);
   try {
     const settled = await pRetry(
       async () => {
@@ -87,9 +89,17 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         shouldRetry: () => next !== undefined,
       },
     );
-    return await succeed(call, settled);
+    const raw = await succeed(call, settled);
+    const status = settled.c.paymentStatus;
+    await closeIntent(call, {
+      settledBy: settled.settledBy,
+      ...(status === undefined ? {} : { status }),
+    });
+    return raw;
   } catch (thrown) {
-    throw await fail(call, ending ?? thrown);
+    const error = await fail(call, ending ?? thrown);
+    await closeIntent(call, failureOutcome(call, error));
+    throw error;
   } finally {
     call.dispose();
   }
