@@ -169,3 +169,50 @@ describe('journal', () => {
     expect(() => createEngine({ journal: {} as Journal })).toThrow(/journal must be a journal/);
   });
 });
+
+describe('the engine journals its money moves', () => {
+  const answer = (httpStatus: number, body: unknown) => ({
+    httpStatus,
+    headers: {},
+    body,
+    raw: body,
+  });
+
+  it('closes a create that PortOne answered, keeps an ambiguous refund open, and never journals a read', async () => {
+    const engine = createEngine({ policy: { minDelayMs: 1, maxDelayMs: 1, retries: 0 } });
+    const opened: string[] = [];
+    const journal = scopeOf(engine)?.journal as Journal;
+    const write = journal.open.bind(journal);
+    journal.open = async (intent) => {
+      opened.push(intent.operation);
+      return write(intent);
+    };
+    await engine.execute(
+      op('POST', '/api/initiatePayment', {
+        orderRef: 'E-1',
+        send: async () =>
+          answer(200, { status_code: '2000', content: { status: 'Success', order_ref: 'PO1' } }),
+      }),
+    );
+    await engine.execute(
+      op('GET', '/api/transaction/E-1/status', {
+        send: async () => answer(200, { status_code: '2000', content: { status: 'Success' } }),
+      }),
+    );
+    const refund = Object.assign(
+      op('POST', '/api/refund/PO1', {
+        kind: 'mutate',
+        send: async () => {
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        },
+      }),
+      { body: { amount: 300 } },
+    );
+    await expect(engine.execute(refund)).rejects.toThrow();
+    expect(opened).toEqual(['initiatePayment', 'createRefund']);
+    const left = await engine.unsettled();
+    expect(left.map((i) => [i.operation, i.orderRef, i.compare])).toEqual([
+      ['createRefund', 'PO1', { amount: 300 }],
+    ]);
+  });
+});
