@@ -78,6 +78,7 @@ export {
   type IntentOutcome,
   type Journal,
   type JournalListOptions,
+  type MemoryJournalOptions,
 } from './journal/index.js';
 export {
   type ReconcileOptions,

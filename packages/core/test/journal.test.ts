@@ -55,6 +55,23 @@ describe('journal', () => {
     expect((await journal.list({ now: 3_000 })).map((i) => i.id)).toEqual(['b']);
   });
 
+  it('the memory journal keeps at most maxIntents, dropping the oldest written', async () => {
+    const journal = createMemoryJournal({ maxIntents: 2 });
+    for (const id of ['a', 'b', 'c']) {
+      await journal.open({
+        id,
+        operation: 'createRefund',
+        kind: 'money-move',
+        method: 'POST',
+        url: '/api/refund/p',
+        bodyDigest: '',
+        startedAt: 1,
+      });
+    }
+    expect((await journal.list({ now: 2 })).map((i) => i.id)).toEqual(['b', 'c']);
+    expect(() => createMemoryJournal({ maxIntents: 0 })).toThrow(/maxIntents/);
+  });
+
   it('digests the body with SHA-256 (Web Crypto)', async () => {
     expect(await bodyDigest('abc')).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',

@@ -1,5 +1,5 @@
 export { bodyDigest } from './digest.js';
-export { createMemoryJournal } from './memory-journal.js';
+export { createMemoryJournal, type MemoryJournalOptions } from './memory-journal.js';
 export {
   assertJournal,
   type Intent,
