@@ -4,8 +4,12 @@
  *   pnpm demo          readable timeline and summary (colours on a TTY only)
  *   pnpm -s demo --json   the events as JSON lines (`-s` keeps pnpm's own lines off stdout)
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { withPortOne } from '@portone-retry/axios-adapter';
 import {
+  createEngine,
+  createWebhookHandler,
   isPortOneError,
   PortOneCardError,
   type PortOneError,
@@ -47,6 +51,8 @@ interface Scene {
   orderRef?: string;
   /** What a payment engineer should see happen. */
   expect: string;
+  /** PortOne's webhook says how the payment ended, as soon as the call starts polling. */
+  webhook?: boolean;
 }
 
 const scenes: Scene[] = [
@@ -62,6 +68,13 @@ const scenes: Scene[] = [
     orderRef: 'ORDER-1003',
     script: ['POST /api/initiatePayment', [{ pending: 2 }]],
     expect: 'polled until it settles',
+  },
+  {
+    title: 'A pending payment settled by PortOne’s webhook',
+    orderRef: 'ORDER-1007',
+    script: ['POST /api/initiatePayment', [{ pending: 1_000 }]],
+    expect: 'the verified webhook settles it before the next poll',
+    webhook: true,
   },
   {
     title: 'A card declined (6014)',
@@ -104,7 +117,7 @@ function describeEvent(event: PortOneEventName, p: Record<string, unknown>): str
           : `reconcile ${p.orderRef}: PortOne does not have it → ${p.action === 'resend' ? 're-send' : 'give up'}`,
       );
     case 'success':
-      return green(`success after ${p.attempts} attempt(s)`);
+      return green(`success after ${p.attempts} attempt(s), settled by ${p.settledBy}`);
     case 'surface':
       return red(`show the customer: “${p.customerMessage}”`);
     case 'failure': {
@@ -122,9 +135,41 @@ function outcomeOf(error: PortOneError): string {
   return `failed: ${error.series}`;
 }
 
+/** The merchant's webhook secret (PORTONE_SECRET in a real server). */
+const WEBHOOK_SECRET = 'demo-merchant-secret';
+
+/** The merchant's webhook endpoint on 127.0.0.1: the raw body handed to the web-standard handler. */
+async function startWebhookReceiver(handle: (request: Request) => Promise<Response>) {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const answer = await handle(
+      new Request('http://127.0.0.1/webhooks/portone', {
+        method: 'POST',
+        body: Buffer.concat(chunks),
+      }),
+    );
+    res.writeHead(answer.status).end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/portone`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 async function main(): Promise<void> {
-  const sim: Simulator = await startSimulator({ validate: false });
-  const checkout = withPortOne(axios.create({ baseURL: sim.url }), { policy: DEMO_POLICY });
+  const engine = createEngine({ policy: DEMO_POLICY });
+  const webhooks = await startWebhookReceiver(
+    createWebhookHandler({ secret: WEBHOOK_SECRET, engine }),
+  );
+  const sim: Simulator = await startSimulator({
+    validate: false,
+    webhookUrl: webhooks.url,
+    webhookSecret: WEBHOOK_SECRET,
+  });
+  const checkout = withPortOne(axios.create({ baseURL: sim.url }), { engine });
   // On stderr with --json, so stdout stays one JSON event per line.
   (json ? console.error : console.log)(
     dim(
@@ -167,6 +212,10 @@ async function main(): Promise<void> {
   for (const s of scenes) {
     scene = s.title;
     if (s.script) sim.script(s.script[0], s.script[1]);
+    const ref = s.orderRef ?? '';
+    const off = s.webhook
+      ? checkout.portone.on('poll', () => void sim.webhooks.deliver(ref, { status: 'Success' }))
+      : () => {};
     if (!json) console.log(`\n${bold(s.title)} ${dim(`— expect: ${s.expect}`)}`);
     const started = Date.now();
     const createsBefore = sim.requests('POST /api/initiatePayment');
@@ -183,6 +232,7 @@ async function main(): Promise<void> {
       if (!isPortOneError(error)) throw error;
       outcome = outcomeOf(error);
     }
+    off();
     summary.push({
       scene: s.title,
       outcome,
@@ -192,6 +242,7 @@ async function main(): Promise<void> {
     });
   }
   await sim.close();
+  await webhooks.close();
 
   if (json) return;
   console.log(`\n${bold('Summary')}`);

@@ -72,6 +72,15 @@ export const FAST: PolicyOptions = {
 };
 
 const CREATE = 'POST /api/initiatePayment';
+/** A partial refund as PortOne's spec writes one. */
+const refundOf = (amount: number) => ({
+  amount,
+  channel: 'MOMOPAY',
+  description: 'refund',
+  environment: 'sandbox',
+  refund_type: 'partial',
+  refund_reason: 'customer asked',
+});
 const STATUS = 'GET /api/transaction/*/status';
 let refs = 0;
 const newRef = () => `ORDER-${Date.now().toString(36)}-${++refs}`;
@@ -290,6 +299,88 @@ function contractCases(
       expect(backend().requests(CREATE)).toBe(1);
     });
 
+    it('a refund PortOne made and then answered 5025 is looked up, never re-sent: one refund', async () => {
+      const paid = backend().ledger.create(newRef(), { amount: 1000 });
+      backend().script('POST /api/refund/*', [{ code: 5025, processed: true }]);
+      const c = client();
+      const res = await c.post(`${backend().baseUrl}/api/refund/${paid.orderRef}`, refundOf(400));
+      expect(res.settlement).toMatchObject({ settledBy: 'lookup' });
+      expect(backend().requests('POST /api/refund/*')).toBe(1);
+      expect(backend().ledger.moves('refund', paid.orderRef)).toHaveLength(1);
+    });
+
+    it('a refund answered 5025 before anything moved is not re-sent, and says it was not made', async () => {
+      const paid = backend().ledger.create(newRef(), { amount: 1000 });
+      backend().script('POST /api/refund/*', [{ code: 5025 }]);
+      const error = await failure(
+        client().post(`${backend().baseUrl}/api/refund/${paid.orderRef}`, refundOf(400)),
+      );
+      expect(error).toBeInstanceOf(PortOneSystemError);
+      expect((error as PortOneSystemError).ambiguous).toBe(false);
+      expect(error.message).toContain('was not made');
+      expect(backend().requests('POST /api/refund/*')).toBe(1);
+      expect(backend().ledger.moves('refund', paid.orderRef)).toHaveLength(0);
+    });
+
+    it('a refund whose lookups all fail ends ambiguous, with the ref, never re-sent', async () => {
+      const paid = backend().ledger.create(newRef(), { amount: 1000 });
+      backend().script('POST /api/refund/*', [{ code: 5025, processed: true }]);
+      backend().script('GET /api/refund/*', [
+        { html: 502 },
+        { html: 502 },
+        { html: 502 },
+        { html: 502 },
+      ]);
+      const error = await failure(
+        client({ retries: 2 }).post(
+          `${backend().baseUrl}/api/refund/${paid.orderRef}`,
+          refundOf(400),
+        ),
+      );
+      expect(isPortOneError(error) && error.ambiguous).toBe(true);
+      expect((error as PortOneSystemError).orderRef).toBe(paid.orderRef);
+      expect(backend().requests('POST /api/refund/*')).toBe(1);
+      expect(backend().ledger.moves('refund', paid.orderRef)).toHaveLength(1);
+    });
+
+    it('a proxy 404 page on the lookup is not "not found": looked up again, never re-sent', async () => {
+      backend().script(CREATE, [{ reset: 'after' }]);
+      backend().script(STATUS, [{ html: 404 }]);
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.settlement).toMatchObject({ settledBy: 'lookup', status: 'Success' });
+      expect(backend().requests(CREATE)).toBe(1);
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('the last of four proxy 502s is looked up before the call gives up', async () => {
+      // PortOne charged on the fourth attempt; its answer was lost behind the proxy.
+      backend().script(CREATE, [{ html: 502 }, { html: 502 }, { reset: 'after' }]);
+      backend().script(STATUS, [
+        { code: 5001, http: 400 },
+        { code: 5001, http: 400 },
+        { code: 5001, http: 400 },
+      ]);
+      const ref = newRef();
+      const res = await create(client(), ref);
+      expect(res.settlement).toMatchObject({ settledBy: 'lookup', status: 'Success' });
+      expect(backend().ledger.count(ref)).toBe(1);
+    });
+
+    it('a payment link is looked up at the link status, not the transaction status', async () => {
+      backend().script('POST /api/paymentLink', [{ reset: 'after' }]);
+      const ref = newRef();
+      const c = client();
+      const res = await c.post(`${backend().baseUrl}/api/paymentLink`, {
+        merchant_order_id: ref,
+        amount: 1000,
+        currency: 'KRW',
+      });
+      expect(res.settlement).toMatchObject({ settledBy: 'lookup' });
+      expect(backend().requests('POST /api/paymentLink')).toBe(1);
+      expect(backend().requests(STATUS)).toBe(0);
+    });
+
     it('a create reset before processing is looked up, then re-sent once', async () => {
       backend().script(CREATE, [{ reset: 'before' }]);
       const ref = newRef();
@@ -302,7 +393,7 @@ function contractCases(
     it('a duplicate answer to the re-sent create is resolved by looking the original up', async () => {
       // The first lookup lags behind (says "not found") although the payment exists.
       backend().script(CREATE, [{ reset: 'after' }]);
-      backend().script(STATUS, [{ code: 5001 }]);
+      backend().script(STATUS, [{ code: 5001, http: 400 }]);
       const ref = newRef();
       const res = await create(client(), ref);
       expect(res.data).toMatchObject({ content: { status: 'Success' } });

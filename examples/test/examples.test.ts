@@ -135,6 +135,9 @@ describe('pnpm demo', () => {
     expect(of('A clean payment', 'success')).toHaveLength(1);
     expect(of('A PSP hiccup', 'retry')).toHaveLength(2);
     expect(of('A pending payment', 'poll').length).toBeGreaterThan(0);
+    // PortOne's signed webhook settles the payment before the next poll: no status lookup.
+    expect(of('A pending payment settled', 'success')[0]).toMatchObject({ settledBy: 'webhook' });
+    expect(of('A pending payment settled', 'lookup')).toHaveLength(0);
     expect(of('A card declined', 'surface')).toHaveLength(1);
     expect(of('A validation error', 'attempt')).toHaveLength(1);
     expect(of('The connection drops', 'reconcile')[0]).toMatchObject({

@@ -439,7 +439,7 @@ describe('the engine under any scripted sequence of answers (fake clock)', () =>
     await fc.assert(
       fc.asyncProperty(
         policyArb,
-        fc.constantFrom<OperationKind>('read', 'create', 'mutate'),
+        fc.constantFrom<OperationKind>('read', 'create', 'money-move'),
         fc.array(step, { minLength: 1, maxLength: 8 }),
         fc.option(fc.array(step, { minLength: 1, maxLength: 4 }), { nil: undefined }),
         async (policy, kind, steps, lookupSteps) => {

@@ -2,13 +2,14 @@ import type { Engine } from '@portone-retry/core';
 import {
   type AdapterOptions,
   type AttemptResponse,
+  absoluteUrl,
   credentialsOf,
   describeRequest,
   isPortOneUrl,
   type Operation,
+  parseBody,
   resolveAdapterOptions,
   type Settlement,
-  statusUrl,
   withCredentials,
 } from '@portone-retry/core/adapter';
 import axios, {
@@ -52,7 +53,8 @@ const isStream = (data: unknown): boolean =>
 const attemptOf = (response: AxiosResponse): AttemptResponse<AxiosResponse> => ({
   httpStatus: response.status,
   headers: response.headers as Record<string, string>,
-  body: response.data,
+  // axios parses the answer after the adapter, for the caller; the engine reads its own copy.
+  body: parseBody(response.data),
   raw: response,
 });
 
@@ -93,10 +95,14 @@ export function withPortOne(
   const portoneAdapter: AxiosAdapter = async (config) => {
     const url = axios.getUri(config);
     if (!isPortOneUrl(url, baseUrl)) return inner(config);
-    const { method, kind, orderRef, channel } = describeRequest(
+    const { method, kind, name, orderRef, channel, lookup } = describeRequest(
       config.method ?? 'get',
       url,
-      config.data,
+      {
+        body: config.data,
+        headers: config.headers.toJSON() as Record<string, string>,
+        declared: engine.policy.settings.operations,
+      },
     );
     // The engine owns time and cancellation: axios must not replace its errors with its own.
     const callerSignal = (config.signal ?? undefined) as AbortSignal | undefined;
@@ -106,8 +112,10 @@ export function withPortOne(
       method,
       url,
       kind,
+      name,
       orderRef,
       channel,
+      lookup,
       signal: callerSignal,
       notReplayable: isStream(config.data)
         ? 'the request body is a stream, which cannot be sent twice'
@@ -129,24 +137,30 @@ export function withPortOne(
           throw redactAxiosError(error);
         }
       },
-      async checkStatus(ref, { signal }) {
-        if (checkStatus !== undefined) return attemptOf(await checkStatus(ref, { signal }));
-        // A lookup carries only the merchant's credentials: the create's body headers would lie.
-        const credentials = credentialsOf((name) => config.headers.get(name) ?? undefined);
-        const lookup = {
+      checkStatus:
+        checkStatus === undefined
+          ? undefined
+          : async (ref, { signal }) => attemptOf(await checkStatus(ref, { signal })),
+      // A lookup carries only the merchant's credentials: the request's body headers would lie.
+      async sendLookup(request, { signal }) {
+        const credentials = credentialsOf((header) => config.headers.get(header) ?? undefined);
+        const lookupConfig = {
           ...config,
-          method: 'get',
-          url: statusUrl(baseUrl, ref),
+          method: request.method.toLowerCase(),
+          url: absoluteUrl(request.path, baseUrl),
           baseURL: '',
           params: undefined,
-          data: undefined,
-          headers: new AxiosHeaders(await withCredentials(auth, credentials)),
+          data: request.body === undefined ? undefined : JSON.stringify(request.body),
+          headers: new AxiosHeaders({
+            ...(await withCredentials(auth, credentials)),
+            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          }),
           signal,
           timeout: 0,
           validateStatus: acceptEveryStatus,
         };
         try {
-          return attemptOf(await inner(lookup as InternalAxiosRequestConfig));
+          return attemptOf(await inner(lookupConfig as InternalAxiosRequestConfig));
         } catch (error) {
           throw redactAxiosError(error);
         }
@@ -159,6 +173,10 @@ export function withPortOne(
         raw.portone = settlement;
       },
       onFailure(error) {
+        // axios runs its response transforms on a rejection's `response` (here, the redacted
+        // answer): a JSON transform that throws (silentJSONParsing off) would replace the
+        // PortOneError. The failed call's config keeps none.
+        config.transformResponse = [];
         // axios lets a rejection marked as a cancel through as it is; an abort is exactly that.
         if (error.name === 'PortOneAbortError') {
           Object.defineProperty(error, '__CANCEL__', { value: true });

@@ -84,6 +84,8 @@ describe('errors', () => {
     expect(error.cause).toBeInstanceOf(AxiosError);
     const cause = error.cause as AxiosError;
     expect(cause.response?.status).toBe(400);
+    // The code axios itself gives a 4xx it rejects, not a fixed one.
+    expect(cause.code).toBe('ERR_BAD_REQUEST');
     for (const text of [
       inspect(error, { depth: 10 }),
       inspect(cause, { depth: 10 }),
@@ -345,5 +347,31 @@ describe('options', () => {
     await expect(client.get('/api/transaction/T-2/status', { timeout: -1 })).rejects.toThrow(
       'attemptTimeoutMs',
     );
+  });
+});
+
+describe('axios transforms never replace a PortOneError', () => {
+  it('a proxy HTML 503 with responseType json and silentJSONParsing off still rejects as PortOneError', async () => {
+    sim.script('GET /api/transaction/*/status', [
+      { html: 503 },
+      { html: 503 },
+      { html: 503 },
+      { html: 503 },
+    ]);
+    const client = withPortOne(
+      axios.create({
+        baseURL: sim.url,
+        responseType: 'json',
+        transitional: {
+          silentJSONParsing: false,
+          forcedJSONParsing: true,
+          clarifyTimeoutError: false,
+        },
+      }),
+      { policy: FAST },
+    );
+    const error = await client.get('/api/transaction/H-1/status').catch((e: unknown) => e);
+    expect(isPortOneError(error)).toBe(true);
+    expect((error as { httpStatus?: number }).httpStatus).toBe(503);
   });
 });

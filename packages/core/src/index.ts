@@ -10,7 +10,12 @@ export { CATALOGUE, lookupCode, seriesOf } from './catalogue/index.js';
 // Pure: one answer in, a classification out.
 export { type ClassifyInput, classify } from './classify/index.js';
 // The engine: the loop every call takes.
-export { createEngine, type Engine, type EngineOptions } from './engine/index.js';
+export {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type SettlementChannel,
+} from './engine/index.js';
 export {
   createFetchLookupTransport,
   type FetchLookupTransportOptions,

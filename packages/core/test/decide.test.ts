@@ -76,18 +76,30 @@ describe('decide', () => {
     expect(decide(answer(5024, 500), policy, state({ elapsedMs: 29_999 })).type).toBe('fail');
   });
 
-  it('reconciles a create instead of re-sending it, and never re-sends an ambiguous mutate', () => {
+  it('looks a create or money move up instead of re-sending it, and never re-sends a config write', () => {
     expect(decide(reset(), policy, state({ kind: 'create' })).type).toBe('reconcile');
     expect(decide(answer(5024, 500), policy, state({ kind: 'create' })).type).toBe('reconcile');
-    expect(decide(reset(), policy, state({ kind: 'mutate' })).type).toBe('fail');
+    expect(decide(reset(), policy, state({ kind: 'money-move' })).type).toBe('reconcile');
+    expect(decide(answer(5025, 500), policy, state({ kind: 'money-move' })).type).toBe('reconcile');
+    expect(decide(reset(), policy, state({ kind: 'config' }))).toMatchObject({
+      type: 'fail',
+      ambiguous: true,
+    });
     expect(decide(reset(), policy, state({ kind: 'read' })).type).toBe('retry');
+  });
+
+  it('looks an unknown outcome up even when retries, or time, ran out: a lookup costs neither', () => {
+    const spent = state({ kind: 'create', retriesUsed: 3 });
+    expect(decide(answer(5024, 500), policy, spent).type).toBe('reconcile');
+    const late = decide(reset(), policy, state({ kind: 'money-move', elapsedMs: 29_999 }));
+    expect(late).toMatchObject({ type: 'reconcile', delayMs: 0 });
   });
 
   it('re-sends any request that surely never left', () => {
     const refused = classify({
       error: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
     });
-    for (const kind of ['create', 'mutate', 'read'] as const) {
+    for (const kind of ['create', 'money-move', 'read'] as const) {
       expect(decide(refused, policy, state({ kind })).type).toBe('retry');
     }
   });
@@ -119,18 +131,24 @@ describe('decide: money safety', () => {
     expect(answered).toMatchObject({ type: 'fail', unreconciled: true });
   });
 
-  it('fails a capture behind a proxy 5xx, which may have gone through', () => {
+  it('fails a capture behind a proxy 5xx that cannot be looked up, marked ambiguous', () => {
     const proxy = classify({ httpStatus: 502, headers: {}, body: '<html>Bad Gateway</html>' });
-    expect(decide(proxy, policy, state({ kind: 'mutate' }))).toMatchObject({
+    expect(decide(proxy, policy, state({ kind: 'money-move', canLookUp: false }))).toMatchObject({
       type: 'fail',
+      ambiguous: true,
       note: expect.stringContaining('not re-sent'),
     });
+    expect(decide(proxy, policy, state({ kind: 'money-move' })).type).toBe('reconcile');
     expect(decide(proxy, policy, state({ kind: 'create' })).type).toBe('reconcile');
     expect(decide(proxy, policy, state({ kind: 'read' })).type).toBe('retry');
   });
 
-  it('retries a capture PortOne answered with a retryable code: nothing was done', () => {
-    expect(decide(answer(5024, 400), policy, state({ kind: 'mutate' })).type).toBe('retry');
+  it('never re-sends a refund PortOne answered with a retryable code: it may have been made', () => {
+    // 5025 ERROR_PARSING_RESPONSE can follow a refund PortOne already processed.
+    expect(decide(answer(5025, 500), policy, state({ kind: 'money-move' })).type).toBe('reconcile');
+    expect(
+      decide(answer(5024, 400), policy, state({ kind: 'money-move', canLookUp: false })).type,
+    ).toBe('fail');
   });
 
   it('fails a duplicate on a retried attempt that cannot be looked up', () => {

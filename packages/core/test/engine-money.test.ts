@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createEngine,
+  PortOneAuthenticationError,
   PortOneCardError,
+  type PortOneError,
   PortOneNetworkError,
   PortOnePendingTimeoutError,
   PortOneSystemError,
@@ -293,7 +295,7 @@ describe('captures and refunds', () => {
   it('never re-sends one whose outcome is unknown', async () => {
     const engine = createEngine();
     const { operation, sent } = scripted([{ throws: reset() }, { code: 2000 }], [], {
-      kind: 'mutate',
+      kind: 'money-move',
       orderRef: undefined,
     });
     const error = (await settle(engine.execute(operation))) as PortOneNetworkError;
@@ -305,20 +307,47 @@ describe('captures and refunds', () => {
 
   it('never re-sends one behind a proxy 5xx either', async () => {
     const engine = createEngine();
-    const { operation, sent } = scripted([{ proxy: 503 }, { code: 2000 }], [], { kind: 'mutate' });
+    const { operation, sent } = scripted([{ proxy: 503 }, { code: 2000 }], [], {
+      kind: 'money-move',
+    });
     expect(await settle(engine.execute(operation))).toBeInstanceOf(PortOneSystemError);
     expect(sent()).toBe(1);
   });
 
-  it('re-sends one PortOne answered with a retryable code, or that never left', async () => {
+  it('re-sends one that never left', async () => {
     const engine = createEngine();
-    const { operation, sent } = scripted(
-      [{ code: 5024, http: 500 }, { throws: refused() }, { code: 2000 }],
-      [],
-      { kind: 'mutate' },
-    );
+    const { operation, sent } = scripted([{ throws: refused() }, { code: 2000 }], [], {
+      kind: 'money-move',
+    });
     expect(await settle(engine.execute(operation))).toBe('answer:2000');
-    expect(sent()).toBe(3);
+    expect(sent()).toBe(2);
+  });
+
+  it('looks one PortOne answered with a retryable code up, and never re-sends it', async () => {
+    // A refund PortOne processed can still be answered 5025: only a lookup can tell.
+    const engine = createEngine();
+    const found = scripted([{ code: 5025, http: 500 }], [{ payment: 'Success' }], {
+      kind: 'money-move',
+    });
+    expect(await settle(engine.execute(found.operation))).toBe('status:Success');
+    expect(found.sent()).toBe(1);
+
+    const absent = scripted([{ code: 5025, http: 500 }], [{ notFound: true }], {
+      kind: 'money-move',
+    });
+    const error = (await settle(engine.execute(absent.operation))) as PortOneError;
+    expect(error).toBeInstanceOf(PortOneSystemError);
+    expect(error.ambiguous).toBe(false);
+    expect(error.message).toContain('PortOne shows it was not made');
+    expect(absent.sent()).toBe(1);
+
+    const unknown = scripted([{ code: 5025, http: 500 }], [{ throws: reset() }], {
+      kind: 'money-move',
+    });
+    const stuck = (await settle(engine.execute(unknown.operation))) as PortOneError;
+    expect(stuck.ambiguous).toBe(true);
+    expect(stuck.orderRef).toBe('ORDER-1');
+    expect(unknown.sent()).toBe(1);
   });
 });
 
@@ -367,5 +396,64 @@ describe('a duplicate answer', () => {
     expect(error).toBeInstanceOf(PortOneValidationError);
     expect((error as PortOneValidationError).code).toBe(4002);
     expect(sent()).toBe(2);
+  });
+});
+
+describe('lookups never guess', () => {
+  it('a token that cannot be had for a lookup is a failed lookup, tried again, never "not sent"', async () => {
+    const engine = createEngine();
+    const noToken = new PortOneAuthenticationError({
+      message: 'the token provider threw; the request was not sent',
+      series: 'validation',
+      outcome: 'fail',
+      attempts: 0,
+    });
+    const { operation, sent, looked } = scripted(
+      [{ throws: reset() }],
+      [{ throws: noToken }, { payment: 'Success' }],
+    );
+    expect(await settle(engine.execute(operation))).toBe('status:Success');
+    expect(sent()).toBe(1);
+    expect(looked()).toBe(2);
+  });
+
+  it('with the budget spent mid-outage, a create PortOne lacks is not re-sent; one it holds is still found', async () => {
+    const engine = createEngine({ budget: { capacity: 1, retryCost: 1 } });
+    // 5024, not found, re-sent with the only token; 5024 again, not found: no token left.
+    const absent = scripted(
+      [
+        { code: 5024, http: 500 },
+        { code: 5024, http: 500 },
+      ],
+      [{ notFound: true }, { notFound: true }],
+    );
+    const error = (await settle(engine.execute(absent.operation))) as PortOneError;
+    expect(error).toBeInstanceOf(PortOneSystemError);
+    expect(error.message).toContain('retry budget is spent');
+    expect(absent.sent()).toBe(2);
+    expect(absent.looked()).toBe(2);
+
+    // The budget is empty, and a lookup costs none of it.
+    const charged = scripted([{ code: 5024, http: 500 }], [{ payment: 'Success' }]);
+    expect(await settle(engine.execute(charged.operation))).toBe('status:Success');
+    expect(charged.sent()).toBe(1);
+  });
+});
+
+describe('engine.settle', () => {
+  it('remembers a webhook that came before the call followed the payment: no lookup is made', async () => {
+    const engine = createEngine({ policy: { pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 } });
+    const log = record(engine);
+    engine.settle('ORDER-1', 'Success');
+    const { operation, looked } = scripted([{ code: 1000 }], [{ payment: 'Pending' }]);
+    expect(await settle(engine.execute(operation))).toBe('answer:1000');
+    expect(looked()).toBe(0);
+    expect(log.find((e) => e.event === 'success')?.payload).toMatchObject({ settledBy: 'webhook' });
+  });
+
+  it('refuses a status PortOne does not send, naming it', () => {
+    const engine = createEngine();
+    expect(() => engine.settle('ORDER-1', 'Paid' as never)).toThrow(/status must be/);
+    expect(() => engine.settle('', 'Success')).toThrow(/merchantOrderRef/);
   });
 });

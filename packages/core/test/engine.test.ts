@@ -181,7 +181,7 @@ describe('retries', () => {
   it('fails an ambiguous attempt timeout of a capture with phase attempt, without re-sending', async () => {
     const engine = createEngine({ policy: { attemptTimeoutMs: 100 } });
     const { operation, sent } = scripted([{ hang: true }, { code: 2000 }], [], {
-      kind: 'mutate',
+      kind: 'money-move',
     });
     const error = (await settle(engine.execute(operation))) as PortOneTimeoutError;
     expect(error).toBeInstanceOf(PortOneTimeoutError);
@@ -191,7 +191,7 @@ describe('retries', () => {
   });
 
   it('re-sends a request that never left, for every kind', async () => {
-    for (const kind of ['create', 'read', 'mutate'] as const) {
+    for (const kind of ['create', 'read', 'money-move'] as const) {
       const engine = createEngine();
       const { operation, sent } = scripted([{ throws: refused() }, { code: 2000 }], [], { kind });
       expect(await settle(engine.execute(operation))).toBe('answer:2000');

@@ -108,7 +108,7 @@ describe('journal', () => {
 
   it('a refund is keyed by the PortOne order ref in its path and looked up in the refund list', async () => {
     const engine = createEngine();
-    const refund = callOf(engine, op('POST', '/api/refund/po-9', { kind: 'mutate' }));
+    const refund = callOf(engine, op('POST', '/api/refund/po-9', { kind: 'money-move' }));
     await openIntent(refund, { body: { amount: 500 } });
     const [intent] = await engine.unsettled();
     expect(intent).toMatchObject({
@@ -218,7 +218,7 @@ describe('the engine journals its money moves', () => {
     );
     const refund = Object.assign(
       op('POST', '/api/refund/PO1', {
-        kind: 'mutate',
+        kind: 'money-move',
         send: async () => {
           throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
         },

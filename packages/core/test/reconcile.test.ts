@@ -52,7 +52,7 @@ async function leaveOpen(engine: Engine, path: string, body: unknown, orderRef?:
   const operation: Operation = {
     method: 'POST',
     url: `${sim.url}${path}`,
-    kind: path.includes('refund') ? 'mutate' : 'create',
+    kind: path.includes('refund') ? 'money-move' : 'create',
     orderRef,
     send: () => Promise.reject(new Error('not sent here')),
   };

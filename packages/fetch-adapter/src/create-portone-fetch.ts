@@ -11,7 +11,6 @@ import {
   parseBody,
   resolveAdapterOptions,
   type Settlement,
-  statusUrl,
   withCredentials,
 } from '@portone-retry/core/adapter';
 
@@ -101,15 +100,23 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     const method = template.method;
     const bodyText =
       oneShot || method === 'GET' || method === 'HEAD' ? undefined : await template.clone().text();
-    const { kind, orderRef, channel } = describeRequest(method, url, bodyText);
+    // A multipart body is read for its fields from the FormData itself.
+    const form = typeof FormData !== 'undefined' && init?.body instanceof FormData;
+    const { kind, name, orderRef, channel, lookup } = describeRequest(method, url, {
+      body: form ? init?.body : bodyText,
+      headers: template.headers,
+      declared: engine.policy.settings.operations,
+    });
     let sent = false;
 
     const operation: Operation<Response> = {
       method,
       url,
       kind,
+      name,
       orderRef,
       channel,
+      lookup,
       signal: init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined,
       notReplayable: oneShot
         ? 'the request body is a one-shot ReadableStream, which cannot be sent twice'
@@ -126,11 +133,25 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
           await send(request, headers === undefined ? { signal } : { signal, headers }),
         );
       },
-      async checkStatus(ref, { signal }) {
-        if (checkStatus !== undefined) return readAnswer(await checkStatus(ref, { signal }));
-        const credentials = credentialsOf((name) => template.headers.get(name) ?? undefined);
-        const headers = await withCredentials(auth, credentials);
-        return readAnswer(await send(statusUrl(baseUrl, ref), { headers, signal }));
+      checkStatus:
+        checkStatus === undefined
+          ? undefined
+          : async (ref, { signal }) => readAnswer(await checkStatus(ref, { signal })),
+      // A lookup carries only the merchant's credentials: the request's body headers would lie.
+      async sendLookup(request, { signal }) {
+        const credentials = credentialsOf((header) => template.headers.get(header) ?? undefined);
+        const headers = await withCredentials(auth, {
+          ...credentials,
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        });
+        const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+        const init = {
+          method: request.method,
+          headers,
+          signal,
+          ...(body === undefined ? {} : { body }),
+        };
+        return readAnswer(await send(absoluteUrl(request.path, baseUrl), init));
       },
       markSettled(raw, settlement) {
         Object.defineProperty(raw, 'portone', { value: settlement, enumerable: true });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { createEngine, PortOneSystemError } from '@portone-retry/core';
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
-import { type LedgerPayment, type Simulator, startSimulator } from '@portone-retry/testing';
+import { type Simulator, startSimulator } from '@portone-retry/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAST } from '../../../test/adapter-contract.js';
 
@@ -21,59 +21,67 @@ function spyFetch() {
   const bodies: string[] = [];
   const fetchSpy: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
-    bodies.push(await request.clone().text());
+    // The attempts' bodies; a lookup (a GET) has none.
+    if (request.method !== 'GET') bodies.push(await request.clone().text());
     return globalThis.fetch(request);
   };
   return { bodies, fetchSpy };
 }
 
 describe('replayable bodies', () => {
-  // Refunds name PortOne's order_ref, as the spec's path says.
-  let paid: LedgerPayment | undefined;
-  const refund = () => `${sim.url}/api/refund/${paid?.orderRef ?? 'PO-UNKNOWN'}`;
-  const bodies: [string, () => BodyInit, string][] = [
-    ['string', () => '{"refund_amount":10}', '{"refund_amount":10}'],
-    ['URLSearchParams', () => new URLSearchParams({ refund_amount: '10' }), 'refund_amount=10'],
-    ['Blob', () => new Blob(['{"refund_amount":10}']), '{"refund_amount":10}'],
+  // A create PortOne answered 5024: looked up by its order ref, not found, and sent again.
+  const create = () => `${sim.url}/api/initiatePayment`;
+  let refs = 0;
+  const json = (ref: string) => `{"merchant_order_id":"${ref}","amount":10}`;
+  const bodies: [string, (ref: string) => BodyInit, (ref: string) => string][] = [
+    ['string', (ref) => json(ref), (ref) => json(ref)],
+    [
+      'URLSearchParams',
+      (ref) => new URLSearchParams({ merchant_order_id: ref, amount: '10' }),
+      (ref) => `merchant_order_id=${ref}&amount=10`,
+    ],
+    ['Blob', (ref) => new Blob([json(ref)]), (ref) => json(ref)],
     [
       'ArrayBuffer',
-      () => new TextEncoder().encode('{"refund_amount":10}').buffer as ArrayBuffer,
-      '{"refund_amount":10}',
+      (ref) => new TextEncoder().encode(json(ref)).buffer as ArrayBuffer,
+      (ref) => json(ref),
     ],
   ];
 
   it.each(bodies)('re-sends a %s body identically', async (_name, body, text) => {
-    paid = sim.ledger.create('ORDER-1', { amount: 100 });
-    sim.script('POST /api/refund/*', [{ code: 5024 }]);
+    const ref = `REPLAY-${++refs}`;
+    sim.script('POST /api/initiatePayment', [{ code: 5024 }]);
     const { bodies: sent, fetchSpy } = spyFetch();
     const portoneFetch = createPortOneFetch({ baseUrl: sim.url, fetch: fetchSpy, policy: FAST });
-    const res = await portoneFetch(refund(), { method: 'POST', body: body() });
+    const res = await portoneFetch(create(), { method: 'POST', body: body(ref) });
     expect(res.status).toBe(200);
-    expect(sent).toEqual([text, text]);
+    expect(sent).toEqual([text(ref), text(ref)]);
+    expect(sim.ledger.count(ref)).toBe(1);
   });
 
   it('re-sends a FormData body with the same fields', async () => {
-    paid = sim.ledger.create('ORDER-1', { amount: 100 });
-    sim.script('POST /api/refund/*', [{ code: 5024 }]);
+    const ref = `REPLAY-${++refs}`;
+    sim.script('POST /api/initiatePayment', [{ code: 5024 }]);
     const { bodies: sent, fetchSpy } = spyFetch();
     const form = new FormData();
-    form.set('refund_amount', '10');
+    form.set('merchant_order_id', ref);
+    form.set('amount', '10');
     const portoneFetch = createPortOneFetch({ baseUrl: sim.url, fetch: fetchSpy, policy: FAST });
-    await portoneFetch(refund(), { method: 'POST', body: form });
+    // The simulator reads no multipart body: what counts here is what was sent, twice.
+    await portoneFetch(create(), { method: 'POST', body: form }).catch(() => undefined);
     expect(sent).toHaveLength(2);
-    for (const text of sent) expect(text).toContain('name="refund_amount"');
+    expect(sent[1]).toBe(sent[0]);
+    for (const text of sent) expect(text).toContain('name="merchant_order_id"');
   });
 
   it('clones a Request input for each attempt', async () => {
-    paid = sim.ledger.create('ORDER-1', { amount: 100 });
-    sim.script('POST /api/refund/*', [{ code: 5024 }]);
+    const ref = `REPLAY-${++refs}`;
+    sim.script('POST /api/initiatePayment', [{ code: 5024 }]);
     const { bodies: sent, fetchSpy } = spyFetch();
     const portoneFetch = createPortOneFetch({ baseUrl: sim.url, fetch: fetchSpy, policy: FAST });
-    const res = await portoneFetch(
-      new Request(refund(), { method: 'POST', body: '{"refund_amount":10}' }),
-    );
+    const res = await portoneFetch(new Request(create(), { method: 'POST', body: json(ref) }));
     expect(res.status).toBe(200);
-    expect(sent).toEqual(['{"refund_amount":10}', '{"refund_amount":10}']);
+    expect(sent).toEqual([json(ref), json(ref)]);
   });
 
   it('rejects, never throws, when the request cannot be prepared (a Request whose body was read)', async () => {
@@ -85,7 +93,10 @@ describe('replayable bodies', () => {
         return globalThis.fetch(input, init);
       },
     });
-    const used = new Request(refund(), { method: 'POST', body: '{"refund_amount":10}' });
+    const used = new Request(`${sim.url}/api/refund/PO-1`, {
+      method: 'POST',
+      body: '{"refund_amount":10}',
+    });
     await used.text();
     let pending: Promise<Response> | undefined;
     expect(() => {
@@ -96,8 +107,9 @@ describe('replayable bodies', () => {
   });
 
   it('does not retry a one-shot ReadableStream body, and says why', async () => {
-    paid = sim.ledger.create('ORDER-1', { amount: 100 });
-    sim.script('POST /api/refund/*', [{ code: 5024 }]);
+    // A read PortOne serves by POST (the payouts list): retried as a read, were it replayable.
+    const payouts = `${sim.url}/api/merchant/KEY-1/payouts`;
+    sim.script('POST /api/merchant/*/payouts', [{ code: 5024 }]);
     const portoneFetch = createPortOneFetch({ baseUrl: sim.url, policy: FAST });
     const stream = new ReadableStream({
       start(controller) {
@@ -105,14 +117,14 @@ describe('replayable bodies', () => {
         controller.close();
       },
     });
-    const error = await portoneFetch(refund(), {
+    const error = await portoneFetch(payouts, {
       method: 'POST',
       body: stream,
       duplex: 'half',
     } as RequestInit).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortOneSystemError);
     expect((error as Error).message).toContain('one-shot ReadableStream');
-    expect(sim.requests('POST /api/refund/*')).toBe(1);
+    expect(sim.requests('POST /api/merchant/*/payouts')).toBe(1);
   });
 
   it('finds the order ref in a form-encoded create', async () => {

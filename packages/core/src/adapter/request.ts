@@ -1,48 +1,13 @@
-import type { OperationKind } from '../engine/types.js';
+import type { LookupPlan, OperationKind } from '../engine/types.js';
+import { fieldsOf } from '../operations/fields.js';
+import { lookupOperation } from '../operations/lookup-operation.js';
+import { lookupPathOf } from '../operations/lookup-path.js';
+import { readLookup } from '../operations/read-lookup.js';
+import { refOf } from '../operations/ref-of.js';
+import type { DeclaredOperations, LookupRequest, OperationInfo } from '../operations/types.js';
 
 /** PortOne's API origin. */
 export const DEFAULT_BASE_URL = 'https://api.portone.cloud';
-
-/**
- * POST paths that create a payment, link, subscription charge or payout. An ambiguous outcome of
- * one of these is reconciled by merchant order ref before anything is re-sent.
- */
-const CREATE_PATHS: readonly RegExp[] = [
-  /^\/api\/initiatePayment\/?$/,
-  /^\/api\/paymentLink\/?$/,
-  /^\/api\/subscription\/createSubscription\/?$/,
-  /^\/api\/subscription\/createDeduction\/?$/,
-  /^\/api\/subscription\/triggerNextDeduction\/?$/,
-  /^\/api\/payout\/transaction\/?$/,
-];
-
-/** POST paths that only read (PortOne uses POST for some look-ups); safe to re-send. */
-const READ_POST_PATHS: readonly RegExp[] = [
-  /^\/api\/transaction\/status\/?$/,
-  /^\/api\/merchant\/[^/]+\/payouts\/?$/,
-  /^\/api\/[^/]+\/transaction-details\/?$/,
-  /^\/api\/merchant\/[^/]+\/fetch-all-payments\/?$/,
-  /^\/api\/merchant\/generate-signature\/?$/,
-  /^\/api\/merchant\/auth-token\/?$/,
-];
-
-/**
- * Body fields that carry the merchant's own reference for the payment being created:
- * initiatePayment and paymentLink name it `merchant_order_id`, subscriptions `merchant_order_ref`.
- */
-const ORDER_REF_FIELDS = [
-  'merchant_order_id',
-  'merchant_order_ref',
-  'payment_link_merchant_order_ref',
-] as const;
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url, 'http://relative.invalid').pathname;
-  } catch {
-    return url.split('?')[0] ?? url;
-  }
-}
 
 /**
  * True when `url` is under `baseUrl` (same origin, path starts with the base path). Requests to
@@ -62,89 +27,82 @@ export function isPortOneUrl(url: string, baseUrl: string = DEFAULT_BASE_URL): b
   }
 }
 
-/** `method` in upper case, as the adapters compare it. */
-function upperMethod(method: string): string {
-  return method.toUpperCase();
-}
-
-/** Decides how money moves with a request, from its method and path. */
-export function operationKindOf(method: string, url: string): OperationKind {
-  const upper = upperMethod(method);
-  if (upper === 'GET' || upper === 'HEAD' || upper === 'OPTIONS') return 'read';
-  const path = pathOf(url);
-  if (upper === 'POST' && CREATE_PATHS.some((pattern) => pattern.test(path))) return 'create';
-  if (upper === 'POST' && READ_POST_PATHS.some((pattern) => pattern.test(path))) return 'read';
-  return 'mutate';
-}
-
-function fieldsOf(body: unknown): Record<string, unknown> | undefined {
-  if (body === null || body === undefined) return undefined;
-  if (typeof body === 'string') {
-    const text = body.trim();
-    if (text.startsWith('{')) {
-      try {
-        return fieldsOf(JSON.parse(text));
-      } catch {
-        return undefined;
-      }
-    }
-    if (text.includes('=')) return fieldsOf(new URLSearchParams(text));
-    return undefined;
-  }
-  if (typeof URLSearchParams !== 'undefined' && body instanceof URLSearchParams) {
-    return Object.fromEntries(body.entries());
-  }
-  if (typeof FormData !== 'undefined' && body instanceof FormData) {
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of body.entries()) if (typeof value === 'string') fields[key] = value;
-    return fields;
-  }
-  if (typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  return undefined;
-}
-
-/** The first non-empty merchant order ref among a body's fields. */
-function orderRefIn(fields: Record<string, unknown> | undefined): string | undefined {
-  for (const name of ORDER_REF_FIELDS) {
-    const value = fields?.[name];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  }
-  return undefined;
-}
-
-/**
- * The merchant order ref a create request carries (`merchant_order_id`, `merchant_order_ref` or
- * a payment link's `payment_link_merchant_order_ref`), from a JSON string, form string,
- * URLSearchParams, FormData or plain object. Anything else gives undefined: such a create is
- * never re-sent when its outcome is unknown.
- */
-export function orderRefOf(body: unknown): string | undefined {
-  return orderRefIn(fieldsOf(body));
-}
-
 /** One call, as the engine needs to know it. */
 export interface RequestDescription {
   /** Upper case. */
   readonly method: string;
+  /** The operation catalogue's kind; `config` for an endpoint it does not know. */
   readonly kind: OperationKind;
-  /** The merchant order ref of a create, when its body carries one. */
+  /** The catalogue's name of the endpoint (`createRefund`), when it knows it. */
+  readonly name: string | undefined;
+  /** The ref a create or money move carries (the merchant order ref, or PortOne's for a refund). */
   readonly orderRef: string | undefined;
   /** The PSP channel a create names (`pmt_channel`), for per-channel breakers. */
   readonly channel: string | undefined;
+  /** How to settle an unknown outcome by a lookup; absent when the request cannot be looked up. */
+  readonly lookup: LookupPlan | undefined;
 }
 
-/** Describes a request from its method, URL and body (read once, only for a create). */
-export function describeRequest(method: string, url: string, body: unknown): RequestDescription {
-  const upper = upperMethod(method);
-  const kind = operationKindOf(upper, url);
-  const fields = kind === 'create' ? fieldsOf(body) : undefined;
+/** What `describeRequest` reads of a request beyond its method and URL. */
+export interface RequestParts {
+  /** The body as sent: a parsed object, JSON or form text, URLSearchParams, FormData. */
+  readonly body?: unknown;
+  /** The request's headers (a lookup may need the merchant's key). */
+  readonly headers?: Readonly<Record<string, string>> | Headers;
+  /** Endpoints the user declared (`policy.operations`). */
+  readonly declared?: DeclaredOperations;
+}
+
+/**
+ * Describes a request from the operation catalogue: its kind, name and ref, and the lookup that
+ * settles an unknown outcome. A ref that would change the lookup's path (`.`, `..`) leaves the
+ * request without a lookup: an unknown outcome then fails with `ambiguous: true`, never re-sent.
+ */
+export function describeRequest(
+  method: string,
+  url: string,
+  parts: RequestParts = {},
+): RequestDescription {
+  const upper = method.toUpperCase();
+  const op = lookupOperation(upper, url, parts.declared);
+  const kind: OperationKind = op?.kind ?? (upper === 'GET' || upper === 'HEAD' ? 'read' : 'config');
+  const moves = kind === 'create' || kind === 'money-move';
+  const fields = moves ? fieldsOf(parts.body) : undefined;
+  const ref =
+    op !== undefined && moves ? refOf(op, { url, body: fields ?? parts.body }) : undefined;
   const channel = fields?.pmt_channel;
   return {
     method: upper,
     kind,
-    orderRef: orderRefIn(fields),
+    name: op?.id,
+    orderRef: ref,
     channel: typeof channel === 'string' && channel.trim() !== '' ? channel : undefined,
+    lookup: op === undefined || ref === undefined ? undefined : lookupPlanOf(op, ref, url, parts),
+  };
+}
+
+function lookupPlanOf(
+  op: OperationInfo,
+  ref: string,
+  url: string,
+  parts: RequestParts,
+): LookupPlan | undefined {
+  let request: LookupRequest;
+  try {
+    request = lookupPathOf(op, ref, {
+      url,
+      body: parts.body,
+      ...(parts.headers === undefined ? {} : { headers: parts.headers }),
+      ...(parts.declared === undefined ? {} : { declared: parts.declared }),
+    });
+  } catch {
+    // The ref cannot be put in a path safely (or the lookup needs what the request lacks).
+    return undefined;
+  }
+  return {
+    request,
+    transactionStatus: op.lookup === 'getTransactionStatus' && request.method === 'GET',
+    read: (answer) => readLookup(op, answer, { body: parts.body, ref }),
   };
 }
 

@@ -63,7 +63,9 @@ export class Call<R> {
   readonly name: string;
   readonly startedAt: number;
   /** Aborts when the caller aborts, or when the deadline (or, once polling, the poll deadline) passes. */
-  readonly signal: AbortSignal;
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
   attempts = 0;
   /** Re-sends that spent the policy's retries (a renewed token spends none). */
   retriesUsed = 0;
@@ -71,6 +73,8 @@ export class Call<R> {
   /** Status lookups that failed in transit, in a row. */
   lookupFailures = 0;
   tokenRenewed = false;
+  /** Whether a lookup's rejected token was renewed already (once per call, as for attempts). */
+  lookupTokenRenewed = false;
   /** The error of the last failed answer: the call ends with it if nothing better comes. */
   lastError: PortOneError | undefined;
   /** The last pending status seen while polling, carried by a pending-timeout error. */
@@ -86,7 +90,7 @@ export class Call<R> {
   /** The answer whose outcome is unknown and that no lookup has settled yet. */
   unsettled: { readonly classification: Classification; readonly cause?: unknown } | undefined;
 
-  private readonly controller = new AbortController();
+  private controller = new AbortController();
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
   private wakeUp: (() => void) | undefined;
@@ -100,7 +104,6 @@ export class Call<R> {
     this.url = redactUrl(operation.url);
     this.endpoint = endpointOf(operation.method, operation.url);
     this.name = operation.name ?? this.endpoint;
-    this.signal = this.controller.signal;
     const caller = operation.signal;
     if (caller !== undefined) {
       this.onCallerAbort = () => this.cutShort(new CallAbort('caller', caller.reason));
@@ -119,9 +122,15 @@ export class Call<R> {
     return this.signal.aborted ? (this.signal.reason as CallAbort) : undefined;
   }
 
-  /** Whether the payment can be looked up by its merchant order ref. */
+  /**
+   * Whether the request can be looked up: it carries a ref, and a lookup can be sent (its plan
+   * with the adapter's transport, or the user's own status check).
+   */
   get canLookUp(): boolean {
-    return this.orderRef !== undefined && this.operation.checkStatus !== undefined;
+    const { lookup, sendLookup, checkStatus } = this.operation;
+    if (this.orderRef === undefined) return false;
+    if (lookup === undefined) return checkStatus !== undefined;
+    return sendLookup !== undefined || (lookup.transactionStatus && checkStatus !== undefined);
   }
 
   elapsed(): number {
@@ -137,6 +146,17 @@ export class Call<R> {
       random: this.scope.random,
       canLookUp: this.canLookUp,
     };
+  }
+
+  /**
+   * The deadline passed with an outcome still unknown: one last lookup gets a signal of its own
+   * (its attempt's timeout still applies, and the caller's abort still ends it).
+   */
+  extendForLastLookup(): void {
+    clearTimeout(this.deadlineTimer);
+    this.controller = new AbortController();
+    if (this.operation.signal?.aborted)
+      this.cutShort(new CallAbort('caller', this.operation.signal.reason));
   }
 
   /** Once polling starts, the overall deadline gives way to the poll deadline. */

@@ -15,8 +15,12 @@ import {
 import type { PaymentStatus } from '../types.js';
 import { Call, type EngineScope } from './call.js';
 import { runCall } from './run-call.js';
+import { isSettlementChannel, type SettlementChannel } from './settlements.js';
 import type { Operation } from './types.js';
 
+/** How many recent webhook settlements an engine remembers (oldest forgotten first). */
+const RECENT_SETTLEMENTS = 1000;
+const KINDS = new Set<unknown>(['read', 'create', 'money-move', 'config']);
 const PAYMENT_STATUSES = new Set<unknown>(['Success', 'Failed', 'Pending', 'Expired']);
 
 /** Options of `createEngine`. */
@@ -65,6 +69,12 @@ export interface EngineOptions {
    * @default createMemoryJournal()
    */
   journal?: Journal;
+  /**
+   * Carries webhook settlements across a fleet: `engine.settle` on one server settles the call
+   * following that payment on another (`createRedisSettlements` in `@portone-retry/redis-store`).
+   * @default none: settlements stay in this engine
+   */
+  settlements?: SettlementChannel;
 }
 
 /** Runs calls: classifies each answer, decides, waits, polls, looks up, and emits events. */
@@ -92,7 +102,16 @@ export interface Engine {
 }
 
 const ENGINE_BRAND = Symbol.for('portone-retry.engine');
-const ENGINE_KEYS = new Set(['policy', 'random', 'now', 'budget', 'breaker', 'store', 'journal']);
+const ENGINE_KEYS = new Set([
+  'policy',
+  'random',
+  'now',
+  'budget',
+  'breaker',
+  'store',
+  'settlements',
+  'journal',
+]);
 /** Where an engine keeps what it shares with its calls, for `reconcile` (across package copies). */
 export const ENGINE_SCOPE = Symbol.for('portone-retry.engine-scope');
 
@@ -119,6 +138,9 @@ function validateOptions(options: EngineOptions): void {
   }
   if (options.store !== undefined) assertResilienceStore(options.store, 'store');
   if (options.journal !== undefined) assertJournal(options.journal, 'journal');
+  if (options.settlements !== undefined && !isSettlementChannel(options.settlements)) {
+    throw new TypeError('settlements must have publish and subscribe functions');
+  }
   if (
     options.budget !== undefined &&
     options.budget !== false &&
@@ -149,8 +171,8 @@ function validateOperation<R>(operation: Operation<R>): void {
   if (typeof operation.method !== 'string')
     throw new TypeError('operation.method must be a string');
   if (typeof operation.url !== 'string') throw new TypeError('operation.url must be a string');
-  if (operation.kind !== 'create' && operation.kind !== 'read' && operation.kind !== 'mutate') {
-    throw new TypeError('operation.kind must be create, read or mutate');
+  if (!KINDS.has(operation.kind)) {
+    throw new TypeError('operation.kind must be read, create, money-move or config');
   }
 }
 
@@ -192,12 +214,31 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   /** Calls in flight by merchant order ref, so a webhook can settle the ones following it. */
   const following = new Map<string, Set<Call<unknown>>>();
+  /**
+   * Final statuses webhooks delivered lately, so a call that starts following a payment just
+   * after its webhook came (a create whose answer was slower than the webhook) settles at once.
+   */
+  const settled = new Map<string, PaymentStatus>();
+
+  /** A webhook's word, in this engine: the calls following the payment settle now. */
+  const settleHere = (merchantOrderRef: string, status: PaymentStatus): void => {
+    for (const call of following.get(merchantOrderRef) ?? []) call.settle(status);
+    if (status === 'Pending') return;
+    settled.delete(merchantOrderRef);
+    settled.set(merchantOrderRef, status);
+    if (settled.size > RECENT_SETTLEMENTS) settled.delete(settled.keys().next().value as string);
+  };
+  options.settlements?.subscribe((ref, status) => {
+    if (typeof ref === 'string' && PAYMENT_STATUSES.has(status)) settleHere(ref, status);
+  });
 
   const run = async <R>(call: Call<R>): Promise<R> => {
     const ref = call.orderRef;
     if (ref === undefined) return runCall(call);
     const calls = following.get(ref) ?? new Set();
     following.set(ref, calls.add(call as Call<unknown>));
+    const known = settled.get(ref);
+    if (known !== undefined) call.settle(known);
     try {
       return await runCall(call);
     } finally {
@@ -237,7 +278,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
           `settle: status must be Success, Failed, Pending or Expired, got ${JSON.stringify(status)}`,
         );
       }
-      for (const call of following.get(merchantOrderRef) ?? []) call.settle(status);
+      settleHere(merchantOrderRef, status);
+      // The other servers learn it too; a channel that fails costs only the early settlement.
+      Promise.resolve()
+        .then(() => options.settlements?.publish(merchantOrderRef, status))
+        .catch(() => {});
     },
     unsettled() {
       return scope.journal.list({ now: now() });

@@ -39,10 +39,7 @@ function kindOf<R>(call: Call<R>): { kind: EndpointKind; id: string } {
   const info = lookupOperation(method, url, call.policy.settings.operations);
   if (info !== undefined) return { kind: info.kind, id: info.id };
   // An endpoint the catalogue does not know: the adapter's own kind decides.
-  return {
-    kind: kind === 'read' ? 'read' : kind === 'create' ? 'create' : 'money-move',
-    id: call.endpoint,
-  };
+  return { kind, id: call.endpoint };
 }
 
 function compareOf(body: unknown): Record<string, string | number> | undefined {
@@ -163,15 +160,28 @@ export async function closeIntent<R>(call: Call<R>, outcome: CallOutcome): Promi
 }
 
 /**
- * How a failed call leaves its intent: `not-sent` when no attempt went out; `declined` when
+ * How a failed call leaves its intent: `not-sent` when no attempt went out; `ambiguous` when
+ * the error says so (`PortOneError.ambiguous`); `declined` when
  * PortOne's last answer was a refusal that leaves nothing unknown (no lookup unsettled, no
  * pending payment being followed); else `ambiguous`, and the intent stays open.
  */
-export function failureOutcome<R>(call: Call<R>, _error: unknown): CallOutcome {
+export function failureOutcome<R>(call: Call<R>, error: unknown): CallOutcome {
   if (call.attempts === 0) return { failed: 'not-sent' };
+  if ((error as { readonly ambiguous?: unknown } | undefined)?.ambiguous === true) {
+    return { failed: 'ambiguous' };
+  }
   const answered = call.lastSent !== undefined && !call.lastSent.ambiguous;
   if (answered && call.unsettled === undefined && call.lastPending === undefined) {
     return { failed: 'declined' };
   }
   return { failed: 'ambiguous' };
+}
+
+/** The outcome of a call that resolved: what settled it, and the status it stated. */
+export function settledOutcome(settled: {
+  readonly settledBy: SettledBy;
+  readonly c: { readonly paymentStatus?: PaymentStatus | undefined };
+}): CallOutcome {
+  const status = settled.c.paymentStatus;
+  return { settledBy: settled.settledBy, ...(status === undefined ? {} : { status }) };
 }

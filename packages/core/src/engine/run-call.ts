@@ -1,14 +1,15 @@
 import pRetry from 'p-retry';
 import { isPortOneError, PortOneCircuitOpenError, type PortOneError } from '../errors/index.js';
+import type { LookupResult } from '../operations/types.js';
 import { backoffDelay, decide } from '../policy/index.js';
 import type { RetryKind } from '../resilience/index.js';
-import type { Classification } from '../types.js';
+import type { Classification, PaymentStatus } from '../types.js';
 import { type AttemptOutcome, runAttempt } from './attempt.js';
-import type { Call } from './call.js';
+import { type Call, CallAbort } from './call.js';
 import { breakerKeyOfCall, fail, orDefault, type Resolution, succeed } from './end-call.js';
-import { closeIntent, failureOutcome, openIntent } from './journal.js';
-import { terminalFailure } from './settle.js';
-import type { SettledBy } from './types.js';
+import { closeIntent, failureOutcome, openIntent, settledOutcome } from './journal.js';
+import { pendingClassification, terminalFailure } from './settle.js';
+import type { AttemptResponse, LookupPlan, SettledBy } from './types.js';
 import { pollDelay, retryCeiling } from './waits.js';
 
 /**
@@ -70,8 +71,10 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
       },
       {
         // The ceiling of re-sends; each answer's own rule is applied by `decide`. Lookups, polls
-        // and a renewed token re-send nothing of the caller's and consume none.
-        retries: retryCeiling(call.policy),
+        // and a renewed token re-send nothing of the caller's and consume none. p-retry stops
+        // once no retry is left, even before a step that would consume none: one more than the
+        // ceiling keeps the lookup after the last re-send.
+        retries: retryCeiling(call.policy) + 1,
         signal: call.signal,
         // The decided wait (backoff with jitter, Retry-After, poll interval) is waited in the hook.
         minTimeout: 0,
@@ -90,18 +93,56 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
       },
     );
     const raw = await succeed(call, settled);
-    const status = settled.c.paymentStatus;
-    await closeIntent(call, {
-      settledBy: settled.settledBy,
-      ...(status === undefined ? {} : { status }),
-    });
+    await closeIntent(call, settledOutcome(settled));
     return raw;
   } catch (thrown) {
-    const error = await fail(call, ending ?? thrown);
+    const last = await lastLookup(call, thrown);
+    if (last?.type === 'resolve') {
+      const raw = await succeed(call, last);
+      await closeIntent(call, settledOutcome(last));
+      return raw;
+    }
+    const error = await fail(call, last?.error ?? ending ?? thrown);
     await closeIntent(call, failureOutcome(call, error));
     throw error;
   } finally {
     call.dispose();
+  }
+}
+
+/**
+ * The deadline ended a call whose last answer left the outcome unknown: it is looked up once more
+ * before the call gives up, so it never ends as "maybe" when PortOne could say.
+ */
+async function lastLookup<R>(
+  call: Call<R>,
+  thrown: unknown,
+): Promise<Extract<StepResult<R>, { type: 'resolve' | 'reject' }> | undefined> {
+  if (!(thrown instanceof CallAbort) || thrown.why !== 'deadline') return undefined;
+  if (call.unsettled === undefined || !call.canLookUp) return undefined;
+  call.extendForLastLookup();
+  try {
+    const { outcome, result } = await lookUp(call, 'reconcile');
+    if (result.state === 'unknown') return { type: 'reject', error: stillUnknown(call) };
+    if (result.state === 'not-found') {
+      const { classification, cause } = call.unsettled;
+      const note = `the deadline passed; PortOne holds nothing under ${call.orderRef}: it was not made`;
+      return {
+        type: 'reject',
+        error: call.error(classification, { cause, note, ambiguous: false }),
+      };
+    }
+    if (result.status === 'Pending') {
+      const message = `payment ${call.orderRef} still pending at the deadline; reconcile it later by its order ref`;
+      return {
+        type: 'reject',
+        error: call.error(pendingClassification(outcome.classification), { message }),
+      };
+    }
+    const followed = followStatus(call, outcome, result, 'lookup');
+    return followed.type === 'continue' ? { type: 'reject', error: stillUnknown(call) } : followed;
+  } catch {
+    return { type: 'reject', error: stillUnknown(call) };
   }
 }
 
@@ -157,6 +198,25 @@ async function send<R>(call: Call<R>): Promise<StepResult<R>> {
     });
   }
 
+  // A 2xx to a create or money move that cannot be read (empty, cut off, a page) proves nothing:
+  // it is looked up like any other unknown outcome.
+  if (c.kind === 'success' && unreadable(outcome) && moves(call)) {
+    const unknown: Classification = { ...c, kind: 'error', series: 'unknown', ambiguous: true };
+    call.unsettled = { classification: unknown };
+    if (!call.canLookUp) {
+      const note =
+        'PortOne answered with a body that cannot be read, and the request cannot be looked up';
+      return { type: 'reject', error: call.error(unknown, { note, ambiguous: true }) };
+    }
+    return goOn(call, call.error(unknown), {
+      step: 'look-up',
+      delayMs: 0,
+      reason: 'unreadable answer',
+      resends: false,
+      failure: call.unsettled,
+    });
+  }
+
   const decision = decide(c, call.policy, call.state());
   switch (decision.type) {
     case 'succeed':
@@ -172,7 +232,10 @@ async function send<R>(call: Call<R>): Promise<StepResult<R>> {
       return { type: 'reject', error: error({ outcome: 'surface' }) };
     case 'fail':
       if (decision.unreconciled) call.emit('reconcile', { found: false, action: 'fail' });
-      return { type: 'reject', error: error({ note: decision.note }) };
+      return {
+        type: 'reject',
+        error: error({ note: decision.note, ...(decision.ambiguous ? { ambiguous: true } : {}) }),
+      };
     case 'retry':
       return goOn(call, error({ outcome: 'retry' }), {
         step: 'send',
@@ -196,32 +259,68 @@ async function send<R>(call: Call<R>): Promise<StepResult<R>> {
 }
 
 /**
- * Settles a create whose outcome is unknown (or that PortOne called a duplicate after a retry)
- * by looking it up by merchant order ref. A payment that exists is followed — Success resolves,
- * Pending is polled, Failed/Expired rejects — and is never created again. One that does not
- * exist is sent again; after a duplicate answer it is not (that would only be refused again).
- * A lookup that itself fails is tried again, never answered with a blind re-send.
+ * Settles a create or money move whose outcome is unknown (or a create PortOne called a
+ * duplicate after a retry) by looking it up. What PortOne holds is followed — a payment's
+ * Success resolves, Pending is polled, Failed/Expired rejects — and is never sent again. A create
+ * PortOne does not hold is sent again (after a duplicate answer it is not: that would only be
+ * refused again); a money move PortOne shows not made ends the call, not re-sent (a refund has no
+ * dedupe to fall back on). A lookup that itself fails is tried again as a read; when lookups run
+ * out the call ends with the original error marked ambiguous, carrying the ref.
  */
 async function settleUnknown<R>(
   call: Call<R>,
   why: 'ambiguous' | 'duplicate',
 ): Promise<StepResult<R>> {
   const original = call.lastError as PortOneError;
+  const unsettled = call.unsettled ?? {
+    classification: { kind: 'error', series: 'unknown', ambiguous: true },
+  };
   const orderRef = call.orderRef as string;
-  const outcome = await lookUp(call, 'reconcile');
-  const c = outcome.classification;
+  const { outcome, result } = await lookUp(call, 'reconcile');
 
-  if (c.paymentStatus !== undefined) {
+  if (result.state === 'done') {
     call.lookupFailures = 0;
     call.unsettled = undefined;
-    call.emit('reconcile', { orderRef, found: true, action: 'follow', status: c.paymentStatus });
-    return followStatus(call, outcome, 'lookup');
+    const status = result.status;
+    call.emit('reconcile', {
+      orderRef,
+      found: true,
+      action: 'follow',
+      ...(status === undefined ? {} : { status }),
+    });
+    return followStatus(call, outcome, result, 'lookup');
   }
 
-  if (saysNotFound(c)) {
+  if (result.state === 'not-found') {
+    call.unsettled = undefined;
     if (why === 'duplicate') {
       call.emit('reconcile', { orderRef, found: false, action: 'fail' });
       return { type: 'reject', error: original };
+    }
+    if (call.operation.kind === 'money-move') {
+      call.emit('reconcile', { orderRef, found: false, action: 'fail' });
+      const note = 'not re-sent: PortOne shows it was not made, so it is safe to send again';
+      return {
+        type: 'reject',
+        error: call.error(unsettled.classification, {
+          cause: unsettled.cause,
+          note,
+          ambiguous: false,
+        }),
+      };
+    }
+    const rule = call.policy.ruleFor(unsettled.classification);
+    if (call.retriesUsed >= rule.retries) {
+      call.emit('reconcile', { orderRef, found: false, action: 'fail' });
+      const note = `PortOne holds nothing under ${orderRef}: nothing was charged (retries exhausted)`;
+      return {
+        type: 'reject',
+        error: call.error(unsettled.classification, {
+          cause: unsettled.cause,
+          note,
+          ambiguous: false,
+        }),
+      };
     }
     call.emit('reconcile', { orderRef, found: false, action: 'resend' });
     call.lookupFailures = 0;
@@ -230,11 +329,11 @@ async function settleUnknown<R>(
       delayMs: 0,
       reason: 'not found by its order ref; sending again',
       resends: true,
-      failure: call.unsettled ?? { classification: c },
+      failure: unsettled,
     });
   }
 
-  // The lookup itself failed (in transit, a 5xx): look up again, never re-send blind.
+  // The lookup itself failed (in transit, a proxy's page, a 5xx): look up again, never re-send.
   call.lookupFailures++;
   const settings = call.policy.settings;
   const delayMs = backoffDelay(
@@ -245,14 +344,26 @@ async function settleUnknown<R>(
   );
   if (call.lookupFailures > settings.retries || call.elapsed() + delayMs >= settings.deadlineMs) {
     call.emit('reconcile', { orderRef, found: false, action: 'fail' });
-    return { type: 'reject', error: original };
+    return { type: 'reject', error: stillUnknown(call) };
   }
   return goOn(call, original, {
     step: why === 'duplicate' ? 'look-up-duplicate' : 'look-up',
     delayMs,
     reason: 'status lookup failed; looking up again',
     resends: false,
-    failure: { classification: c },
+    failure: { classification: outcome.classification },
+  });
+}
+
+/** The error of a call whose outcome no lookup could settle: the original, ambiguous, with the ref. */
+function stillUnknown<R>(call: Call<R>): PortOneError {
+  const unsettled = call.unsettled ?? {
+    classification: { kind: 'error', series: 'unknown', ambiguous: true },
+  };
+  return call.error(unsettled.classification, {
+    cause: unsettled.cause,
+    ambiguous: true,
+    note: `the outcome is unknown and no lookup settled it: look ${call.orderRef ?? 'it'} up before sending it again`,
   });
 }
 
@@ -262,22 +373,26 @@ async function poll<R>(call: Call<R>): Promise<StepResult<R>> {
   if (webhook !== undefined) return webhook;
   call.polls++;
   let outcome: AttemptOutcome<R>;
-  if (call.canLookUp) outcome = await lookUp(call, 'poll');
-  else {
+  let status: PaymentStatus | undefined;
+  if (call.canLookUp) {
+    const looked = await lookUp(call, 'poll');
+    outcome = looked.outcome;
+    if (looked.result.state === 'done') status = looked.result.status ?? 'Success';
+  } else {
     call.attempts++;
     call.emit('attempt', {});
     outcome = await runAttempt(call, call.attempts, (context) => call.operation.send(context));
     emitResponse(call, outcome);
+    status = outcome.classification.paymentStatus;
+    if (status === undefined && outcome.classification.kind === 'success') status = 'Success';
   }
-  const c = outcome.classification;
-  if (c.paymentStatus !== undefined && c.paymentStatus !== 'Pending')
-    return followStatus(call, outcome, 'poll');
-  if (c.kind === 'success' && !call.canLookUp) {
-    const raw = (outcome.response as NonNullable<typeof outcome.response>).raw;
-    return { type: 'resolve', raw, settledBy: 'poll', c };
+  if (status !== undefined && status !== 'Pending') {
+    return followStatus(call, outcome, { state: 'done', status }, 'poll');
   }
   // Pending, or a lookup that failed in transit: keep the last real status and go on.
-  if (c.kind === 'pending') call.lastPending = c;
+  const c = outcome.classification;
+  if (c.kind === 'pending' || status === 'Pending')
+    call.lastPending = c.kind === 'pending' ? c : pendingClassification(c);
   const last = call.lastPending as Classification;
   return goOn(call, call.error(last), {
     step: 'poll',
@@ -309,22 +424,34 @@ function startPolling<R>(call: Call<R>, c: Classification, error: PortOneError):
   });
 }
 
-/** A status answer settles the call: Success resolves, Pending is polled, Failed/Expired rejects. */
-function followStatus<R>(call: Call<R>, outcome: AttemptOutcome<R>, by: SettledBy): StepResult<R> {
-  const c = outcome.classification;
-  if (c.paymentStatus === 'Success') {
+/**
+ * What a lookup (or a poll) found settles the call: Success — or a money move or create PortOne
+ * shows done — resolves, Pending is polled, Failed/Expired rejects as the decline it is.
+ */
+function followStatus<R>(
+  call: Call<R>,
+  outcome: AttemptOutcome<R>,
+  result: { readonly state: 'done'; readonly status?: PaymentStatus | undefined },
+  by: SettledBy,
+): StepResult<R> {
+  const status = result.status;
+  const found: Classification = {
+    ...outcome.classification,
+    ...(status === undefined ? {} : { paymentStatus: status }),
+  };
+  // A pending payment is polled; a link or a subscription PortOne shows pending was created.
+  const payment = call.operation.lookup?.transactionStatus ?? true;
+  if (status === 'Pending' && payment) {
+    return startPolling(call, found, call.error(pendingClassification(found)));
+  }
+  if (status === 'Failed' || status === 'Expired') {
     return {
-      type: 'resolve',
-      raw: (outcome.response as NonNullable<typeof outcome.response>).raw,
-      settledBy: by,
-      c,
+      type: 'reject',
+      error: call.error(terminalFailure(found, call.orderRef), { outcome: 'surface' }),
     };
   }
-  if (c.paymentStatus === 'Pending') return startPolling(call, c, call.error(c));
-  return {
-    type: 'reject',
-    error: call.error(terminalFailure(c, call.orderRef), { outcome: 'surface' }),
-  };
+  const raw = outcome.response === undefined ? call.lastRaw : outcome.response.raw;
+  return { type: 'resolve', raw: raw as R, settledBy: by, c: found };
 }
 
 /** A webhook delivered the payment's final status while the call waited: no lookup is needed. */
@@ -350,39 +477,87 @@ function settledByWebhook<R>(call: Call<R>): StepResult<R> | undefined {
   };
 }
 
-/** Looks the payment up by merchant order ref; a lookup that cannot be made is a failed one. */
-async function lookUp<R>(call: Call<R>, purpose: 'reconcile' | 'poll'): Promise<AttemptOutcome<R>> {
+/**
+ * Looks the request up: through its lookup plan (the catalogue's lookup for its kind) and the
+ * adapter's transport, or the user's own status check. A lookup that could not be sent (no
+ * token) is a failed one; a 401 renews the token once. Never "not found" from anything but
+ * PortOne's own answer.
+ */
+async function lookUp<R>(
+  call: Call<R>,
+  purpose: 'reconcile' | 'poll',
+): Promise<{ outcome: AttemptOutcome<R>; result: LookupResult }> {
   const orderRef = call.orderRef as string;
-  const check = call.operation.checkStatus as NonNullable<typeof call.operation.checkStatus>;
-  let outcome: AttemptOutcome<R>;
-  try {
-    outcome = await runAttempt(call, call.attempts, ({ signal }) => check(orderRef, { signal }));
-  } catch (error) {
-    // A token that could not be had for the lookup: nothing was sent, and nothing was learnt.
-    if (!isPortOneError(error)) throw error;
-    outcome = {
-      classification: {
-        kind: 'transport',
-        series: 'transport',
-        transport: 'not-sent',
-        ambiguous: false,
-      },
-      cause: error,
-      durationMs: 0,
-    };
+  const { lookup: plan, checkStatus, sendLookup, refreshAuth } = call.operation;
+  const viaStatusCheck =
+    checkStatus !== undefined && (plan === undefined || plan.transactionStatus);
+  const request = (signal: AbortSignal): Promise<AttemptResponse<R>> =>
+    viaStatusCheck
+      ? (checkStatus as NonNullable<typeof checkStatus>)(orderRef, { signal })
+      : (sendLookup as NonNullable<typeof sendLookup>)((plan as LookupPlan).request, { signal });
+  let outcome = await lookupAttempt(call, request);
+  if (
+    tokenRejected(outcome.classification) &&
+    refreshAuth !== undefined &&
+    !call.lookupTokenRenewed
+  ) {
+    call.lookupTokenRenewed = true;
+    await refreshAuth();
+    outcome = await lookupAttempt(call, request);
   }
   const c = outcome.classification;
-  if (outcome.response !== undefined && c.kind === 'success') call.lastRaw = outcome.response.raw;
-  const found = c.paymentStatus !== undefined ? true : saysNotFound(c) ? false : undefined;
+  const answer =
+    outcome.response === undefined
+      ? undefined
+      : { httpStatus: outcome.response.httpStatus, body: outcome.response.body };
+  const result: LookupResult =
+    answer === undefined
+      ? { state: 'unknown' }
+      : plan !== undefined && !viaStatusCheck
+        ? plan.read(answer)
+        : statusResult(c);
+  if (result.state === 'done' && outcome.response !== undefined)
+    call.lastRaw = outcome.response.raw;
+  const status = result.state === 'done' ? result.status : undefined;
   call.emit('lookup', {
     orderRef,
     purpose,
     durationMs: outcome.durationMs,
-    httpStatus: c.httpStatus ?? 0,
-    ...(c.paymentStatus === undefined ? {} : { status: c.paymentStatus }),
-    ...(found === undefined ? {} : { found }),
+    httpStatus: outcome.response?.httpStatus ?? 0,
+    ...(status === undefined ? {} : { status }),
+    ...(result.state === 'unknown' ? {} : { found: result.state === 'done' }),
   });
-  return outcome;
+  return { outcome, result };
+}
+
+/** One lookup request under the attempt's timeout; a token that could not be had sends nothing. */
+async function lookupAttempt<R>(
+  call: Call<R>,
+  request: (signal: AbortSignal) => Promise<AttemptResponse<R>>,
+): Promise<AttemptOutcome<R>> {
+  try {
+    return await runAttempt(call, call.attempts, ({ signal }) => request(signal));
+  } catch (error) {
+    if (!isPortOneError(error)) throw error;
+    const notSent: Classification = {
+      kind: 'transport',
+      series: 'transport',
+      transport: 'not-sent',
+      ambiguous: false,
+    };
+    return { classification: notSent, cause: error, durationMs: 0 };
+  }
+}
+
+/** What a transaction status answer says, read by the classifier (a user's own status check). */
+function statusResult(c: Classification): LookupResult {
+  if (c.paymentStatus !== undefined) return { state: 'done', status: c.paymentStatus };
+  if (c.kind === 'pending') return { state: 'done', status: 'Pending' };
+  // PortOne answered that it holds no such payment: a 4000-series code (not a token's), or 5001.
+  const notFound =
+    c.kind === 'error' &&
+    ((c.series === 'validation' && c.info?.tags.includes('auth') !== true) || c.code === 5001);
+  return notFound ? { state: 'not-found' } : { state: 'unknown' };
 }
 
 /**
@@ -460,9 +635,15 @@ function emitResponse<R>(call: Call<R>, outcome: AttemptOutcome<R>): void {
   });
 }
 
-/** PortOne answered that it holds no such payment: a 4000-series code, or 5001 (no record). */
-function saysNotFound(c: Classification): boolean {
-  return c.kind === 'error' && (c.series === 'validation' || c.code === 5001);
+/** A create or a money move: what an unknown outcome must be looked up for. */
+function moves<R>(call: Call<R>): boolean {
+  return call.operation.kind === 'create' || call.operation.kind === 'money-move';
+}
+
+/** An answer whose body is no readable object (empty, truncated JSON, an HTML page). */
+function unreadable<R>(outcome: AttemptOutcome<R>): boolean {
+  const body = outcome.response?.body;
+  return body === null || typeof body !== 'object';
 }
 
 /** PortOne refused the token itself (4054), or a 401 came without a code. */

@@ -1,4 +1,5 @@
 import type { PortOneError } from '../errors/index.js';
+import type { LookupRequest, LookupResult } from '../operations/types.js';
 import type { PolicyOptions } from '../policy/options.js';
 import type { Policy } from '../policy/policy.js';
 import type { PaymentStatus } from '../types.js';
@@ -37,14 +38,27 @@ export interface AttemptContext {
 }
 
 /**
- * How money moves with this request, which decides what a retry may do:
- * - `create`: creates a payment, link, subscription charge or payout; an outcome-unknown attempt
- *   is looked up by merchant order ref before anything is re-sent.
+ * How money moves with this request (the operation catalogue's kind), which decides what a
+ * retry may do when the outcome is unknown:
  * - `read`: changes nothing; always safe to re-send.
- * - `mutate`: changes state without creating anything looked up by order ref (capture, refund);
- *   re-sent only when the request surely did not reach PortOne.
+ * - `create`: creates something under the merchant's ref (a payment, a link, a plan); looked up
+ *   by that ref, and re-sent only when the lookup says PortOne holds nothing.
+ * - `money-move`: moves money on something that exists (refund, capture, deduction, payout);
+ *   never re-sent: looked up and compared, else failed with `ambiguous: true` and the ref.
+ * - `config`: any other write, and any endpoint the catalogue does not know; re-sent only when
+ *   PortOne surely did nothing (never sent, token renewed), else failed with `ambiguous: true`.
  */
-export type OperationKind = 'create' | 'read' | 'mutate';
+export type OperationKind = 'read' | 'create' | 'money-move' | 'config';
+
+/** How an outcome-unknown create or money move is settled: the lookup to send, and how to read it. */
+export interface LookupPlan {
+  /** The lookup request, a path under PortOne's base URL. */
+  readonly request: LookupRequest;
+  /** Whether it is the payment's transaction status (a user's `checkStatus` may answer it). */
+  readonly transactionStatus: boolean;
+  /** What the lookup's answer says of the request it settles. */
+  read(answer: { readonly httpStatus: number; readonly body: unknown }): LookupResult;
+}
 
 /** Looks a payment up by merchant order ref; resolves with the status endpoint's answer. */
 export type StatusCheck<R = unknown> = (
@@ -85,7 +99,17 @@ export interface Operation<R = unknown> {
   readonly channel?: string | undefined;
   /** Performs one attempt. Throws only when no answer was read (a transport failure). */
   send(context: AttemptContext): Promise<AttemptResponse<R>>;
-  /** Status lookup used to poll pending payments and to settle outcome-unknown creates. */
+  /** How to settle an outcome-unknown answer by a lookup, when the request can be looked up. */
+  readonly lookup?: LookupPlan | undefined;
+  /** Sends a lookup request (a path under PortOne's base URL) with the call's credentials. */
+  sendLookup?(
+    request: LookupRequest,
+    context: { readonly signal: AbortSignal },
+  ): Promise<AttemptResponse<R>>;
+  /**
+   * A status lookup by merchant order ref (the user's own `checkStatus`): used for a payment's
+   * transaction status, and, without a `lookup` plan, to poll and settle any create.
+   */
   readonly checkStatus?: StatusCheck<R> | undefined;
   /** The caller's signal: aborts the running attempt and any wait at once. */
   readonly signal?: AbortSignal | undefined;

@@ -31,6 +31,8 @@ export interface ErrorContext {
   message?: string | undefined;
   /** Appended to the generated message, e.g. why the request was not retried. */
   note?: string | undefined;
+  /** Marks the error as an outcome no answer or lookup could settle (see `PortOneError.ambiguous`). */
+  ambiguous?: boolean | undefined;
 }
 
 function describe(c: Classification, attempts: number, note: string | undefined): string {
@@ -81,6 +83,7 @@ export function createPortOneError(c: Classification, context: ErrorContext): Po
     c.info?.outcome ??
     (c.series === 'transport' ? 'retry' : SERIES_DEFAULTS[c.series]);
   const customerMessage = customerMessageFor(c.code, context.customerMessages);
+  const ambiguous = context.ambiguous ?? (c.kind === 'transport' && c.ambiguous);
   const init: PortOneErrorInit = {
     message: context.message ?? describe(c, context.attempts, context.note),
     series: c.series,
@@ -96,6 +99,7 @@ export function createPortOneError(c: Classification, context: ErrorContext): Po
     method: context.method,
     url: context.url,
     cause: context.cause,
+    ambiguous,
   };
 
   if (c.kind === 'transport') {
@@ -105,12 +109,11 @@ export function createPortOneError(c: Classification, context: ErrorContext): Po
         ...init,
         phase: context.phase ?? 'attempt',
         timeoutMs: context.timeoutMs,
-        ambiguous: c.ambiguous,
       });
     }
     return new PortOneNetworkError({
       ...init,
-      ambiguous: c.ambiguous,
+      ambiguous,
       transport: c.transport ?? 'ambiguous',
     });
   }

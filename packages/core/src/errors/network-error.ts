@@ -4,17 +4,11 @@ import { brandErrorClass, PortOneError, type PortOneErrorInit } from './portone-
 /** No answer was read: the connection was refused, reset or dropped. */
 export class PortOneNetworkError extends PortOneError {
   override name = 'PortOneNetworkError' as const;
-  /**
-   * True when PortOne may have processed the request (the bytes left before the connection
-   * failed). Reconcile by `orderRef` before sending a create again.
-   */
-  readonly ambiguous: boolean;
   /** How the failure relates to the request. */
   readonly transport: TransportFailure;
 
   constructor(init: PortOneErrorInit & { ambiguous: boolean; transport: TransportFailure }) {
     super(init);
-    this.ambiguous = init.ambiguous;
     this.transport = init.transport;
   }
 

@@ -22,6 +22,8 @@ export interface PortOneErrorInit {
   method?: string | undefined;
   url?: string | undefined;
   cause?: unknown;
+  /** True when PortOne may have acted on the request although no answer says so. */
+  ambiguous?: boolean | undefined;
 }
 
 /**
@@ -74,6 +76,12 @@ export class PortOneError extends Error {
   readonly method: string | undefined;
   /** URL of the request, redacted. */
   readonly url: string | undefined;
+  /**
+   * True when PortOne may have acted on the request although no answer says so (a reset or a
+   * timeout after it left, a money move no lookup could settle): look it up by `orderRef` before
+   * sending it again.
+   */
+  readonly ambiguous: boolean;
 
   /**
    * Every part is redacted here, the `cause` included: whatever attached it (a transport, a token
@@ -102,6 +110,7 @@ export class PortOneError extends Error {
         : { status: init.httpStatus, data: redact(init.response) };
     this.method = init.method;
     this.url = init.url === undefined ? undefined : redactUrl(init.url);
+    this.ambiguous = init.ambiguous ?? false;
     // Already safe as a whole: a PortOneError kept as another's cause is not copied again.
     markRedacted(this);
   }
@@ -124,6 +133,7 @@ export class PortOneError extends Error {
       method: this.method,
       url: this.url,
       response: this.response,
+      ...(this.ambiguous ? { ambiguous: true } : {}),
       ...this.extraJSON(),
     };
     if (this.cause !== undefined) json.cause = redact(summariseCause(this.cause));

@@ -10,20 +10,17 @@ export class PortOneTimeoutError extends PortOneError {
   readonly timeoutMs: number | undefined;
   /** `attempt` (per-attempt timeout), `deadline` (overall deadline) or `poll`. */
   readonly phase: TimeoutPhase;
-  /** A timed-out request may have reached PortOne: reconcile before re-sending a create. */
-  readonly ambiguous: boolean;
 
   constructor(
     init: PortOneErrorInit & {
       phase: TimeoutPhase;
       timeoutMs?: number | undefined;
-      ambiguous?: boolean;
     },
   ) {
-    super(init);
+    // A timed-out request may have reached PortOne: reconcile before re-sending a create.
+    super({ ...init, ambiguous: init.ambiguous ?? true });
     this.phase = init.phase;
     this.timeoutMs = init.timeoutMs;
-    this.ambiguous = init.ambiguous ?? true;
   }
 
   protected override extraJSON(): Record<string, unknown> {

@@ -15,8 +15,8 @@ export interface AttemptState {
   /** Source of jitter in [0, 1); injected so tests can pin delays. */
   readonly random: () => number;
   /**
-   * Whether the payment can be looked up by its merchant order ref (the request carries one and
-   * a status check is configured). Without it an ambiguous create is never re-sent.
+   * Whether the request can be looked up (it carries a ref and a lookup can be sent). Without it,
+   * a create or money move whose outcome is unknown is never re-sent.
    */
   readonly canLookUp: boolean;
 }
@@ -32,8 +32,10 @@ export type Decision =
       readonly reason: string;
       /** Said in the error's message when the user would otherwise wonder why nothing was retried. */
       readonly note?: string;
-      /** True when a create was not re-sent because it cannot be looked up by order ref. */
+      /** True when a create or money move was not re-sent because it cannot be looked up. */
       readonly unreconciled?: true;
+      /** True when PortOne may have acted on the request: the error says so. */
+      readonly ambiguous?: true;
     }
   | { readonly type: 'surface' };
 
@@ -76,7 +78,37 @@ export function decide(c: Classification, policy: Policy, state: AttemptState): 
   if (rule.outcome === 'fail') return { type: 'fail', reason: `${rule.source} outcome is fail` };
   if (rule.outcome === 'succeed') return { type: 'succeed' };
 
-  // From here on the answer is retryable in principle.
+  // From here on the answer is retryable in principle. A create or a money move whose outcome
+  // is unknown (a reset or timeout after it left, a proxy's page, a retryable 5000/8000 answer
+  // PortOne may have sent after acting) is looked up before anything else, whatever retries,
+  // budget or time are left: a lookup costs none of them, and only it can tell whether money
+  // moved. Without a way to look it up, it is never sent again.
+  const unknownOutcome = c.transport !== 'not-sent';
+  if (unknownOutcome && (state.kind === 'create' || state.kind === 'money-move')) {
+    if (state.canLookUp) {
+      const wait = backoffDelay(state.retriesUsed, rule.minDelayMs, rule.maxDelayMs, state.random);
+      const delayMs = state.elapsedMs + wait >= policy.settings.deadlineMs ? 0 : wait;
+      return { type: 'reconcile', delayMs, reason: describe(c) };
+    }
+    return {
+      type: 'fail',
+      reason: `${state.kind} with no ref to look it up by`,
+      unreconciled: true,
+      ambiguous: true,
+      note: 'not re-sent: the outcome is unknown and the request has no ref to look it up by',
+    };
+  }
+
+  // A configuration write whose outcome is unknown is not sent twice either.
+  if (unknownOutcome && state.kind === 'config') {
+    return {
+      type: 'fail',
+      reason: 'unknown outcome of a write that is not idempotent',
+      ambiguous: true,
+      note: 'not re-sent: the outcome is unknown and the write may have been applied',
+    };
+  }
+
   if (state.retriesUsed >= rule.retries) {
     return { type: 'fail', reason: `retries exhausted (${rule.retries})` };
   }
@@ -97,36 +129,8 @@ export function decide(c: Classification, policy: Policy, state: AttemptState): 
     return { type: 'fail', reason: 'the next attempt would pass the deadline' };
   }
 
-  // A request that surely never left is always safe to send again.
-  if (c.transport === 'not-sent') return { type: 'retry', delayMs, reason: 'not sent' };
-
-  // Reads are idempotent: retry them whatever happened.
-  if (state.kind === 'read') return { type: 'retry', delayMs, reason: describe(c) };
-
-  // A create whose outcome is unknown (reset, timeout, proxy 5xx) or that PortOne failed with a
-  // retryable code may exist already: check its status by order ref before any re-send, and
-  // without an order ref to check by, never send it again.
-  if (state.kind === 'create') {
-    if (state.canLookUp) return { type: 'reconcile', delayMs, reason: describe(c) };
-    return {
-      type: 'fail',
-      reason: 'create with no order ref to reconcile by',
-      unreconciled: true,
-      note: 'not re-sent: the request has no merchant order ref to reconcile it by',
-    };
-  }
-
-  // A capture or refund whose outcome is unknown is never re-sent blind: it could move money twice.
-  if (c.ambiguous) {
-    return {
-      type: 'fail',
-      reason: 'ambiguous outcome of a request that is not idempotent',
-      note: 'not re-sent: the outcome is unknown and a second capture or refund could move money twice',
-    };
-  }
-
-  // PortOne answered with a retryable code: nothing was done, so sending again is safe.
-  return { type: 'retry', delayMs, reason: describe(c) };
+  // What is left is safe to send again: a request that surely never left, or a read.
+  return { type: 'retry', delayMs, reason: c.transport === 'not-sent' ? 'not sent' : describe(c) };
 }
 
 function describe(c: Classification): string {

@@ -1,7 +1,6 @@
 /** Everything the unit tests reach for: the public entry plus the internals they test directly. */
 
 export * from '../../src/adapter/index.js';
-export { operationKindOf, orderRefOf } from '../../src/adapter/request.js';
 export * from '../../src/auth/index.js';
 export * from '../../src/catalogue/index.js';
 export * from '../../src/classify/index.js';

@@ -86,7 +86,7 @@ function refund(po: string, amount: number): Operation<unknown> {
     {
       method: 'POST',
       url: `${sim}/api/refund/${po}`,
-      kind: 'mutate' as const,
+      kind: 'money-move' as const,
       async send({ signal }: { signal: AbortSignal }) {
         return answer(
           await fetch(`${sim}/api/refund/${po}`, {
