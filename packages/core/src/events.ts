@@ -56,8 +56,14 @@ export interface ReconcileEvent extends EventBase {
   readonly orderRef?: string;
   /** Whether PortOne holds a payment for the order ref. */
   readonly found: boolean;
-  /** `follow`: the existing payment is followed; `resend`: it did not exist, so the create is sent again; `fail`: it could not be looked up. */
-  readonly action: 'follow' | 'resend' | 'fail';
+  /**
+   * `follow`: the existing payment is followed; `resend`: it did not exist, so the create is sent
+   * again; `fail`: it could not be looked up; `close`: the reconciler closed a journal intent that
+   * PortOne holds nothing for (nothing was charged or moved).
+   */
+  readonly action: 'follow' | 'resend' | 'fail' | 'close';
+  /** `journal` when the reconciler settled an intent a call left open (its `operationId` is the intent's id). */
+  readonly source?: 'call' | 'journal';
   readonly status?: PaymentStatus;
 }
 
@@ -118,6 +124,16 @@ export interface StoreEvent {
   readonly error?: unknown;
 }
 
+/**
+ * The journal could not be written (`not-durable`: the intent of this money move is not saved, so
+ * a crash now would leave it for nobody to settle) or not closed (`not-closed`: the intent stays
+ * open and the reconciler will settle it again, harmlessly). The call went on either way.
+ */
+export interface JournalEvent extends EventBase {
+  readonly state: 'not-durable' | 'not-closed';
+  readonly error: unknown;
+}
+
 /** A listener threw or rejected; the call it observed went on. */
 export interface ListenerErrorEvent {
   /** The event whose listener failed. */
@@ -139,6 +155,7 @@ export interface PortOneEvents {
   budget: [BudgetEvent];
   circuit: [CircuitEvent];
   store: [StoreEvent];
+  journal: [JournalEvent];
   error: [ListenerErrorEvent];
 }
 
@@ -159,6 +176,7 @@ export const PORTONE_EVENT_NAMES: readonly PortOneEventName[] = Object.freeze([
   'budget',
   'circuit',
   'store',
+  'journal',
   'error',
 ]);
 

@@ -16,6 +16,11 @@ export {
   type EngineOptions,
   type SettlementChannel,
 } from './engine/index.js';
+export {
+  createFetchLookupTransport,
+  type FetchLookupTransportOptions,
+  type LookupTransport,
+} from './engine/lookup-transport.js';
 export type {
   AttemptContext,
   AttemptResponse,
@@ -48,6 +53,7 @@ export {
   type TimeoutPhase,
   type WebhookRejection,
 } from './errors/index.js';
+export type { JournalEvent } from './events.js';
 // Events.
 export {
   type AttemptEvent,
@@ -70,6 +76,23 @@ export {
   type SuccessEvent,
   type SurfaceEvent,
 } from './events.js';
+// The journal of money moves: what a call (or a killed process) leaves open, settled by lookup.
+export {
+  createMemoryJournal,
+  type Intent,
+  type IntentOutcome,
+  type Journal,
+  type JournalListOptions,
+  type MemoryJournalOptions,
+} from './journal/index.js';
+export {
+  type ReconcileOptions,
+  type ReconcileOutcome,
+  type ReconcileStatus,
+  reconcile,
+  reconcileIntent,
+  type SettledIntent,
+} from './journal/reconcile.js';
 // Operations: every PortOne endpoint's safety contract, from PortOne's specs.
 export {
   type DeclaredOperations,

@@ -45,6 +45,7 @@ describe('the public shapes', () => {
       | 'budget'
       | 'circuit'
       | 'store'
+      | 'journal'
       | 'error'
     >();
   });

@@ -29,7 +29,7 @@ interface TracedCall {
 type CallEvent = ObservedEvents['attempt'];
 
 /** Events of one call (`circuit` is a breaker's, which serves many calls: metrics carry it). */
-type CallEventName = Exclude<keyof ObservedEvents, 'circuit' | 'store' | 'error'>;
+type CallEventName = Exclude<keyof ObservedEvents, 'circuit' | 'store' | 'journal' | 'error'>;
 
 /** Attributes of a request: its operation, method and URL (redacted). */
 function requestAttributes(e: CallEvent, operation: string): Attributes {

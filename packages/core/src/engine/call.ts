@@ -1,5 +1,6 @@
 import { createPortOneError, type ErrorContext, type PortOneError } from '../errors/index.js';
 import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
+import type { Journal } from '../journal/index.js';
 import type { AttemptState, Policy } from '../policy/index.js';
 import { redactUrl } from '../redact.js';
 import {
@@ -20,6 +21,7 @@ export interface EngineScope {
   readonly random: () => number;
   readonly budget: RetryBudget | undefined;
   readonly breaker: CircuitBreaker | undefined;
+  readonly journal: Journal;
 }
 
 /** Why a call was cut short: the reason its signal aborts with. */

@@ -1,4 +1,5 @@
 import { PortOneEventEmitter, type PortOneEventName, type PortOneListener } from '../events.js';
+import { assertJournal, createMemoryJournal, type Intent, type Journal } from '../journal/index.js';
 import { createPolicy, isPolicy, type Policy, type PolicyOptions } from '../policy/index.js';
 import {
   assertResilienceStore,
@@ -60,6 +61,15 @@ export interface EngineOptions {
    */
   store?: ResilienceStore;
   /**
+   * Where money moves (creates, refunds, captures, payouts) are written down before they are
+   * sent and closed when their outcome is known, so `engine.unsettled()` and `reconcile` can
+   * settle what a call (or a killed process) left open. Share a Redis journal
+   * (`createRedisJournal` in `@portone-retry/redis-store`) so it outlives the process.
+   * A journal that cannot be written never fails a payment: the call goes on and `journal` is emitted.
+   * @default createMemoryJournal()
+   */
+  journal?: Journal;
+  /**
    * Carries webhook settlements across a fleet: `engine.settle` on one server settles the call
    * following that payment on another (`createRedisSettlements` in `@portone-retry/redis-store`).
    * @default none: settlements stay in this engine
@@ -87,6 +97,8 @@ export interface Engine {
    * is following that merchant order ref settles now, without waiting for its next poll.
    */
   settle(merchantOrderRef: string, status: PaymentStatus): void;
+  /** Open intents of the engine's journal, oldest first: money moves whose outcome is not known yet. */
+  unsettled(): Promise<Intent[]>;
 }
 
 const ENGINE_BRAND = Symbol.for('portone-retry.engine');
@@ -98,7 +110,15 @@ const ENGINE_KEYS = new Set([
   'breaker',
   'store',
   'settlements',
+  'journal',
 ]);
+/** Where an engine keeps what it shares with its calls, for `reconcile` (across package copies). */
+export const ENGINE_SCOPE = Symbol.for('portone-retry.engine-scope');
+
+/** What every call of `engine` shares (its journal, clock and events); undefined for a foreign value. */
+export function scopeOf(engine: Engine): EngineScope | undefined {
+  return (engine as unknown as Record<symbol, EngineScope | undefined>)[ENGINE_SCOPE];
+}
 
 /** True for a value made by `createEngine` (across package copies). */
 export function isEngine(value: unknown): value is Engine {
@@ -117,6 +137,7 @@ function validateOptions(options: EngineOptions): void {
     if (!ENGINE_KEYS.has(key)) throw new TypeError(`${key} is not an engine option`);
   }
   if (options.store !== undefined) assertResilienceStore(options.store, 'store');
+  if (options.journal !== undefined) assertJournal(options.journal, 'journal');
   if (options.settlements !== undefined && !isSettlementChannel(options.settlements)) {
     throw new TypeError('settlements must have publish and subscribe functions');
   }
@@ -189,6 +210,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             },
             store,
           ),
+    journal: options.journal ?? createMemoryJournal(),
   };
   /** Calls in flight by merchant order ref, so a webhook can settle the ones following it. */
   const following = new Map<string, Set<Call<unknown>>>();
@@ -262,7 +284,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
         .then(() => options.settlements?.publish(merchantOrderRef, status))
         .catch(() => {});
     },
+    unsettled() {
+      return scope.journal.list({ now: now() });
+    },
   };
   Object.defineProperty(engine, ENGINE_BRAND, { value: true });
+  Object.defineProperty(engine, ENGINE_SCOPE, { value: scope });
   return engine;
 }

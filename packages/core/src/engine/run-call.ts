@@ -7,6 +7,7 @@ import type { Classification, PaymentStatus } from '../types.js';
 import { type AttemptOutcome, runAttempt } from './attempt.js';
 import { type Call, CallAbort } from './call.js';
 import { breakerKeyOfCall, fail, orDefault, type Resolution, succeed } from './end-call.js';
+import { closeIntent, failureOutcome, openIntent, settledOutcome } from './journal.js';
 import { pendingClassification, terminalFailure } from './settle.js';
 import type { AttemptResponse, LookupPlan, SettledBy } from './types.js';
 import { pollDelay, retryCeiling } from './waits.js';
@@ -57,6 +58,7 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
   let next: Next | undefined;
   /** An error decided between steps (the budget refused a re-send): the call ends with it. */
   let ending: PortOneError | undefined;
+  await openIntent(call);
   try {
     const settled = await pRetry(
       async () => {
@@ -90,11 +92,19 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         shouldRetry: () => next !== undefined,
       },
     );
-    return await succeed(call, settled);
+    const raw = await succeed(call, settled);
+    await closeIntent(call, settledOutcome(settled));
+    return raw;
   } catch (thrown) {
     const last = await lastLookup(call, thrown);
-    if (last?.type === 'resolve') return await succeed(call, last);
-    throw await fail(call, last?.error ?? ending ?? thrown);
+    if (last?.type === 'resolve') {
+      const raw = await succeed(call, last);
+      await closeIntent(call, settledOutcome(last));
+      return raw;
+    }
+    const error = await fail(call, last?.error ?? ending ?? thrown);
+    await closeIntent(call, failureOutcome(call, error));
+    throw error;
   } finally {
     call.dispose();
   }
