@@ -8,6 +8,7 @@ import {
   isPortOneUrl,
   type Operation,
   parseBody,
+  registerLookupTransport,
   resolveAdapterOptions,
   type Settlement,
   withCredentials,
@@ -92,6 +93,33 @@ export function withPortOne(
       ? headers
       : new AxiosHeaders(await withCredentials(auth, headers.toJSON() as Record<string, string>));
 
+  // The reconciler settles journalled payments through this instance, with its credentials.
+  registerLookupTransport(engine, async (request, { signal }) => {
+    const json = request.body === undefined ? {} : { 'content-type': 'application/json' };
+    const headers = await withCredentials(auth, { accept: 'application/json', ...json });
+    const config = {
+      ...instance.defaults,
+      method: request.method.toLowerCase(),
+      url: absoluteUrl(request.url, baseUrl),
+      baseURL: '',
+      data: request.body === undefined ? undefined : JSON.stringify(request.body),
+      headers: new AxiosHeaders(headers),
+      signal,
+      timeout: 0,
+      validateStatus: acceptEveryStatus,
+    };
+    try {
+      const {
+        httpStatus,
+        headers: answered,
+        body,
+      } = attemptOf(await inner(config as unknown as InternalAxiosRequestConfig));
+      return { httpStatus, headers: answered, body };
+    } catch (error) {
+      throw redactAxiosError(error);
+    }
+  });
+
   const portoneAdapter: AxiosAdapter = async (config) => {
     const url = axios.getUri(config);
     if (!isPortOneUrl(url, baseUrl)) return inner(config);
@@ -116,6 +144,7 @@ export function withPortOne(
       orderRef,
       channel,
       lookup,
+      body: config.data,
       signal: callerSignal,
       notReplayable: isStream(config.data)
         ? 'the request body is a stream, which cannot be sent twice'

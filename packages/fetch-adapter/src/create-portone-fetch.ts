@@ -9,6 +9,7 @@ import {
   isPortOneUrl,
   type Operation,
   parseBody,
+  registerLookupTransport,
   resolveAdapterOptions,
   type Settlement,
   withCredentials,
@@ -84,6 +85,25 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
   const send: typeof fetch = given ?? ((input, init) => globalThis.fetch(input, init));
   const { engine, baseUrl, checkStatus, auth } = resolveAdapterOptions<FetchStatusCheck>(rest);
 
+  // The reconciler settles journalled payments through this client, with its credentials.
+  registerLookupTransport(engine, async (request, { signal }) => {
+    const json = request.body === undefined ? {} : { 'content-type': 'application/json' };
+    const headers = await withCredentials(auth, { accept: 'application/json', ...json });
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const init = {
+      method: request.method,
+      headers,
+      signal,
+      ...(body === undefined ? {} : { body }),
+    };
+    const {
+      httpStatus,
+      headers: answered,
+      body: read,
+    } = await readAnswer(await send(absoluteUrl(request.url, baseUrl), init));
+    return { httpStatus, headers: answered, body: read };
+  });
+
   const portoneFetch = async (
     input: RequestInfo | URL,
     init?: RequestInit,
@@ -119,6 +139,7 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       orderRef,
       channel,
       lookup,
+      body: form ? init?.body : bodyText,
       signal: init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined,
       notReplayable: oneShot
         ? 'the request body is a one-shot ReadableStream, which cannot be sent twice'

@@ -28,6 +28,7 @@ export {
   redactText,
   redactUrl,
 } from '../redact.js';
+export * from './journal.js';
 export {
   type AdapterOptions,
   CREDENTIAL_HEADERS,

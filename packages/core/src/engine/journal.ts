@@ -63,7 +63,7 @@ export async function intentOf<R>(
   const { method, url } = call.operation;
   const declared = call.policy.settings.operations;
   const info = lookupOperation(method, url, declared);
-  const body = request.body ?? (call.operation as { readonly body?: unknown }).body;
+  const body = request.body ?? call.operation.body;
   const ref = (info === undefined ? undefined : refOf(info, { url, body })) ?? call.orderRef;
   let lookup: Intent['lookup'];
   if (info?.lookup !== undefined && ref !== undefined) {

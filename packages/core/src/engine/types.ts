@@ -97,6 +97,11 @@ export interface Operation<R = unknown> {
   readonly orderRef?: string | undefined;
   /** The PSP channel the request names (`pmt_channel`), so each channel gets its own breaker. */
   readonly channel?: string | undefined;
+  /**
+   * The request body as the caller gave it (an object, JSON or form text), for the journal: its
+   * digest, and what a money move asked (the amount a refund lookup is compared with).
+   */
+  readonly body?: unknown;
   /** Performs one attempt. Throws only when no answer was read (a transport failure). */
   send(context: AttemptContext): Promise<AttemptResponse<R>>;
   /** How to settle an outcome-unknown answer by a lookup, when the request can be looked up. */
