@@ -5,6 +5,7 @@
 import { withPortOne } from '@portone-retry/axios-adapter';
 import { isPortOneError, PortOneCardError } from '@portone-retry/core';
 import axios from 'axios';
+import { paymentRequest } from './signing.js';
 import { runAgainstSimulator } from './support.js';
 
 export interface Order {
@@ -19,14 +20,9 @@ export function createCheckout(baseURL: string) {
 
   return async function pay(order: Order) {
     try {
-      const { data } = await portone.post('/api/initiatePayment', {
-        merchant_order_id: order.id, // PortOne deduplicates on it; the SDK reconciles by it
-        amount: order.amount,
-        currency: order.currency,
-        pmt_channel: 'STRIPE',
-        pmt_method: 'STRIPE_CARD',
-      });
-      return { ok: true as const, orderRef: (data as { order_ref?: string }).order_ref };
+      const res = await portone.post('/api/initiatePayment', await paymentRequest(order));
+      // How it was settled (PortOne's answer, a lookup, a poll or a webhook), whatever the body.
+      return { ok: true as const, settlement: res.portone };
     } catch (error) {
       if (error instanceof PortOneCardError)
         return { ok: false as const, message: error.customerMessage };

@@ -17,6 +17,7 @@ import {
 } from '@portone-retry/core';
 import { type Simulator, type Step, startSimulator } from '@portone-retry/testing';
 import axios from 'axios';
+import { MERCHANT, paymentRequest } from './signing.js';
 
 const json = process.argv.includes('--json');
 
@@ -164,8 +165,9 @@ async function main(): Promise<void> {
   const webhooks = await startWebhookReceiver(
     createWebhookHandler({ secret: WEBHOOK_SECRET, engine }),
   );
+  // Validates and verifies requests as PortOne does: the demo signs them with signRequest.
   const sim: Simulator = await startSimulator({
-    validate: false,
+    signatures: MERCHANT,
     webhookUrl: webhooks.url,
     webhookSecret: WEBHOOK_SECRET,
   });
@@ -221,12 +223,8 @@ async function main(): Promise<void> {
     const createsBefore = sim.requests('POST /api/initiatePayment');
     let outcome: string;
     try {
-      await checkout.post('/api/initiatePayment', {
-        merchant_order_id: s.orderRef,
-        amount: 25_000,
-        currency: 'KRW',
-        pmt_channel: 'DEMO',
-      });
+      const order = { id: ref, amount: 25_000, currency: 'KRW' };
+      await checkout.post('/api/initiatePayment', await paymentRequest(order));
       outcome = 'paid';
     } catch (error) {
       if (!isPortOneError(error)) throw error;

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { withPortOne } from '@portone-retry/axios-adapter';
 import { isPortOneError, PortOnePendingTimeoutError } from '@portone-retry/core';
 import axios from 'axios';
+import { paymentRequest } from './signing.js';
 import { runAgainstSimulator } from './support.js';
 
 export function payHandler(portoneBaseUrl: string) {
@@ -18,12 +19,9 @@ export function payHandler(portoneBaseUrl: string) {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     try {
-      const { data } = await portone.post('/api/initiatePayment', {
-        merchant_order_id: req.body.orderId,
-        amount: req.body.amount,
-        currency: 'KRW',
-      });
-      send(200, { paid: true, orderRef: (data as { order_ref?: string }).order_ref });
+      const order = { id: req.body.orderId, amount: req.body.amount, currency: 'KRW' };
+      const res = await portone.post('/api/initiatePayment', await paymentRequest(order));
+      send(200, { paid: true, status: res.portone?.status });
     } catch (error) {
       if (!isPortOneError(error)) return send(500, { message: 'Something went wrong.' });
       // A decline or a customer-actionable code: the message is safe to show as is.

@@ -19,6 +19,7 @@ import {
 import { createEngine } from '@portone-retry/core';
 import { createPortOneFetch } from '@portone-retry/fetch-adapter';
 import { instrument } from '@portone-retry/opentelemetry';
+import { paymentRequest } from './signing.js';
 import { runAgainstSimulator } from './support.js';
 
 runAgainstSimulator(import.meta.url, async (sim) => {
@@ -50,7 +51,9 @@ runAgainstSimulator(import.meta.url, async (sim) => {
         await portoneFetch(`${sim.url}/api/initiatePayment`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ merchant_order_id: orderRef, amount: 1000, currency: 'KRW' }),
+          body: JSON.stringify(
+            await paymentRequest({ id: orderRef, amount: 1000, currency: 'KRW' }),
+          ),
         });
       } catch {
         // A decline: the span of the PortOne call says which.

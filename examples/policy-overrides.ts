@@ -6,6 +6,7 @@
 import { withPortOne } from '@portone-retry/axios-adapter';
 import { createPolicy } from '@portone-retry/core';
 import axios from 'axios';
+import { paymentRequest } from './signing.js';
 import { runAgainstSimulator } from './support.js';
 
 export const policy = createPolicy({
@@ -30,8 +31,9 @@ export function createClient(baseURL: string) {
 runAgainstSimulator(import.meta.url, async (sim) => {
   const client = createClient(sim.url);
   sim.script('POST /api/initiatePayment', [{ code: 6014 }]);
+  const order = { id: 'P-1', amount: 25_000, currency: 'KRW' };
   const error = await client
-    .post('/api/initiatePayment', { merchant_order_id: 'P-1' })
+    .post('/api/initiatePayment', await paymentRequest(order))
     .catch((e: Error & { customerMessage?: string }) => e);
   console.log((error as { customerMessage?: string }).customerMessage);
   try {

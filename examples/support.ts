@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type Simulator, startSimulator } from '@portone-retry/testing';
+import { MERCHANT } from './signing.js';
 
 /**
  * Runs `main` against a fresh simulator when the file is executed directly (not when a test
@@ -11,7 +12,8 @@ export function runAgainstSimulator(
 ): void {
   if (process.argv[1] === undefined || fileURLToPath(moduleUrl) !== process.argv[1]) return;
   void (async () => {
-    const sim = await startSimulator({ validate: false });
+    // Validates and verifies requests as PortOne does.
+    const sim = await startSimulator({ signatures: MERCHANT });
     try {
       await main(sim);
     } finally {
