@@ -56,11 +56,6 @@ const newOperationId = (): string =>
  */
 export class Call<R> {
   readonly id = newOperationId();
-  readonly url: string;
-  /** The endpoint as `METHOD /path/{template}`: every ref in its path replaced by its name. */
-  readonly endpoint: string;
-  /** The endpoint's name, for events: the catalogue's id, else `endpoint`. */
-  readonly name: string;
   readonly startedAt: number;
   /** Aborts when the caller aborts, or when the deadline (or, once polling, the poll deadline) passes. */
   get signal(): AbortSignal {
@@ -101,9 +96,6 @@ export class Call<R> {
     readonly scope: EngineScope,
   ) {
     this.startedAt = scope.now();
-    this.url = redactUrl(operation.url);
-    this.endpoint = endpointOf(operation.method, operation.url);
-    this.name = operation.name ?? this.endpoint;
     const caller = operation.signal;
     if (caller !== undefined) {
       this.onCallerAbort = () => this.cutShort(new CallAbort('caller', caller.reason));
@@ -111,6 +103,26 @@ export class Call<R> {
       else caller.addEventListener('abort', this.onCallerAbort, { once: true });
     }
     this.armDeadline('deadline', policy.settings.deadlineMs);
+  }
+
+  #url: string | undefined;
+  #endpoint: string | undefined;
+
+  /** The request's URL, redacted (made when an event or an error first needs it). */
+  get url(): string {
+    this.#url ??= redactUrl(this.operation.url);
+    return this.#url;
+  }
+
+  /** The endpoint as `METHOD /path/{template}`: every ref in its path replaced by its name. */
+  get endpoint(): string {
+    this.#endpoint ??= endpointOf(this.operation.method, this.operation.url);
+    return this.#endpoint;
+  }
+
+  /** The endpoint's name, for events: the catalogue's id, else `endpoint`. */
+  get name(): string {
+    return this.operation.name ?? this.endpoint;
   }
 
   get orderRef(): string | undefined {
