@@ -584,5 +584,7 @@ describe('the engine under any scripted sequence of answers (fake clock)', () =>
         examples: [[{ pollIntervalMs: 0, pollMaxIntervalMs: 20, pollDeadlineMs: 60_000 }]],
       },
     );
-  });
+    // Runner time, not a product bound: up to 60 s of fake clock polled every few ms, 30 times,
+    // is thousands of polls through the whole engine; on a loaded 2-core runner that nears 5 s.
+  }, 20_000);
 });

@@ -43,5 +43,4 @@ export {
   describeRequest,
   isPortOneUrl,
   type RequestDescription,
-  statusUrl,
 } from './request.js';

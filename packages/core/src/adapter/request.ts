@@ -106,11 +106,6 @@ function lookupPlanOf(
   };
 }
 
-/** The status endpoint for a merchant order ref, under `baseUrl`. */
-export function statusUrl(baseUrl: string, orderRef: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/api/transaction/${encodeURIComponent(orderRef)}/status`;
-}
-
 /**
  * A request's URL made absolute: a path (`/api/initiatePayment`) is resolved against PortOne's
  * base URL, keeping the base's own path prefix.

@@ -34,12 +34,51 @@ const opened = new WeakMap<Call<unknown>, Intent>();
 /** Fields of a request a lookup's answer is compared with; none of them is a secret. */
 const COMPARED = ['amount', 'status', 'currency'] as const;
 
-function kindOf<R>(call: Call<R>): { kind: EndpointKind; id: string } {
-  const { method, url, kind } = call.operation;
-  const info = lookupOperation(method, url, call.policy.settings.operations);
-  if (info !== undefined) return { kind: info.kind, id: info.id };
-  // An endpoint the catalogue does not know: the adapter's own kind decides.
-  return { kind, id: call.endpoint };
+/** What the journal records of a call's endpoint: its kind, name, ref and the lookup that settles it. */
+interface Contract {
+  readonly kind: EndpointKind;
+  readonly id: string;
+  readonly ref: string | undefined;
+  readonly lookup: Intent['lookup'];
+}
+
+/**
+ * The call's contract. An adapter described the request from the catalogue already (kind, name,
+ * ref, lookup plan): that is taken as it is. An operation built by hand, without a name, is
+ * looked up in the catalogue here.
+ */
+function contractOf<R>(call: Call<R>, body: unknown, headers: HeadersLike | undefined): Contract {
+  const { operation } = call;
+  if (operation.name !== undefined) {
+    return {
+      kind: operation.kind,
+      id: operation.name,
+      ref: call.orderRef,
+      lookup: operation.lookup?.request,
+    };
+  }
+  const { method, url } = operation;
+  const declared = call.policy.settings.operations;
+  const info = lookupOperation(method, url, declared);
+  // An endpoint the catalogue does not know: the operation's own kind decides.
+  if (info === undefined) {
+    return { kind: operation.kind, id: call.endpoint, ref: call.orderRef, lookup: undefined };
+  }
+  const ref = refOf(info, { url, body }) ?? call.orderRef;
+  let lookup: Intent['lookup'];
+  if (info.lookup !== undefined && ref !== undefined) {
+    try {
+      lookup = lookupPathOf(info, ref, {
+        url,
+        body,
+        declared,
+        ...(headers === undefined ? {} : { headers }),
+      });
+    } catch {
+      // No safe lookup (a key it needs is missing): the intent is kept without one.
+    }
+  }
+  return { kind: info.kind, id: info.id, ref, lookup };
 }
 
 function compareOf(body: unknown): Record<string, string | number> | undefined {
@@ -58,26 +97,12 @@ export async function intentOf<R>(
   call: Call<R>,
   request: IntentRequest = {},
 ): Promise<Intent | undefined> {
-  const { kind, id } = kindOf(call);
-  if (kind !== 'create' && kind !== 'money-move') return undefined;
-  const { method, url } = call.operation;
-  const declared = call.policy.settings.operations;
-  const info = lookupOperation(method, url, declared);
+  // Reads and config writes move no money: nothing to write down.
+  if (call.operation.kind !== 'create' && call.operation.kind !== 'money-move') return undefined;
   const body = request.body ?? call.operation.body;
-  const ref = (info === undefined ? undefined : refOf(info, { url, body })) ?? call.orderRef;
-  let lookup: Intent['lookup'];
-  if (info?.lookup !== undefined && ref !== undefined) {
-    try {
-      lookup = lookupPathOf(info, ref, {
-        url,
-        body,
-        declared,
-        ...(request.headers === undefined ? {} : { headers: request.headers }),
-      });
-    } catch {
-      // No safe lookup (a key it needs is missing): the intent is kept without one.
-    }
-  }
+  const { kind, id, ref, lookup } = contractOf(call, body, request.headers);
+  if (kind !== 'create' && kind !== 'money-move') return undefined;
+  const { method } = call.operation;
   const compare = compareOf(body);
   return {
     id: call.id,
