@@ -124,8 +124,9 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       oneShot || method === 'GET' || method === 'HEAD' ? undefined : await template.clone().text();
     // A multipart body is read for its fields from the FormData itself.
     const form = typeof FormData !== 'undefined' && init?.body instanceof FormData;
+    const body = form ? init?.body : bodyText;
     const { kind, name, orderRef, channel, lookup } = describeRequest(method, url, {
-      body: form ? init?.body : bodyText,
+      body,
       headers: template.headers,
       declared: engine.policy.settings.operations,
     });
@@ -139,7 +140,7 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       orderRef,
       channel,
       lookup,
-      body: form ? init?.body : bodyText,
+      body,
       signal: init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined,
       notReplayable: oneShot
         ? 'the request body is a one-shot ReadableStream, which cannot be sent twice'
