@@ -67,6 +67,70 @@ async function readAnswer(response: Response): Promise<AttemptResponse<Response>
 const isStream = (body: unknown): boolean =>
   typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
 
+/** A call's request as every attempt sends it again, and as the engine reads it. */
+interface Prepared {
+  /** Upper case. */
+  readonly method: string;
+  readonly headers: Headers;
+  /** The init each attempt sends, its signal added (empty with a template). */
+  readonly init: RequestInit;
+  /** Sent as a clone on each attempt: a Request input, or a body that is not plain text. */
+  readonly template: Request | undefined;
+  /** The body as text (a FormData as it is), for the order ref; undefined for a stream. */
+  readonly body: unknown;
+  readonly oneShot: boolean;
+}
+
+/**
+ * Reads what the engine needs from `input` and `init` once. A URL with no body, a string or
+ * URLSearchParams is sent with the same init on every attempt. Anything else (a Request, a
+ * FormData, Blob or buffer body) becomes a Request template, cloned for each attempt, so every
+ * attempt sends the same bytes. Invalid headers, or a body on a GET, reject here with fetch's
+ * own TypeError, before anything is sent.
+ */
+async function prepare(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  url: string,
+): Promise<Prepared> {
+  const given = init?.body ?? undefined;
+  const oneShot = isStream(given);
+  const plain =
+    given === undefined || typeof given === 'string' || given instanceof URLSearchParams;
+  if (plain && (typeof input === 'string' || input instanceof URL)) {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    if (given !== undefined && (method === 'GET' || method === 'HEAD')) {
+      throw new TypeError('Request with GET/HEAD method cannot have body.');
+    }
+    return {
+      method,
+      headers: new Headers(init?.headers),
+      init: { ...init, signal: null },
+      template: undefined,
+      body: given === undefined ? undefined : String(given),
+      oneShot: false,
+    };
+  }
+  // The template follows no signal: the engine follows the caller's, and gives each attempt its own.
+  const own = { ...init, signal: null, ...(oneShot ? { duplex: 'half' } : {}) } as RequestInit;
+  const template = new Request(
+    typeof input === 'object' && !(input instanceof URL) ? input : url,
+    own,
+  );
+  const method = template.method;
+  const readable = !oneShot && method !== 'GET' && method !== 'HEAD';
+  const form = typeof FormData !== 'undefined' && given instanceof FormData;
+  return {
+    method,
+    headers: template.headers,
+    init: {},
+    template,
+    // A multipart body is read for its fields from the FormData itself.
+    body: form ? given : readable ? await template.clone().text() : undefined,
+    oneShot,
+  };
+}
+
 /**
  * Wraps a WHATWG `fetch` so every PortOne call goes through the engine: retries, polling,
  * lookups and typed errors. Resolves with the final `Response`, body unread; rejects with a
@@ -112,25 +176,13 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
     const url = absoluteUrl(given, baseUrl);
     if (!isPortOneUrl(url, baseUrl)) return send(input, init);
 
-    const oneShot = isStream(init?.body);
-    // The template follows no signal: the engine follows the caller's, and gives each attempt its own.
-    const own = { ...init, signal: null, ...(oneShot ? { duplex: 'half' } : {}) } as RequestInit;
-    const template = new Request(
-      typeof input === 'string' || input instanceof URL ? url : input,
-      own,
-    );
-    const method = template.method;
-    const bodyText =
-      oneShot || method === 'GET' || method === 'HEAD' ? undefined : await template.clone().text();
-    // A multipart body is read for its fields from the FormData itself.
-    const form = typeof FormData !== 'undefined' && init?.body instanceof FormData;
-    const body = form ? init?.body : bodyText;
+    const prepared = await prepare(input, init, url);
+    const { method, headers, body } = prepared;
     const { kind, name, orderRef, channel, lookup } = describeRequest(method, url, {
       body,
-      headers: template.headers,
+      headers,
       declared: engine.policy.settings.operations,
     });
-    let sent = false;
 
     const operation: Operation<Response> = {
       method,
@@ -142,20 +194,19 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
       lookup,
       body,
       signal: init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined,
-      notReplayable: oneShot
+      notReplayable: prepared.oneShot
         ? 'the request body is a one-shot ReadableStream, which cannot be sent twice'
         : undefined,
       refreshAuth: auth === undefined ? undefined : () => auth.refresh(),
       async send({ signal }: AttemptContext) {
-        const request = oneShot && !sent ? template : template.clone();
-        sent = true;
-        const headers =
-          auth === undefined
-            ? undefined
-            : await withCredentials(auth, Object.fromEntries(template.headers));
-        return readAnswer(
-          await send(request, headers === undefined ? { signal } : { signal, headers }),
-        );
+        const fresh =
+          auth === undefined ? undefined : await withCredentials(auth, Object.fromEntries(headers));
+        const attempt = {
+          ...prepared.init,
+          signal,
+          ...(fresh === undefined ? {} : { headers: fresh }),
+        };
+        return readAnswer(await send(prepared.template?.clone() ?? url, attempt));
       },
       checkStatus:
         checkStatus === undefined
@@ -163,15 +214,15 @@ export function createPortOneFetch(options: PortOneFetchOptions = {}): PortOneFe
           : async (ref, { signal }) => readAnswer(await checkStatus(ref, { signal })),
       // A lookup carries only the merchant's credentials: the request's body headers would lie.
       async sendLookup(request, { signal }) {
-        const credentials = credentialsOf((header) => template.headers.get(header) ?? undefined);
-        const headers = await withCredentials(auth, {
+        const credentials = credentialsOf((header) => headers.get(header) ?? undefined);
+        const lookupHeaders = await withCredentials(auth, {
           ...credentials,
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         });
         const body = request.body === undefined ? undefined : JSON.stringify(request.body);
         const init = {
           method: request.method,
-          headers,
+          headers: lookupHeaders,
           signal,
           ...(body === undefined ? {} : { body }),
         };
