@@ -17,6 +17,7 @@ import axios, {
   type AxiosAdapter,
   AxiosHeaders,
   type AxiosInstance,
+  type AxiosRequestConfig,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
@@ -42,6 +43,21 @@ export type WithPortOneOptions = AdapterOptions<AxiosStatusCheck>;
 export type PortOneAxiosInstance = AxiosInstance & { readonly portone: Engine };
 
 const WRAPPED = Symbol.for('portone-retry.axios-wrapped');
+
+/**
+ * axios's own URL builder (base URL, path, params and their serializer), without defaults: the
+ * adapter's config is merged with them already, and `axios.getUri` would merge them again (some
+ * 15 µs, more than the rest of a call's work).
+ */
+const uriBuilder = new axios.Axios({});
+const urlOf = (config: InternalAxiosRequestConfig): string =>
+  uriBuilder.getUri({
+    url: config.url,
+    baseURL: config.baseURL,
+    params: config.params,
+    paramsSerializer: config.paramsSerializer,
+    allowAbsoluteUrls: config.allowAbsoluteUrls,
+  } as AxiosRequestConfig);
 const acceptEveryStatus = (): boolean => true;
 
 /** A body axios can send once only: a Node stream or a web ReadableStream. */
@@ -121,7 +137,7 @@ export function withPortOne(
   });
 
   const portoneAdapter: AxiosAdapter = async (config) => {
-    const url = axios.getUri(config);
+    const url = urlOf(config);
     if (!isPortOneUrl(url, baseUrl)) return inner(config);
     const { method, kind, name, orderRef, channel, lookup } = describeRequest(
       config.method ?? 'get',
