@@ -123,11 +123,11 @@ export function runTransient(sizes: FaultSizes, backoffs = BACKOFFS): Promise<Tr
   );
 }
 
-/** The clients of the outage: ours as shipped, and with its budget off or its breaker on. */
+/** The clients of the outage: ours as shipped (budget and breaker on), and with either off. */
 export const OUTAGE_CLIENTS: readonly RetryClient[] = [
-  ourFetch('ours: createPortOneFetch (defaults: budget on)'),
-  ourFetch('ours: budget off', { budget: false }),
-  ourFetch('ours: breaker on', { breaker: true }),
+  ourFetch('ours: createPortOneFetch (defaults: budget and breaker on)'),
+  ourFetch('ours: breaker off', { breaker: false }),
+  ourFetch('ours: budget and breaker off', { budget: false, breaker: false }),
   ...SAME_BACKOFF_CLIENTS.filter((c) => !c.ours),
 ];
 

@@ -16,11 +16,14 @@ import { classify } from './support/internals.js';
 
 const KEY = 'POST /api/initiatePayment @MOMOPAY';
 
+/** The mechanism is tested at small thresholds: 5 failures in a row, or half of 20 calls. */
+const SMALL = { failureThreshold: 5, failureRatio: 0.5 } as const;
+
 function setup(options: CircuitBreakerOptions = {}, store: ResilienceStore = createMemoryStore()) {
   let t = Date.UTC(2026, 10, 24, 12);
   const changes: CircuitChange[] = [];
   const breaker = createCircuitBreaker(
-    { now: () => t, onStateChange: (change) => changes.push(change), ...options },
+    { ...SMALL, now: () => t, onStateChange: (change) => changes.push(change), ...options },
     store,
   );
   return {
@@ -42,6 +45,24 @@ const alternate = (n: number): BreakerOutcome[] =>
   Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'success' : 'failure'));
 
 describe('circuit breaker: closed → open', () => {
+  it('by default opens on an outage, not on a PSP failing half its calls', async () => {
+    const defaults = { failureThreshold: undefined, failureRatio: undefined };
+    const inRow = setup(defaults);
+    await report(inRow.breaker, times(19, 'failure'));
+    expect((await inRow.breaker.acquire(KEY)).allowed).toBe(true);
+    await report(inRow.breaker, ['failure']);
+    expect((await inRow.breaker.acquire(KEY)).allowed).toBe(false);
+
+    const half = setup(defaults);
+    await report(half.breaker, alternate(200));
+    expect(half.changes).toEqual([]);
+    const most = setup(defaults);
+    await report(most.breaker, ['success', ...times(18, 'failure')]);
+    expect(most.changes).toEqual([]);
+    await report(most.breaker, ['failure']);
+    expect(most.changes.map((c) => c.to)).toEqual(['open']);
+  });
+
   it('opens after 5 failures in a row and fails calls fast for 30 s', async () => {
     const { breaker, changes, advance } = setup();
     await report(breaker, times(4, 'failure'));

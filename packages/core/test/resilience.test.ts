@@ -36,20 +36,35 @@ describe('engine with budget and breaker', () => {
     expect((error as Error).message).toContain('retry budget is spent');
   });
 
-  it('keeps retry amplification at or under 1.1× in a full outage, from the first calls', async () => {
-    const engine = createEngine();
+  /** Runs `calls` reads of a full outage (every answer 5000) on `engine`; counts what was sent. */
+  async function outage(engine: ReturnType<typeof createEngine>, calls: number) {
     let sent = 0;
     let sentInFirst100 = 0;
-    const calls = 1000;
+    let refused = 0;
     for (let i = 0; i < calls; i++) {
       const run = scripted([{ code: 5000, http: 500 }], [], { kind: 'read' });
-      await settle(engine.execute(run.operation));
+      if ((await settle(engine.execute(run.operation))) instanceof PortOneCircuitOpenError)
+        refused++;
       sent += run.sent();
       if (i === 99) sentInFirst100 = sent;
     }
+    return { sent, sentInFirst100, refused };
+  }
+
+  it('keeps a full outage at or under 1.5 requests per call over the first 100 calls and 1.1 by 1,000, with the defaults', async () => {
+    const { sent, sentInFirst100, refused } = await outage(createEngine(), 1000);
+    // 20 failed calls in a row open the breaker; until then the budget paid for 10 retries.
+    expect(sentInFirst100).toBe(30);
+    expect(sent).toBe(30);
+    expect(refused).toBe(980);
+  });
+
+  it('with the breaker off, the budget alone keeps a full outage at 1.1 requests per call', async () => {
+    const { sent, sentInFirst100, refused } = await outage(createEngine({ breaker: false }), 1000);
     // The default bucket pays for 10 retries in all: 110 requests for the first 100 calls.
     expect(sentInFirst100).toBe(110);
     expect(sent).toBe(1010);
+    expect(refused).toBe(0);
   });
 
   it('opens the breaker on repeated 5xx, fails fast while open, emits circuit events; 4000/6000 never count', async () => {

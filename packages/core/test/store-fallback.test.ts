@@ -184,6 +184,7 @@ describe('circuit breaker over a store that stops answering', () => {
     let t = Date.UTC(2026, 10, 24, 12);
     const breaker = createCircuitBreaker(
       {
+        failureThreshold: 5,
         storeTimeoutMs,
         now: () => t,
         onStoreHealth: (e) => health.push(`${e.component} ${e.state}`),

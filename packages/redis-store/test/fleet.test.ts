@@ -11,6 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/redis-store.js';
 import { startRedis, stopRedis } from './support/redis-server.js';
 
+/** Breakers here open at small thresholds: 5 failed calls in a row, or half of 20. */
+const SMALL = { failureThreshold: 5, failureRatio: 0.5 } as const;
+
 let available = true;
 try {
   await stopRedis((await startRedis()).process);
@@ -80,7 +83,7 @@ function components(client: Redis, prefix: string) {
   const store = createRedisStore({ client, prefix });
   const budget = createRetryBudget({ storeTimeoutMs: STORE_TIMEOUT_MS, onStoreHealth }, store);
   const breaker = createCircuitBreaker(
-    { storeTimeoutMs: STORE_TIMEOUT_MS, onStoreHealth, nodeId: 'a' },
+    { ...SMALL, storeTimeoutMs: STORE_TIMEOUT_MS, onStoreHealth, nodeId: 'a' },
     store,
   );
   return { budget, breaker, health };
@@ -187,6 +190,7 @@ describe.skipIf(!available)('three breakers (servers) on one real redis-server',
     const nodes = ['a', 'b', 'c'].map((nodeId) =>
       createCircuitBreaker(
         {
+          ...SMALL,
           nodeId,
           ...options,
           onStateChange: (change: CircuitChange) =>
@@ -240,11 +244,11 @@ describe.skipIf(!available)('three breakers (servers) on one real redis-server',
     const prefix = 'skew:';
     const openMs = 300;
     const ahead = createCircuitBreaker(
-      { nodeId: 'ahead', openMs, now: () => Date.now() + 10 * 60_000 },
+      { ...SMALL, nodeId: 'ahead', openMs, now: () => Date.now() + 10 * 60_000 },
       createRedisStore({ client: connect(server.port), prefix }),
     );
     const onTime = createCircuitBreaker(
-      { nodeId: 'on-time', openMs },
+      { ...SMALL, nodeId: 'on-time', openMs },
       createRedisStore({ client: connect(server.port), prefix }),
     );
     // Only the fast server sent calls: it is the quorum on its own, and opens the fleet.

@@ -73,7 +73,8 @@ function connect(port: number): Redis {
 function fleetEngine(client: Redis, prefix: string) {
   const engine = createEngine({
     store: createRedisStore({ client, prefix }),
-    breaker: true,
+    // Opens after 5 failed calls in a row, so the outage below opens it within a few calls.
+    breaker: { failureThreshold: 5, failureRatio: 0.5 },
     policy: POLICY,
   });
   const store: string[] = [];

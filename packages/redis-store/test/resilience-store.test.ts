@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../../core/test/support/store-contract.js';
 import { createRedisStore } from '../src/redis-store.js';
 
+/** Breakers here open at small thresholds: 5 failed calls in a row, or half of 20. */
+const SMALL = { failureThreshold: 5, failureRatio: 0.5 } as const;
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -139,7 +142,12 @@ suite(title, () => {
     // Cool-downs on Redis's clock: a short one, waited for in real time.
     const [a, b] = (['a', 'b'] as const).map((name) =>
       createCircuitBreaker(
-        { nodeId: name, openMs: 200, onStateChange: (change) => seen[name].push(change) },
+        {
+          ...SMALL,
+          nodeId: name,
+          openMs: 200,
+          onStateChange: (change) => seen[name].push(change),
+        },
         createRedisStore({ client: connect(), prefix }),
       ),
     ) as [ReturnType<typeof createCircuitBreaker>, ReturnType<typeof createCircuitBreaker>];
@@ -167,7 +175,7 @@ suite(title, () => {
     const client = connect();
     const store = createRedisStore({ client, prefix });
     const budget = createRetryBudget({ now: () => t }, store);
-    const breaker = createCircuitBreaker({ now: () => t }, store);
+    const breaker = createCircuitBreaker({ ...SMALL, now: () => t }, store);
     await budget.tryAcquire('retry');
     for (let i = 0; i < 5; i++) await breaker.record('GET /api/transaction/status', 'failure');
     t += 30_000;

@@ -41,17 +41,18 @@ export interface EngineOptions {
    */
   now?: () => number;
   /**
-   * The retry budget, a token bucket shared by every call of the engine (AWS standard-mode
-   * numbers by default: 500 tokens, 5 per retry, 10 per retry after a timeout, refunded on
-   * success). With the bucket empty a retryable failure fails at once and `budget` is emitted.
-   * `false` turns it off.
+   * The retry budget, a token bucket shared by every call of the engine, sized for one server
+   * as gRPC's retry throttling is (10 tokens, 1 per retry, 2 per retry after a timeout, 0.2
+   * back per call that succeeds without retrying). With the bucket empty a retryable failure
+   * fails at once and `budget` is emitted. `false` turns it off.
    * @default {}
    */
   budget?: RetryBudgetOptions | false;
   /**
-   * A circuit breaker per endpoint and PSP channel: `true` for the defaults, or options. While
-   * open, calls fail fast with `PortOneCircuitOpenError`; `circuit` is emitted on every change.
-   * @default false
+   * A circuit breaker per endpoint and PSP channel: on by default, or options, or `false` to
+   * turn it off. While open (5 failed calls in a row, or half of 20 in 30 s, by default), calls
+   * fail fast with `PortOneCircuitOpenError`, nothing sent; `circuit` is emitted on every change.
+   * @default true
    */
   breaker?: CircuitBreakerOptions | boolean;
   /**
@@ -188,7 +189,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? Date.now;
   const events = new PortOneEventEmitter();
   const store = options.store ?? createMemoryStore();
-  const breakerOptions = options.breaker === true ? {} : options.breaker;
+  const breakerOptions =
+    options.breaker === undefined || options.breaker === true ? {} : options.breaker;
   const onStoreHealth = (event: StoreHealthEvent) => events.emit('store', event);
   const scope: EngineScope = {
     events,
@@ -199,7 +201,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         ? undefined
         : createRetryBudget({ now, onStoreHealth, ...options.budget }, store),
     breaker:
-      breakerOptions === undefined || breakerOptions === false
+      breakerOptions === false
         ? undefined
         : createCircuitBreaker(
             {

@@ -7,8 +7,7 @@ type CreateHash = (algorithm: string) => {
 
 /** node:crypto's createHash where the runtime has it (Node ≥ 20.16, Deno, Bun), without importing it. */
 function nodeHash(): CreateHash | undefined {
-  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-    .process;
+  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   if (typeof host?.getBuiltinModule !== 'function') return undefined;
   const crypto = host.getBuiltinModule('node:crypto') as { createHash?: CreateHash } | undefined;
   return typeof crypto?.createHash === 'function' ? crypto.createHash : undefined;

@@ -46,13 +46,14 @@ export interface CircuitChange {
  */
 export interface CircuitBreakerOptions {
   /**
-   * Failures in a row that open a closed breaker.
-   * @default 5
+   * Failed calls in a row that open a closed breaker. High enough that a PSP failing half its
+   * calls is not cut off (each call that still succeeds is a sale): the breaker is for outages.
+   * @default 20
    */
   failureThreshold?: number;
   /**
    * Share of failed calls in the window that opens a closed breaker (with `minimumCalls`).
-   * @default 0.5
+   * @default 0.9
    */
   failureRatio?: number;
   /**
@@ -138,8 +139,8 @@ export interface CircuitBreaker {
 }
 
 const DEFAULTS = {
-  failureThreshold: 5,
-  failureRatio: 0.5,
+  failureThreshold: 20,
+  failureRatio: 0.9,
   minimumCalls: 20,
   windowMs: 30_000,
   openMs: 30_000,
