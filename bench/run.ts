@@ -13,13 +13,13 @@ import { runSize } from './size.js';
 
 const SIZES = QUICK
   ? {
-      cost: { warmupMs: 100, rounds: 2, sliceMs: 100, inFlight: 1000, imports: 1 },
+      cost: { warmupMs: 50, rounds: 2, sliceMs: 80, inFlight: 1000, imports: 1 },
       faults: {
-        calls: 30,
-        concurrency: 15,
+        calls: 20,
+        concurrency: 20,
         checkpoints: [100],
         outageConcurrency: 32,
-        limitMs: 20_000,
+        limitMs: 6_000,
         sideBySide: true,
       },
     }
