@@ -120,6 +120,16 @@ export class Call<R> {
     return this.#endpoint;
   }
 
+  #breakerKey: string | undefined;
+
+  /** The call's circuit breaker: its endpoint, and its PSP channel when it names one. */
+  get breakerKey(): string {
+    const { method, url, channel } = this.operation;
+    this.#breakerKey ??=
+      channel === undefined ? this.endpoint : breakerKeyOf(method, url, { pmt_channel: channel });
+    return this.#breakerKey;
+  }
+
   /** The endpoint's name, for events: the catalogue's id, else `endpoint`. */
   get name(): string {
     return this.operation.name ?? this.endpoint;

@@ -1,5 +1,5 @@
 import { isPortOneError, type PortOneError } from '../errors/index.js';
-import { breakerKeyOf, breakerOutcomeOf } from '../resilience/index.js';
+import { breakerOutcomeOf } from '../resilience/index.js';
 import type { Classification } from '../types.js';
 import type { Call } from './call.js';
 import { CallAbort } from './call.js';
@@ -25,22 +25,12 @@ export async function orDefault<T>(work: () => Promise<T>, fallback: T): Promise
   }
 }
 
-/** The breaker key of a call: its endpoint, and its PSP channel when it names one. */
-export function breakerKeyOfCall<R>(call: Call<R>): string {
-  const channel = call.operation.channel;
-  return breakerKeyOf(
-    call.operation.method,
-    call.operation.url,
-    channel === undefined ? undefined : { pmt_channel: channel },
-  );
-}
-
 /** The breaker learns one outcome per call: that of its last attempt. */
 async function recordForBreaker<R>(call: Call<R>): Promise<void> {
   const { breaker } = call.scope;
   if (breaker === undefined || call.lastSent === undefined) return;
   const outcome = breakerOutcomeOf(call.lastSent);
-  await orDefault(() => breaker.record(breakerKeyOfCall(call), outcome), undefined);
+  await orDefault(() => breaker.record(call.breakerKey, outcome), undefined);
 }
 
 /** Ends a call that resolved: refunds the budget, marks the answer, announces the success. */

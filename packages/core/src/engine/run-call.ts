@@ -6,7 +6,7 @@ import type { RetryKind } from '../resilience/index.js';
 import type { Classification, PaymentStatus } from '../types.js';
 import { type AttemptOutcome, runAttempt } from './attempt.js';
 import { type Call, CallAbort } from './call.js';
-import { breakerKeyOfCall, fail, orDefault, type Resolution, succeed } from './end-call.js';
+import { fail, orDefault, type Resolution, succeed } from './end-call.js';
 import { closeIntent, failureOutcome, openIntent, settledOutcome } from './journal.js';
 import { pendingClassification, terminalFailure } from './settle.js';
 import type { AttemptResponse, LookupPlan, SettledBy } from './types.js';
@@ -655,7 +655,7 @@ function tokenRejected(c: Classification): boolean {
 async function askBreaker<R>(call: Call<R>): Promise<PortOneError | undefined> {
   const { breaker } = call.scope;
   if (breaker === undefined) return undefined;
-  const key = breakerKeyOfCall(call);
+  const key = call.breakerKey;
   const verdict = await orDefault(() => breaker.acquire(key, call.signal), {
     allowed: true,
     state: 'closed' as const,
