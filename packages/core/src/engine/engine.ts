@@ -210,7 +210,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
               onStoreHealth,
               ...breakerOptions,
             },
-            store,
+            // A store of the user's is shared with others (a fleet on Redis): the breaker then
+            // asks it too. The engine's own memory store has no one else to tell.
+            options.store,
           ),
     journal: options.journal ?? createMemoryJournal(),
   };

@@ -212,18 +212,18 @@ function bounded(store: ResilienceStore, guard: StoreGuard, signal?: AbortSignal
 }
 
 /**
- * Circuit breakers over `store` (a fresh in-memory one unless given). Breakers of several
- * engines or servers that share a store share the fleet's breaker: an opening by a quorum is
- * seen by all, and one probe goes out across all of them. Each breaker also keeps its node's
- * own breaker in this process, which answers alone when the store cannot. Each breaker reports
- * only the changes it made itself.
+ * Circuit breakers, each this node's own, in this process. Given a `store`, breakers of several
+ * engines or servers that share it share the fleet's breaker too: an opening by a quorum is
+ * seen by all, and one probe goes out across all of them; the node's own breaker answers alone
+ * when the store cannot. Without one, the node's breaker is the only one (an engine alone: no
+ * fleet to ask). Each breaker reports only the changes it made itself.
  */
 export function createCircuitBreaker(
   options: CircuitBreakerOptions = {},
-  store: ResilienceStore = createMemoryStore(),
+  store?: ResilienceStore,
 ): CircuitBreaker {
   validate(options);
-  assertResilienceStore(store, 'circuit breaker store');
+  if (store !== undefined) assertResilienceStore(store, 'circuit breaker store');
   const o = { ...DEFAULTS, ...defined(options) };
   const node = o.nodeId === '' ? randomNodeId() : o.nodeId;
   const window: OutcomeWindow = {
@@ -247,14 +247,18 @@ export function createCircuitBreaker(
   const local = createMemoryStore();
   const guard = createStoreGuard('breaker', o.storeTimeoutMs, o.onStoreHealth);
   // A memory store answers at once: no time limit, no timer per call.
-  const direct = isInProcess(store);
-  const shared = (signal: AbortSignal | undefined) =>
+  const direct = store !== undefined && isInProcess(store);
+  const shared = (store: ResilienceStore, signal: AbortSignal | undefined) =>
     direct ? store : bounded(store, guard, signal);
 
-  /** `operation` on the fleet's breaker, or undefined when the store cannot answer. */
-  async function onFleet<T>(operation: () => Promise<T>): Promise<T | undefined> {
+  /** `operation` on the fleet's breaker, or undefined when there is no store or it cannot answer. */
+  async function onFleet<T>(
+    operation: (fleetStore: ResilienceStore) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T | undefined> {
+    if (store === undefined) return undefined;
     try {
-      return await operation();
+      return await operation(shared(store, signal));
     } catch (error) {
       if (error instanceof StoreUnavailable) return undefined;
       throw error;
@@ -266,8 +270,8 @@ export function createCircuitBreaker(
       checkKey(key);
       const own = await mine.acquire(local, key);
       if (!own.allowed) return own;
-      const permit = await onFleet(() => fleet.acquire(shared(signal), key));
-      // The store cannot answer: this node's own breaker decides.
+      const permit = await onFleet((fleetStore) => fleet.acquire(fleetStore, key), signal);
+      // No store, or it cannot answer: this node's own breaker decides.
       if (permit === undefined) return own;
       if (!permit.allowed) {
         // Our own probe will not be sent: free it, or this node would wait out its lease.
@@ -282,7 +286,10 @@ export function createCircuitBreaker(
       if (!OUTCOMES.includes(outcome)) {
         throw new TypeError(`circuit breaker outcome must be one of ${OUTCOMES.join(', ')}`);
       }
-      const fleetOpen = await onFleet(() => fleet.record(shared(signal), key, outcome, true));
+      const fleetOpen = await onFleet(
+        (fleetStore) => fleet.record(fleetStore, key, outcome, true),
+        signal,
+      );
       // This node's breaker opens on its own calls unless the fleet's is open already.
       await mine.record(local, key, outcome, fleetOpen !== true);
     },
@@ -291,7 +298,7 @@ export function createCircuitBreaker(
       checkKey(key);
       const own = await mine.state(local, key);
       if (own !== 'closed') return own;
-      return (await onFleet(() => fleet.state(shared(signal), key))) ?? own;
+      return (await onFleet((fleetStore) => fleet.state(fleetStore, key), signal)) ?? own;
     },
   };
 }

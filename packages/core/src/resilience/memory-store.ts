@@ -19,8 +19,13 @@ interface NodeOutcomes {
   consecutive: number;
   /** The slot of the node's last call. */
   last: number;
-  /** slot number → [calls, failures] */
-  slots: Map<number, [number, number]>;
+  /** The node's calls and failures per slot, oldest first, only slots with calls. */
+  slots: SlotCounts[];
+}
+interface SlotCounts {
+  slot: number;
+  calls: number;
+  failures: number;
 }
 interface Outcomes extends Expiring {
   nodes: Map<string, NodeOutcomes>;
@@ -122,14 +127,13 @@ export function createMemoryStore(): ResilienceStore {
       const oldest = slot - Math.ceil(window.windowMs / window.slotMs) + 1;
       const seen = entry.nodes.get(node);
       // A node with no call for a whole window starts over, failures in a row included.
-      const mine =
-        seen === undefined || seen.last < oldest
-          ? { consecutive: 0, last: slot, slots: new Map<number, [number, number]>() }
-          : seen;
-      const counts = mine.slots.get(slot) ?? [0, 0];
-      counts[0] += 1;
-      if (failed) counts[1] += 1;
-      mine.slots.set(slot, counts);
+      const mine: NodeOutcomes =
+        seen === undefined || seen.last < oldest ? { consecutive: 0, last: slot, slots: [] } : seen;
+      const newest = mine.slots[mine.slots.length - 1];
+      const counts = newest?.slot === slot ? newest : { slot, calls: 0, failures: 0 };
+      if (counts !== newest) mine.slots.push(counts);
+      counts.calls += 1;
+      if (failed) counts.failures += 1;
       mine.consecutive = failed ? mine.consecutive + 1 : 0;
       mine.last = slot;
       entry.nodes.set(node, mine);
@@ -140,21 +144,20 @@ export function createMemoryStore(): ResilienceStore {
       let result: OutcomeCounts | undefined;
       let nodes = 0;
       let failingNodes = 0;
+      // Plain loops: this runs on every call the breaker sees, at whatever tier V8 has it in.
       for (const [id, each] of entry.nodes) {
         if (each.last < oldest) {
           // No call for a whole window: forgotten, failures in a row included.
           entry.nodes.delete(id);
           continue;
         }
+        while ((each.slots[0]?.slot ?? oldest) < oldest) each.slots.shift();
         let total = 0;
         let failures = 0;
-        for (const [at, [calls, failedCalls]] of each.slots) {
-          if (at < oldest) {
-            each.slots.delete(at);
-            continue;
-          }
-          total += calls;
-          failures += failedCalls;
+        for (let i = 0; i < each.slots.length; i++) {
+          const counted = each.slots[i] as SlotCounts;
+          total += counted.calls;
+          failures += counted.failures;
         }
         const own = { consecutiveFailures: each.consecutive, failures, total };
         if (total > 0) nodes += 1;
