@@ -315,6 +315,34 @@ describe('abort', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("ends with the caller's abort when it comes as an attempt times out, and sends nothing more", async () => {
+    const engine = createEngine({
+      policy: { attemptTimeoutMs: 100, minDelayMs: 0, maxDelayMs: 0 },
+    });
+    const controller = new AbortController();
+    let sent = 0;
+    const pending = engine
+      .execute({
+        method: 'GET',
+        url: 'https://api.portone.cloud/api/transaction/T-1/status',
+        kind: 'read',
+        signal: controller.signal,
+        send: ({ signal }) => {
+          sent++;
+          // The caller gives up in the same turn as the attempt's own timeout fires.
+          signal.addEventListener('abort', () => controller.abort(new Error('customer left')));
+          return new Promise(() => {});
+        },
+      })
+      .catch((e: Error) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    const error = await pending;
+    expect(error).toBeInstanceOf(PortOneAbortError);
+    expect((error as Error).cause).toEqual(new Error('customer left'));
+    expect(sent).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('never starts a call whose signal is already aborted', async () => {
     const engine = createEngine();
     const { operation, sent } = scripted([{ code: 2000 }], [], {

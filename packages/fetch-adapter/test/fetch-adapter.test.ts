@@ -305,7 +305,7 @@ describe('attempt signals', () => {
     return { signals, fetchSpy };
   }
 
-  it("gives each attempt its own signal, which the caller's abort cancels", async () => {
+  it("gives each attempt a signal of the engine's, which the caller's abort cancels", async () => {
     sim.ledger.create('S-1');
     sim.script('GET /api/transaction/S-1/status', [{ code: 5024 }, { code: 2000, delayMs: 500 }]);
     const { signals, fetchSpy } = signalSpy();
@@ -316,9 +316,10 @@ describe('attempt signals', () => {
     caller.abort(new Error('customer left'));
     await expect(call).rejects.toMatchObject({ name: 'PortOneAbortError' });
     expect(signals[0]).toBeInstanceOf(AbortSignal);
-    expect(signals[0]).not.toBe(signals[1]);
     expect(signals[0]).not.toBe(caller.signal);
+    expect(signals[1]).not.toBe(caller.signal);
     expect(signals[1]?.aborted).toBe(true);
+    expect(signals[1]?.reason).toMatchObject({ why: 'caller' });
   });
 
   it('aborts the attempt that passes its timeout on the wire, and sends again', async () => {

@@ -2,7 +2,7 @@ import { classify } from '../classify/index.js';
 import { isPortOneError } from '../errors/index.js';
 import { redactError } from '../redact.js';
 import type { Classification } from '../types.js';
-import type { Call } from './call.js';
+import { AttemptTimeout, type Call } from './call.js';
 import type { AttemptContext, AttemptResponse } from './types.js';
 
 /** What one attempt (or one status lookup) produced. */
@@ -15,11 +15,6 @@ export interface AttemptOutcome<R> {
   readonly durationMs: number;
 }
 
-/** The abort reason of an attempt whose own timeout fired. */
-class AttemptTimeout extends Error {
-  override name = 'AttemptTimeout' as const;
-}
-
 const TIMED_OUT: Classification = Object.freeze({
   kind: 'transport',
   series: 'transport',
@@ -29,10 +24,10 @@ const TIMED_OUT: Classification = Object.freeze({
 
 /**
  * Sends one request under the attempt's timeout and the call's signal, and classifies what came
- * back. The attempt's signal aborts on either; the attempt settles at once when it does, whether
- * or not the client honours the signal. Rejects only with the call's own abort (caller,
- * deadline), or with a PortOneError raised before anything was sent (a token that could not be
- * had): the loop decides what those mean.
+ * back. The signal aborts on either; the attempt settles at once when it does, whether or not
+ * the client honours the signal. Rejects only with the call's own abort (caller, deadline), or
+ * with a PortOneError raised before anything was sent (a token that could not be had): the
+ * loop decides what those mean.
  */
 export async function runAttempt<R>(
   call: Call<R>,
@@ -40,33 +35,30 @@ export async function runAttempt<R>(
   request: (context: AttemptContext) => Promise<AttemptResponse<R>>,
 ): Promise<AttemptOutcome<R>> {
   const timeoutMs = call.policy.settings.attemptTimeoutMs;
-  const controller = new AbortController();
-  const onCallAbort = () => controller.abort(call.signal.reason);
-  call.signal.addEventListener('abort', onCallAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
+  const signal = call.startAttempt(timeoutMs);
   const started = call.scope.now();
+  let onAbort: () => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
-      once: true,
-    });
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    if (call.signal.aborted) throw call.signal.reason;
-    const context: AttemptContext = { attempt, signal: controller.signal, timeoutMs };
-    const response = await Promise.race([request(context), aborted]);
+    if (signal.aborted) throw signal.reason;
+    const response = await Promise.race([request({ attempt, signal, timeoutMs }), aborted]);
     const durationMs = call.scope.now() - started;
     return { classification: classifyAnswer(response), response, durationMs };
   } catch (error) {
     const durationMs = call.scope.now() - started;
-    if (call.signal.aborted) throw call.signal.reason;
+    const cut = call.abortReason;
+    if (cut !== undefined) throw cut;
     if (isPortOneError(error)) throw error;
-    if (controller.signal.reason instanceof AttemptTimeout) {
+    if (signal.reason instanceof AttemptTimeout) {
       return { classification: TIMED_OUT, cause: error, durationMs };
     }
     return { classification: classify({ error }), cause: redactError(error), durationMs };
   } finally {
-    clearTimeout(timer);
-    call.signal.removeEventListener('abort', onCallAbort);
+    signal.removeEventListener('abort', onAbort);
+    call.endAttempt();
     // The race's loser must not surface as an unhandled rejection.
     aborted.catch(() => {});
   }

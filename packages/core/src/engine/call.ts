@@ -37,6 +37,11 @@ export class CallAbort extends Error {
   }
 }
 
+/** The abort reason of a step whose attempt ran past its own timeout. */
+export class AttemptTimeout extends Error {
+  override name = 'AttemptTimeout' as const;
+}
+
 /** `METHOD /path/{template}`, for an endpoint the catalogue does not name. */
 function endpointOf(method: string, url: string): string {
   try {
@@ -57,7 +62,12 @@ const newOperationId = (): string =>
 export class Call<R> {
   readonly id = newOperationId();
   readonly startedAt: number;
-  /** Aborts when the caller aborts, or when the deadline (or, once polling, the poll deadline) passes. */
+  /**
+   * The signal of the call's current step, handed to each attempt: it aborts when the caller
+   * aborts, when the deadline (or, once polling, the poll deadline) passes, or when the attempt
+   * in flight passes its own timeout. After a timeout the next step gets a fresh signal; one
+   * signal serves the whole call otherwise.
+   */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -87,6 +97,7 @@ export class Call<R> {
 
   private controller = new AbortController();
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
   private wakeUp: (() => void) | undefined;
 
@@ -139,9 +150,22 @@ export class Call<R> {
     return this.operation.orderRef;
   }
 
-  /** Why the call was cut short, once it was. */
+  /** Why the call was cut short, once it was (an attempt's own timeout does not cut it short). */
   get abortReason(): CallAbort | undefined {
-    return this.signal.aborted ? (this.signal.reason as CallAbort) : undefined;
+    const { aborted, reason } = this.signal;
+    return aborted && reason instanceof CallAbort ? reason : undefined;
+  }
+
+  /** Arms an attempt's own timeout on the call's signal, and hands that signal to the attempt. */
+  startAttempt(timeoutMs: number): AbortSignal {
+    this.attemptTimer = setTimeout(() => this.controller.abort(new AttemptTimeout()), timeoutMs);
+    return this.signal;
+  }
+
+  /** Disarms it; a signal the timeout aborted gives way to a fresh one for the next step. */
+  endAttempt(): void {
+    clearTimeout(this.attemptTimer);
+    if (this.signal.reason instanceof AttemptTimeout) this.controller = new AbortController();
   }
 
   /**
@@ -194,6 +218,8 @@ export class Call<R> {
   }
 
   private cutShort(reason: CallAbort): void {
+    // An attempt that just timed out still holds the signal: the call's end takes over from it.
+    if (this.signal.reason instanceof AttemptTimeout) this.controller = new AbortController();
     this.controller.abort(reason);
   }
 
@@ -273,6 +299,7 @@ export class Call<R> {
 
   dispose(): void {
     clearTimeout(this.deadlineTimer);
+    clearTimeout(this.attemptTimer);
     if (this.onCallerAbort !== undefined) {
       this.operation.signal?.removeEventListener('abort', this.onCallerAbort);
     }

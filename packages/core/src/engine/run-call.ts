@@ -16,9 +16,11 @@ import { pollDelay, retryCeiling } from './waits.js';
  * One call's life, top to bottom: a loop of steps run on p-retry. Each step sends the request
  * (after asking the breaker), or looks the payment up, or polls it; its answer is classified
  * and decided on; the decision ends the call (resolve, fail, surface) or names the next step and
- * the wait before it. p-retry counts the re-sends against the policy's ceiling, stops at the
- * call's signal (caller, deadline), and runs the hook between steps, where the retry budget is
- * spent, the event is emitted and the decided wait is waited.
+ * the wait before it. p-retry counts the re-sends against the policy's ceiling and runs the hook
+ * between steps, where the retry budget is spent, the event is emitted and the decided wait is
+ * waited. The call's signal (caller, deadline) ends it: an attempt or a wait it cuts short
+ * rejects with the reason, and the loop stops there. (p-retry is not given the signal: the call
+ * renews it after an attempt's own timeout, so one signal serves each attempt.)
  */
 
 /** What the loop does at its next step. */
@@ -75,7 +77,6 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
         // once no retry is left, even before a step that would consume none: one more than the
         // ceiling keeps the lookup after the last re-send.
         retries: retryCeiling(call.policy) + 1,
-        signal: call.signal,
         // The decided wait (backoff with jitter, Retry-After, poll interval) is waited in the hook.
         minTimeout: 0,
         onFailedAttempt: async () => {
