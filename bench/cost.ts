@@ -231,6 +231,8 @@ export const IMPORTS: readonly (readonly string[])[] = [
   ['@portone-retry/core'],
   ['@portone-retry/fetch-adapter'],
   ['@portone-retry/axios-adapter', 'axios'],
+  // What the app pays for axios itself, so the adapter's own share can be told apart.
+  ['axios'],
   ['ky'],
   ['axios', 'axios-retry'],
   ['p-retry'],

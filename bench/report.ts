@@ -59,6 +59,7 @@ function summary(r: Results): string {
   );
   const fetchSize = r.size.find((s) => s.entry === 'createPortOneFetch');
   const imports = r.cost.imports.filter((i) => i.modules.startsWith('@portone-retry'));
+  const axiosAlone = r.cost.imports.find((i) => i.modules === 'axios')?.ms.median ?? 0;
   const lines = [
     '**How much do we cost?** (medians; min–max over rounds in the tables below)',
     ...ours.map(
@@ -71,10 +72,13 @@ function summary(r: Results): string {
         (m) =>
           `- ${m.client}: ${Math.round(m.bytesPerCall)} bytes per call in flight above raw (goal ≤ ${GOALS.bytesInFlight}: ${mark(m.bytesPerCall <= GOALS.bytesInFlight)})`,
       ),
-    ...imports.map(
-      (i) =>
-        `- cold import of ${i.modules}: ${num(i.ms.median)} ms (goal ≤ ${GOALS.importMs}: ${mark(i.ms.median <= GOALS.importMs)})`,
-    ),
+    ...imports.map((i) => {
+      // With axios, the goal is for what the adapter adds: the app loads axios anyway.
+      const base = i.modules.endsWith(' + axios') ? axiosAlone : 0;
+      const own = i.ms.median - base;
+      const split = base > 0 ? ` (${num(own)} ms above axios's own ${num(base)})` : '';
+      return `- cold import of ${i.modules}: ${num(i.ms.median)} ms${split} (goal ≤ ${GOALS.importMs}: ${mark(own <= GOALS.importMs)})`;
+    }),
     `- A/A control (raw beside raw): ${num(noise)} µs — differences below it are noise.`,
     '',
     '**How do we behave under faults?**',

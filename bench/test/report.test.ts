@@ -27,7 +27,11 @@ const results: Results = {
       row('ours: createPortOneFetch', 'ours', 12, 0.95),
     ],
     memory: [{ client: 'ours: createPortOneFetch', bytesPerCall: 1400 }],
-    imports: [{ modules: '@portone-retry/core', ms: s(30) }],
+    imports: [
+      { modules: '@portone-retry/core', ms: s(30) },
+      { modules: '@portone-retry/axios-adapter + axios', ms: s(100) },
+      { modules: 'axios', ms: s(92) },
+    ],
   },
   transient: [
     {
@@ -84,6 +88,10 @@ describe('renderReport', () => {
     );
     expect(summary).toContain('0.950 / 0.950 / 0.950 of raw');
     expect(summary).toContain('1400 bytes per call in flight above raw (goal ≤ 2048: met)');
+    expect(summary).toContain('@portone-retry/core: 30.0 ms (goal ≤ 25: **not met**)');
+    expect(summary).toContain(
+      "@portone-retry/axios-adapter + axios: 100.0 ms (8.0 ms above axios's own 92.0) (goal ≤ 25: met)",
+    );
     expect(summary).toContain(
       '3.00 requests per call over the first 100 calls (goal ≤ 1.5: **not met**), 1.05 by 1000 (goal ≤ 1.1: met)',
     );
