@@ -331,7 +331,7 @@ describe('abort', () => {
           sent++;
           // The caller gives up in the same turn as the attempt's own timeout fires.
           signal.addEventListener('abort', () => controller.abort(new Error('customer left')));
-          return new Promise(() => {});
+          return new Promise<never>(() => {});
         },
       })
       .catch((e: Error) => e);
