@@ -77,7 +77,11 @@ export function describeRequest(
     name: op?.id,
     orderRef: ref,
     channel: typeof channel === 'string' && channel.trim() !== '' ? channel : undefined,
-    lookup: op === undefined || ref === undefined ? undefined : lookupPlanOf(op, ref, url, parts),
+    // The body's fields, read once here, serve the lookup too.
+    lookup:
+      op === undefined || ref === undefined
+        ? undefined
+        : lookupPlanOf(op, ref, url, { ...parts, body: fields ?? parts.body }),
   };
 }
 
