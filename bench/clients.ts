@@ -74,6 +74,21 @@ export const HAPPY_CLIENTS: readonly HappyClient[] = [
   { name: 'axios', raw: 'axios', role: 'raw', make: (t) => axiosCalls(axiosFor(t), t) },
   { name: 'axios (A/A)', raw: 'axios', role: 'control', make: (t) => axiosCalls(axiosFor(t), t) },
   {
+    // What any client that can abort an attempt on the wire pays: an AbortSignal per call.
+    name: 'axios, a signal per call (floor)',
+    raw: 'axios',
+    role: 'peer',
+    make: (t) => {
+      const client = axiosFor(t);
+      const signal = () => ({ signal: new AbortController().signal });
+      return {
+        read: (ref) => client.get(t.baseUrl + statusPath(ref), signal()).then((r) => r.data),
+        create: (ref) =>
+          client.post(t.baseUrl + CREATE_PATH, createBody(ref), signal()).then((r) => r.data),
+      };
+    },
+  },
+  {
     name: 'axios + axios-retry',
     raw: 'axios',
     role: 'peer',
@@ -91,6 +106,17 @@ export const HAPPY_CLIENTS: readonly HappyClient[] = [
   },
   { name: 'fetch', raw: 'fetch', role: 'raw', make: (t) => fetchCalls(t.fetch, t) },
   { name: 'fetch (A/A)', raw: 'fetch', role: 'control', make: (t) => fetchCalls(t.fetch, t) },
+  {
+    name: 'fetch, a signal per call (floor)',
+    raw: 'fetch',
+    role: 'peer',
+    make: (t) =>
+      fetchCalls(
+        ((input, init) =>
+          t.fetch(input, { ...init, signal: new AbortController().signal })) as typeof fetch,
+        t,
+      ),
+  },
   {
     name: 'ky',
     raw: 'fetch',
