@@ -139,7 +139,19 @@ describe('engine with budget and breaker', () => {
     [{ breaker: 'yes' }, 'breaker must be'],
     [{ store: {} }, 'store must be a ResilienceStore'],
     [{ breaker: { failureThreshold: 0 } }, 'failureThreshold'],
+    [{ budget: { storeTimeoutMs: 30_000 } }, 'budget.storeTimeoutMs (30000) must be below'],
+    [
+      { breaker: { storeTimeoutMs: 5_000 }, policy: { deadlineMs: 5_000 } },
+      'breaker.storeTimeoutMs (5000) must be below policy.deadlineMs (5000)',
+    ],
   ])('%j throws a TypeError naming the option', (options, name) => {
+    expect(() => createEngine(options as never)).toThrow(TypeError);
     expect(() => createEngine(options as never)).toThrow(name);
+  });
+
+  it('takes a store time limit below the deadline', () => {
+    expect(() =>
+      createEngine({ budget: { storeTimeoutMs: 29_999 }, breaker: { storeTimeoutMs: 200 } }),
+    ).not.toThrow();
   });
 });

@@ -163,6 +163,22 @@ function validateOptions(options: EngineOptions): void {
   }
 }
 
+/**
+ * A store that does not answer must leave the call time to decide locally and send: a store
+ * time limit as long as the call's deadline would turn a frozen Redis into failed payments.
+ */
+function checkStoreTimeouts(options: EngineOptions, deadlineMs: number): void {
+  for (const component of ['budget', 'breaker'] as const) {
+    const given = options[component];
+    const ms = typeof given === 'object' ? given.storeTimeoutMs : undefined;
+    if (ms !== undefined && ms >= deadlineMs) {
+      throw new TypeError(
+        `${component}.storeTimeoutMs (${ms}) must be below policy.deadlineMs (${deadlineMs}): a store that does not answer would hold every call to its deadline`,
+      );
+    }
+  }
+}
+
 function validateOperation<R>(operation: Operation<R>): void {
   if (typeof operation !== 'object' || operation === null) {
     throw new TypeError('operation must be an object');
@@ -186,6 +202,7 @@ function validateOperation<R>(operation: Operation<R>): void {
 export function createEngine(options: EngineOptions = {}): Engine {
   validateOptions(options);
   const policy = isPolicy(options.policy) ? options.policy : createPolicy(options.policy);
+  checkStoreTimeouts(options, policy.settings.deadlineMs);
   const now = options.now ?? Date.now;
   const events = new PortOneEventEmitter();
   const store = options.store ?? createMemoryStore();
