@@ -12,6 +12,5 @@ export default defineConfig([
   { ...shared, format: ['esm'] },
   // The `portone-retry` bin: one self-contained ESM file.
   { entry: ['src/bin.ts'], format: ['esm'], dts: false, target: 'es2022', noExternal: [/.*/] },
-  // p-retry ships ESM only: the CommonJS build carries it inside, so `require()` works on every Node ≥ 20.
-  { ...shared, format: ['cjs'], noExternal: ['p-retry', 'is-network-error'] },
+  { ...shared, format: ['cjs'] },
 ]);

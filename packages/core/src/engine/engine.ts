@@ -195,7 +195,7 @@ function validateOperation<R>(operation: Operation<R>): void {
 
 /**
  * An engine: the only part of the SDK with time and side effects. Adapters hand it operations;
- * it runs them on p-retry with backoff and jitter, honours Retry-After, per-attempt timeouts,
+ * it runs them in one loop with backoff and jitter, honours Retry-After, per-attempt timeouts,
  * the overall deadline and the caller's AbortSignal, polls pending payments, reconciles
  * ambiguous creates by order ref, and emits typed events.
  */

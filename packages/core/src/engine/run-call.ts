@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import { isPortOneError, PortOneCircuitOpenError, type PortOneError } from '../errors/index.js';
 import type { LookupResult } from '../operations/types.js';
 import { backoffDelay, decide } from '../policy/index.js';
@@ -13,14 +12,12 @@ import type { AttemptResponse, LookupPlan, SettledBy } from './types.js';
 import { pollDelay, retryCeiling } from './waits.js';
 
 /**
- * One call's life, top to bottom: a loop of steps run on p-retry. Each step sends the request
- * (after asking the breaker), or looks the payment up, or polls it; its answer is classified
- * and decided on; the decision ends the call (resolve, fail, surface) or names the next step and
- * the wait before it. p-retry counts the re-sends against the policy's ceiling and runs the hook
- * between steps, where the retry budget is spent, the event is emitted and the decided wait is
- * waited. The call's signal (caller, deadline) ends it: an attempt or a wait it cuts short
- * rejects with the reason, and the loop stops there. (p-retry is not given the signal: the call
- * renews it after an attempt's own timeout, so one signal serves each attempt.)
+ * One call's life, top to bottom: a loop of steps. Each step sends the request (after asking
+ * the breaker), or looks the payment up, or polls it; its answer is classified and decided on;
+ * the decision ends the call (resolve, fail, surface) or names the next step and the wait before
+ * it. Between steps the re-send is counted against the policy's ceiling, the retry budget is
+ * spent, the event is emitted and the decided wait is waited. The call's signal (caller,
+ * deadline) ends it: an attempt or a wait it cuts short rejects with the reason.
  */
 
 /** What the loop does at its next step. */
@@ -57,42 +54,9 @@ type StepResult<R> =
   | { readonly type: 'continue'; readonly error: PortOneError; readonly next: Next };
 
 export async function runCall<R>(call: Call<R>): Promise<R> {
-  let next: Next | undefined;
-  /** An error decided between steps (the budget refused a re-send): the call ends with it. */
-  let ending: PortOneError | undefined;
   await openIntent(call);
   try {
-    const settled = await pRetry(
-      async () => {
-        const step = next?.step ?? 'send';
-        next = undefined;
-        const result = await take(call, step);
-        if (result.type === 'resolve') return result;
-        if (result.type === 'continue') next = result.next;
-        throw result.error;
-      },
-      {
-        // The ceiling of re-sends; each answer's own rule is applied by `decide`. Lookups, polls
-        // and a renewed token re-send nothing of the caller's and consume none. p-retry stops
-        // once no retry is left, even before a step that would consume none: one more than the
-        // ceiling keeps the lookup after the last re-send.
-        retries: retryCeiling(call.policy) + 1,
-        // The decided wait (backoff with jitter, Retry-After, poll interval) is waited in the hook.
-        minTimeout: 0,
-        onFailedAttempt: async () => {
-          if (next === undefined) return;
-          ending = await spendRetry(call, next);
-          if (ending !== undefined) {
-            next = undefined;
-            return;
-          }
-          announce(call, next);
-          await call.wait(next.delayMs);
-        },
-        shouldConsumeRetry: () => next?.resends ?? true,
-        shouldRetry: () => next !== undefined,
-      },
-    );
+    const settled = await loop(call);
     const raw = await succeed(call, settled);
     await closeIntent(call, settledOutcome(settled));
     return raw;
@@ -103,11 +67,35 @@ export async function runCall<R>(call: Call<R>): Promise<R> {
       await closeIntent(call, settledOutcome(last));
       return raw;
     }
-    const error = await fail(call, last?.error ?? ending ?? thrown);
+    const error = await fail(call, last?.error ?? thrown);
     await closeIntent(call, failureOutcome(call, error));
     throw error;
   } finally {
     call.dispose();
+  }
+}
+
+/**
+ * The loop itself: take a step; it resolves the call, rejects it, or names the next step. Before
+ * that step: the policy's ceiling on re-sends (each answer's own rule was applied by `decide`;
+ * lookups, polls and a renewed token re-send nothing of the caller's and count for none), the
+ * retry budget, the event, and the decided wait (backoff with jitter, Retry-After, poll
+ * interval). A wait or an attempt the call's signal cuts short rejects, and so ends the loop.
+ */
+async function loop<R>(call: Call<R>): Promise<Resolution<R>> {
+  const ceiling = retryCeiling(call.policy);
+  let step: Step = 'send';
+  for (;;) {
+    const result: StepResult<R> = await take(call, step);
+    if (result.type === 'resolve') return result;
+    if (result.type === 'reject') throw result.error;
+    const next: Next = result.next;
+    if (next.resends && call.retriesUsed >= ceiling) throw result.error;
+    const refused = await spendRetry(call, next);
+    if (refused !== undefined) throw refused;
+    announce(call, next);
+    await call.wait(next.delayMs);
+    step = next.step;
   }
 }
 
