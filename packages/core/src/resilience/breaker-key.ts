@@ -1,54 +1,12 @@
+import { OPERATIONS } from '../operations/catalogue.js';
+
 /**
- * PortOne's paths, from its OpenAPI specs. A request's path is matched against these so that
- * every order ref, link ref and merchant key collapses into one breaker per endpoint, and no key
- * or ref ever appears in a breaker key (they reach `circuit` events and logs).
+ * PortOne's paths, from the operation catalogue (its OpenAPI specs). A request's path is matched
+ * against these so that every order ref, link ref and merchant key collapses into one breaker
+ * per endpoint, and no key or ref ever appears in a breaker key (they reach `circuit` events and
+ * logs).
  */
-const ROUTES: readonly string[] = [
-  '/api/initiatePayment',
-  '/api/paymentLink',
-  '/api/paymentLink/{merchantLinkRef}/status',
-  '/api/paymentLink/{payment_link_ref}/status/{link_status}',
-  '/api/paymentLink/{portOneLinkRef}/fetch-status',
-  '/api/update-paylink/{payment_link_ref}',
-  '/api/transaction/status',
-  '/api/transaction/{merchantOrderRef}/status',
-  '/api/transaction/{order_ref}/capture',
-  '/api/refund/{portone_order_ref}',
-  '/api/{key}/transaction-details',
-  '/api/{portOneKey}/update-transaction-details/{merchant_order_ref}',
-  '/api/subscription/createPlan',
-  '/api/subscription/createSubscription',
-  '/api/subscription/createDeduction',
-  '/api/subscription/triggerNextDeduction',
-  '/api/subscription/plan/{orderRef}',
-  '/api/subscription/plan/{orderRef}/status/{status}',
-  '/api/subscription/{orderRef}',
-  '/api/subscription/{orderRef}/status/{status}',
-  '/api/subscription/{orderRef}/txns-records',
-  '/api/payout/transaction',
-  '/api/payout/vendor/account/verification',
-  '/api/payout/{portone_txn_reference}/status',
-  '/api/payout/{portone_txn_reference}/status/Cancelled',
-  '/api/payout/va/{va_number}/balance',
-  '/api/payout/va/{va_number}/statement',
-  '/api/payout/va/{va_number}/download-statement',
-  '/api/merchant/auth-token',
-  '/api/merchant/generate-signature',
-  '/api/merchant/payout/approve',
-  '/api/merchant/payout/verify',
-  '/api/merchant/payout/generateOTP/approve',
-  '/api/merchant/payout/generateOTP/verify',
-  '/api/merchant/payout/resendOTP/approve',
-  '/api/merchant/payout/resendOTP/verify',
-  '/api/merchant/{key}/payouts',
-  '/api/merchant/{key}/payout/va',
-  '/api/merchant/{key}/webhook',
-  '/api/merchant/{key}/fetch-all-payments',
-  '/api/merchant/{key}/pay-channel/{pckey}',
-  '/api/merchant/{key}/add-pay-channel/{pckey}',
-  '/api/merchant/{smchKey}/paymentLink/{merchantLinkRef}/status',
-  '/api/merchants/{key}/payout/createBeneficiary',
-];
+const ROUTES: readonly string[] = [...new Set(OPERATIONS.map((operation) => operation.path))];
 
 const SPLIT_ROUTES = ROUTES.map((route) => route.split('/'));
 
