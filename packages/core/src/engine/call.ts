@@ -1,6 +1,7 @@
 import { createPortOneError, type ErrorContext, type PortOneError } from '../errors/index.js';
 import type { EventBase, PortOneEventEmitter, PortOneEvents } from '../events.js';
 import type { Journal } from '../journal/index.js';
+import { type DeclaredOperations, operationById } from '../operations/index.js';
 import type { AttemptState, Policy } from '../policy/index.js';
 import { redactUrl } from '../redact.js';
 import {
@@ -42,12 +43,20 @@ export class AttemptTimeout extends Error {
   override name = 'AttemptTimeout' as const;
 }
 
-/** `METHOD /path/{template}`, for an endpoint the catalogue does not name. */
-function endpointOf(method: string, url: string): string {
+/**
+ * The endpoint as `METHOD /path/{template}`: the catalogue's (or the user's declared) template
+ * when the request was described from it, else the URL with every ref in its path replaced.
+ */
+function endpointOf(
+  operation: Operation<unknown>,
+  declared: DeclaredOperations | undefined,
+): string {
+  const known = operation.name === undefined ? undefined : operationById(operation.name, declared);
+  if (known !== undefined) return `${known.method} ${known.path}`;
   try {
-    return breakerKeyOf(method, url);
+    return breakerKeyOf(operation.method, operation.url);
   } catch {
-    return `${method} unknown`;
+    return `${operation.method} unknown`;
   }
 }
 
@@ -127,7 +136,7 @@ export class Call<R> {
 
   /** The endpoint as `METHOD /path/{template}`: every ref in its path replaced by its name. */
   get endpoint(): string {
-    this.#endpoint ??= endpointOf(this.operation.method, this.operation.url);
+    this.#endpoint ??= endpointOf(this.operation, this.policy.settings.operations);
     return this.#endpoint;
   }
 

@@ -1,4 +1,5 @@
 import { OPERATIONS } from '../operations/catalogue.js';
+import { fieldsOf } from '../operations/fields.js';
 
 /**
  * PortOne's paths, from the operation catalogue (its OpenAPI specs). A request's path is matched
@@ -55,39 +56,15 @@ function pathOf(url: string): string {
   }
 }
 
-function fieldOf(body: unknown, name: string): unknown {
-  if (typeof URLSearchParams !== 'undefined' && body instanceof URLSearchParams) {
-    return body.get(name) ?? undefined;
-  }
-  if (typeof FormData !== 'undefined' && body instanceof FormData) return body.get(name);
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    return (body as Record<string, unknown>)[name];
-  }
-  return undefined;
-}
-
-function parsedBody(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
-  const text = body.trim();
-  if (text.startsWith('{')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  }
-  return text.includes('=') ? new URLSearchParams(text) : undefined;
-}
-
 /**
  * The PSP channel a request body names (`pmt_channel` for payments, `payout_channel` for
  * payouts, or a top-level `channel_key`), from a plain object, JSON or form string,
  * URLSearchParams or FormData; undefined when it names none.
  */
 export function pspChannelOf(body: unknown): string | undefined {
-  const fields = parsedBody(body);
+  const fields = fieldsOf(body);
   for (const name of CHANNEL_FIELDS) {
-    const value = fieldOf(fields, name);
+    const value = fields?.[name];
     // Channel keys are short upper-case names (MOMOPAY, OMISE): anything else is not one.
     if (typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value.trim())) {
       return value.trim().toUpperCase();
