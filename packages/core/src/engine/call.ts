@@ -9,6 +9,7 @@ import {
   type CircuitBreaker,
   type RetryBudget,
   type RetryKind,
+  withChannel,
 } from '../resilience/index.js';
 import type { Classification, PaymentStatus } from '../types.js';
 import type { Operation } from './types.js';
@@ -144,9 +145,9 @@ export class Call<R> {
 
   /** The call's circuit breaker: its endpoint, and its PSP channel when it names one. */
   get breakerKey(): string {
-    const { method, url, channel } = this.operation;
+    const { channel } = this.operation;
     this.#breakerKey ??=
-      channel === undefined ? this.endpoint : breakerKeyOf(method, url, { pmt_channel: channel });
+      channel === undefined ? this.endpoint : withChannel(this.endpoint, { pmt_channel: channel });
     return this.#breakerKey;
   }
 

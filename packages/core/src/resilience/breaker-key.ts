@@ -83,7 +83,11 @@ export function breakerKeyOf(method: string, url: string, body?: unknown): strin
     throw new TypeError('breakerKeyOf: method must be a non-empty string');
   }
   if (typeof url !== 'string') throw new TypeError('breakerKeyOf: url must be a string');
+  return withChannel(`${method.toUpperCase()} ${templateOf(pathOf(url))}`, body);
+}
+
+/** An endpoint's breaker key for a request body: the endpoint, then ` @CHANNEL` when it names one. */
+export function withChannel(endpoint: string, body: unknown): string {
   const channel = pspChannelOf(body);
-  const key = `${method.toUpperCase()} ${templateOf(pathOf(url))}`;
-  return channel === undefined ? key : `${key} @${channel}`;
+  return channel === undefined ? endpoint : `${endpoint} @${channel}`;
 }

@@ -1,4 +1,4 @@
-export { breakerKeyOf, pspChannelOf } from './breaker-key.js';
+export { breakerKeyOf, pspChannelOf, withChannel } from './breaker-key.js';
 export { type BreakerOutcome, breakerOutcomeOf } from './breaker-outcome.js';
 export {
   type CircuitBreaker,
