@@ -39,6 +39,13 @@ export interface Simulator {
 export interface StartSimulatorOptions extends SimulatorOptions, SimulatorWebhookOptions {
   /** Port on 127.0.0.1. @default 0 (an ephemeral port) */
   port?: number;
+  /**
+   * How long an idle connection is kept open, in ms. Above undici's default, so fetch clients
+   * reuse connections instead of opening one per request; a benchmark that pauses between
+   * rounds raises it further, as a real PortOne endpoint would keep connections.
+   * @default 5000
+   */
+  keepAliveMs?: number;
 }
 
 /**
@@ -47,9 +54,12 @@ export interface StartSimulatorOptions extends SimulatorOptions, SimulatorWebhoo
  * scripted. It never listens beyond loopback.
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
-  const { port = 0, webhookUrl, webhookSecret, ...behaviourOptions } = options;
+  const { port = 0, keepAliveMs = 5000, webhookUrl, webhookSecret, ...behaviourOptions } = options;
   if ('host' in options)
     throw new TypeError('host is not an option: the simulator listens on 127.0.0.1 only');
+  if (!Number.isInteger(keepAliveMs) || keepAliveMs < 1) {
+    throw new TypeError('keepAliveMs must be a positive whole number of ms');
+  }
   const behaviour = new PortOneBehaviour(behaviourOptions);
   const webhooks = createWebhookSender({
     ledger: () => behaviour.ledger,
@@ -130,8 +140,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       reply(req, res, answer);
     });
   });
-  // Above undici's default, so fetch clients reuse connections instead of opening one per request.
-  server.keepAliveTimeout = 5000;
+  server.keepAliveTimeout = keepAliveMs;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

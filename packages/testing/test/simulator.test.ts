@@ -37,6 +37,21 @@ describe('startSimulator', () => {
     await expect(startSimulator(options)).rejects.toThrow(TypeError);
     await expect(startSimulator(options)).rejects.toThrow(/127\.0\.0\.1/);
   });
+
+  it('keeps idle connections for keepAliveMs, and says so in Keep-Alive', async () => {
+    const { url } = await start({ keepAliveMs: 600_000 });
+    const res = await fetch(`${url}/api/transaction/NONE/status`);
+    await res.text();
+    expect(res.headers.get('keep-alive')).toBe('timeout=600');
+    const defaults = await fetch(`${sim.url}/api/transaction/NONE/status`);
+    await defaults.text();
+    expect(defaults.headers.get('keep-alive')).toBe('timeout=5');
+  });
+
+  it('refuses a keepAliveMs that is not a positive whole number', async () => {
+    await expect(startSimulator({ keepAliveMs: 0 })).rejects.toThrow('keepAliveMs');
+    await expect(startSimulator({ keepAliveMs: 1.5 })).rejects.toThrow(TypeError);
+  });
 });
 
 describe('creates and status', () => {
