@@ -56,11 +56,12 @@ export function contributor(input: string): string {
 const fromSources: Plugin = {
   name: 'portone-retry-sources',
   setup(b) {
-    b.onResolve({ filter: /^@portone-retry\/[\w-]+$/ }, ({ path }) => ({
-      path: fileURLToPath(
-        new URL(`../packages/${path.split('/')[1]}/src/index.ts`, import.meta.url),
-      ),
-    }));
+    // `@portone-retry/core` → core's src/index.ts; `@portone-retry/core/adapter` → src/adapter/index.ts.
+    b.onResolve({ filter: /^@portone-retry\/[\w-]+(\/adapter)?$/ }, ({ path }) => {
+      const [, name, subpath] = path.split('/');
+      const entry = subpath === undefined ? 'index.ts' : `${subpath}/index.ts`;
+      return { path: fileURLToPath(new URL(`../packages/${name}/src/${entry}`, import.meta.url)) };
+    });
   },
 };
 
