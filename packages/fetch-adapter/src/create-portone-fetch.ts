@@ -111,7 +111,7 @@ async function prepare(
       oneShot: false,
     };
   }
-  // The template follows no signal: the engine follows the caller's, and gives each attempt its own.
+  // The template follows no signal: the engine follows the caller's, and hands each attempt the call's.
   const own = { ...init, signal: null, ...(oneShot ? { duplex: 'half' } : {}) } as RequestInit;
   const template = new Request(
     typeof input === 'object' && !(input instanceof URL) ? input : url,
