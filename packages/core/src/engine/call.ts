@@ -175,6 +175,11 @@ export class Call<R> {
   /** Disarms it; a signal the timeout aborted gives way to a fresh one for the next step. */
   endAttempt(): void {
     clearTimeout(this.attemptTimer);
+    this.renewAfterTimeout();
+  }
+
+  /** A signal an attempt's own timeout aborted gives way to a fresh one; the call goes on. */
+  private renewAfterTimeout(): void {
     if (this.signal.reason instanceof AttemptTimeout) this.controller = new AbortController();
   }
 
@@ -229,7 +234,7 @@ export class Call<R> {
 
   private cutShort(reason: CallAbort): void {
     // An attempt that just timed out still holds the signal: the call's end takes over from it.
-    if (this.signal.reason instanceof AttemptTimeout) this.controller = new AbortController();
+    this.renewAfterTimeout();
     this.controller.abort(reason);
   }
 

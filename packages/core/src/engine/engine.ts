@@ -50,7 +50,7 @@ export interface EngineOptions {
   budget?: RetryBudgetOptions | false;
   /**
    * A circuit breaker per endpoint and PSP channel: on by default, or options, or `false` to
-   * turn it off. While open (5 failed calls in a row, or half of 20 in 30 s, by default), calls
+   * turn it off. While open (20 failed calls in a row, or 90 % of 20 in 30 s, by default), calls
    * fail fast with `PortOneCircuitOpenError`, nothing sent; `circuit` is emitted on every change.
    * @default true
    */

@@ -248,8 +248,6 @@ export function createCircuitBreaker(
   const guard = createStoreGuard('breaker', o.storeTimeoutMs, o.onStoreHealth);
   // A memory store answers at once: no time limit, no timer per call.
   const direct = store !== undefined && isInProcess(store);
-  const shared = (store: ResilienceStore, signal: AbortSignal | undefined) =>
-    direct ? store : bounded(store, guard, signal);
 
   /** `operation` on the fleet's breaker, or undefined when there is no store or it cannot answer. */
   async function onFleet<T>(
@@ -258,7 +256,7 @@ export function createCircuitBreaker(
   ): Promise<T | undefined> {
     if (store === undefined) return undefined;
     try {
-      return await operation(shared(store, signal));
+      return await operation(direct ? store : bounded(store, guard, signal));
     } catch (error) {
       if (error instanceof StoreUnavailable) return undefined;
       throw error;
