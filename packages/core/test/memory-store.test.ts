@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BucketSpec, createMemoryStore } from '../src/resilience/index.js';
 import { describeStoreContract } from './support/store-contract.js';
@@ -39,6 +40,37 @@ describe('memory store: expiry follows the time its callers pass', () => {
       consecutiveFailures: 1,
       total: 1,
     });
+  });
+
+  it('counts each node’s calls and failures in the window as a plain recount would', async () => {
+    const window = { windowMs: 1_000, slotMs: 100 };
+    const rule = { failureThreshold: 5, failureRatio: 0.5, minimumCalls: 20 };
+    const step = fc.record({
+      node: fc.constantFrom('a', 'b'),
+      failed: fc.boolean(),
+      advanceMs: fc.oneof(fc.integer({ min: 0, max: 150 }), fc.integer({ min: 0, max: 2_500 })),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
+        const store = createMemoryStore();
+        // The recount: every call a node made, dropped whole after a window with no call from it.
+        const calls = new Map<string, { slot: number; failed: boolean }[]>();
+        let now = T0;
+        for (const { node, failed, advanceMs } of steps) {
+          now += advanceMs;
+          const slot = Math.floor(now / window.slotMs);
+          const oldest = slot - window.windowMs / window.slotMs + 1;
+          const mine = (calls.get(node) ?? []).filter((c) => c.slot >= oldest);
+          const kept = mine.length > 0 ? (calls.get(node) ?? []) : [];
+          kept.push({ slot, failed });
+          calls.set(node, kept);
+          const inWindow = kept.filter((c) => c.slot >= oldest);
+          const counts = await store.recordOutcome('o', node, failed, window, rule, now);
+          expect(counts.total).toBe(inWindow.length);
+          expect(counts.failures).toBe(inWindow.filter((c) => c.failed).length);
+        }
+      }),
+    );
   });
 
   it('gives every store its own state', async () => {

@@ -21,6 +21,9 @@ interface NodeOutcomes {
   last: number;
   /** The node's calls and failures per slot, oldest first, only slots with calls. */
   slots: SlotCounts[];
+  /** The sums over `slots`, kept as slots come and go so no call adds them up again. */
+  calls: number;
+  failures: number;
 }
 interface SlotCounts {
   slot: number;
@@ -38,7 +41,6 @@ interface Circuit extends Expiring {
   version: number;
 }
 
-/** What an operation done at once hands back: one settled promise, shared. */
 /** Expired entries are dropped on access, and all of them every this many writes. */
 const SWEEP_EVERY = 1024;
 
@@ -48,6 +50,15 @@ function levelOf(stored: Bucket | undefined, bucket: BucketSpec, now: number): n
   // A clock that went backwards (another server's, through a shared store) adds nothing.
   const elapsed = Math.max(0, now - stored.at);
   return Math.min(bucket.capacity, stored.tokens + (elapsed * bucket.refillPerSecond) / 1000);
+}
+
+/** Forgets a node's slots older than `oldest`, and takes them out of its sums. */
+function dropSlotsBefore(node: NodeOutcomes, oldest: number): void {
+  while (node.slots.length > 0 && (node.slots[0] as SlotCounts).slot < oldest) {
+    const gone = node.slots.shift() as SlotCounts;
+    node.calls -= gone.calls;
+    node.failures -= gone.failures;
+  }
 }
 
 /** Stores made by `createMemoryStore`: they answer at once, so need no time limit. */
@@ -128,12 +139,17 @@ export function createMemoryStore(): ResilienceStore {
       const seen = entry.nodes.get(node);
       // A node with no call for a whole window starts over, failures in a row included.
       const mine: NodeOutcomes =
-        seen === undefined || seen.last < oldest ? { consecutive: 0, last: slot, slots: [] } : seen;
+        seen === undefined || seen.last < oldest
+          ? { consecutive: 0, last: slot, slots: [], calls: 0, failures: 0 }
+          : seen;
       const newest = mine.slots[mine.slots.length - 1];
       const counts = newest?.slot === slot ? newest : { slot, calls: 0, failures: 0 };
       if (counts !== newest) mine.slots.push(counts);
+      const failure = failed ? 1 : 0;
       counts.calls += 1;
-      if (failed) counts.failures += 1;
+      counts.failures += failure;
+      mine.calls += 1;
+      mine.failures += failure;
       mine.consecutive = failed ? mine.consecutive + 1 : 0;
       mine.last = slot;
       entry.nodes.set(node, mine);
@@ -144,24 +160,20 @@ export function createMemoryStore(): ResilienceStore {
       let result: OutcomeCounts | undefined;
       let nodes = 0;
       let failingNodes = 0;
-      // Plain loops: this runs on every call the breaker sees, at whatever tier V8 has it in.
       for (const [id, each] of entry.nodes) {
         if (each.last < oldest) {
           // No call for a whole window: forgotten, failures in a row included.
           entry.nodes.delete(id);
           continue;
         }
-        while ((each.slots[0]?.slot ?? oldest) < oldest) each.slots.shift();
-        let total = 0;
-        let failures = 0;
-        for (let i = 0; i < each.slots.length; i++) {
-          const counted = each.slots[i] as SlotCounts;
-          total += counted.calls;
-          failures += counted.failures;
-        }
-        const own = { consecutiveFailures: each.consecutive, failures, total };
-        if (total > 0) nodes += 1;
-        if (total > 0 && trips(own, rule)) failingNodes += 1;
+        dropSlotsBefore(each, oldest);
+        const own = {
+          consecutiveFailures: each.consecutive,
+          failures: each.failures,
+          total: each.calls,
+        };
+        if (own.total > 0) nodes += 1;
+        if (own.total > 0 && trips(own, rule)) failingNodes += 1;
         if (id === node) result = { ...own, nodes: 0, failingNodes: 0 };
       }
       return { ...(result as OutcomeCounts), nodes, failingNodes };
