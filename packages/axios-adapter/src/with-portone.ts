@@ -109,31 +109,46 @@ export function withPortOne(
       ? headers
       : new AxiosHeaders(await withCredentials(auth, headers.toJSON() as Record<string, string>));
 
-  // The reconciler settles journalled payments through this instance, with its credentials.
-  registerLookupTransport(engine, async (request, { signal }) => {
+  /**
+   * Sends a lookup through this instance's own adapter (`base`: the call's config, or the
+   * instance's defaults), with the merchant's credentials only (a request's body headers would
+   * lie about it) and its JSON body, if any.
+   */
+  const lookUp = async (
+    base: object,
+    request: { readonly method: string; readonly path: string; readonly body?: unknown },
+    credentials: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<AttemptResponse<AxiosResponse>> => {
     const json = request.body === undefined ? {} : { 'content-type': 'application/json' };
-    const headers = await withCredentials(auth, { accept: 'application/json', ...json });
     const config = {
-      ...instance.defaults,
+      ...base,
       method: request.method.toLowerCase(),
-      url: absoluteUrl(request.url, baseUrl),
+      url: absoluteUrl(request.path, baseUrl),
       baseURL: '',
+      params: undefined,
       data: request.body === undefined ? undefined : JSON.stringify(request.body),
-      headers: new AxiosHeaders(headers),
+      headers: new AxiosHeaders({
+        accept: 'application/json',
+        ...(await withCredentials(auth, credentials)),
+        ...json,
+      }),
       signal,
       timeout: 0,
       validateStatus: acceptEveryStatus,
     };
     try {
-      const {
-        httpStatus,
-        headers: answered,
-        body,
-      } = attemptOf(await inner(config as unknown as InternalAxiosRequestConfig));
-      return { httpStatus, headers: answered, body };
+      return attemptOf(await inner(config as InternalAxiosRequestConfig));
     } catch (error) {
       throw redactAxiosError(error);
     }
+  };
+
+  // The reconciler settles journalled payments through this instance, with its credentials.
+  registerLookupTransport(engine, async (request, { signal }) => {
+    const path = { ...request, path: request.url };
+    const { httpStatus, headers, body } = await lookUp(instance.defaults, path, {}, signal);
+    return { httpStatus, headers, body };
   });
 
   const portoneAdapter: AxiosAdapter = async (config) => {
@@ -186,30 +201,13 @@ export function withPortOne(
         checkStatus === undefined
           ? undefined
           : async (ref, { signal }) => attemptOf(await checkStatus(ref, { signal })),
-      // A lookup carries only the merchant's credentials: the request's body headers would lie.
-      async sendLookup(request, { signal }) {
-        const credentials = credentialsOf((header) => config.headers.get(header) ?? undefined);
-        const lookupConfig = {
-          ...config,
-          method: request.method.toLowerCase(),
-          url: absoluteUrl(request.path, baseUrl),
-          baseURL: '',
-          params: undefined,
-          data: request.body === undefined ? undefined : JSON.stringify(request.body),
-          headers: new AxiosHeaders({
-            ...(await withCredentials(auth, credentials)),
-            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-          }),
+      sendLookup: (request, { signal }) =>
+        lookUp(
+          config,
+          request,
+          credentialsOf((header) => config.headers.get(header) ?? undefined),
           signal,
-          timeout: 0,
-          validateStatus: acceptEveryStatus,
-        };
-        try {
-          return attemptOf(await inner(lookupConfig as InternalAxiosRequestConfig));
-        } catch (error) {
-          throw redactAxiosError(error);
-        }
-      },
+        ),
       causeOf({ raw }) {
         const message = `Request failed with status code ${raw.status}`;
         return redactedAxiosError(message, codeOf(raw.status), config, raw);
