@@ -1,14 +1,9 @@
 /**
  * Sections 2–4: what each retrying client does to PortOne and to the merchant's money when
- * things go wrong. Every client gets a fresh simulator with the same seeded faults (the clients
- * run one after another), and the simulator counts what it saw: requests (status
- * lookups included), creates, payments.
+ * things go wrong. Every client gets a fresh simulator with the same seeded faults, and the
+ * simulator counts what it saw: requests (status lookups included), creates, payments.
  */
-import {
-  type FaultOptions,
-  type StartSimulatorOptions,
-  startSimulator,
-} from '@portone-retry/testing';
+import { type FaultOptions, type Simulator, startSimulator } from '@portone-retry/testing';
 import { DEFAULT_CLIENTS, ourFetch, type RetryClient, SAME_BACKOFF_CLIENTS } from './clients.js';
 import { CREATE_PATH, createBody, percentile, progress, refundPath, runCalls } from './lib.js';
 
@@ -19,51 +14,23 @@ export interface FaultSizes {
   readonly concurrency: number;
   /** Outage checkpoints: calls one engine has seen (the last is the run's length). */
   readonly checkpoints: readonly number[];
-  readonly outageConcurrency: number;
   readonly limitMs: number;
-  /**
-   * Run the clients side by side instead of one after another: quicker, but each one's times
-   * then include the others' CPU (quick runs only).
-   */
+  /** Clients side by side, not one after another: quicker, times rougher (quick runs). */
   readonly sideBySide?: boolean;
 }
 
-export interface TransientRow {
-  readonly client: string;
-  readonly backoff: 'defaults' | 'same';
-  readonly success: number;
-  readonly createsPerCall: number;
-  readonly requestsPerCall: number;
-  /** Time to success of the calls that succeeded (ms). */
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
-
-export interface OutageRow {
-  readonly client: string;
-  /** Requests per call over the first `calls` calls, lookups counted. */
-  readonly byCalls: readonly { calls: number; requestsPerCall: number; p50FailMs: number }[];
-}
-
-export interface MoneyRow {
-  readonly client: string;
-  readonly backoff: 'defaults' | 'same';
-  /** `dedupe`: the simulator refuses a repeated order ref with 4002, as PortOne does. */
-  readonly simulator: 'dedupe' | 'no dedupe';
-  readonly calls: number;
-  /** Orders with two payments or more. */
-  readonly chargedTwice: number;
-  /** Orders paid whose call still failed: the merchant lost track of a real payment. */
-  readonly paidReportedFailed: number;
-  /** Refunds that moved money twice, and refunds done whose call failed. */
-  readonly refundedTwice: number;
-  readonly refundedReportedFailed: number;
-}
+export type Backoff = 'defaults' | 'same';
+/** Every client twice: with its own defaults, and with the same backoff as every other. */
+export type Backoffs = readonly (readonly [Backoff, readonly RetryClient[]])[];
+export const BACKOFFS: Backoffs = [
+  ['defaults', DEFAULT_CLIENTS],
+  ['same', SAME_BACKOFF_CLIENTS],
+];
 
 /** Runs `run` against a fresh simulator, closed afterwards whatever happens. */
 async function withSimulator<T>(
-  options: StartSimulatorOptions,
-  run: (sim: Awaited<ReturnType<typeof startSimulator>>) => Promise<T>,
+  options: Parameters<typeof startSimulator>[0],
+  run: (sim: Simulator) => Promise<T>,
 ): Promise<T> {
   const sim = await startSimulator({ validate: false, ...options });
   try {
@@ -73,23 +40,14 @@ async function withSimulator<T>(
   }
 }
 
-/** Every client twice: with its own defaults, and with the same backoff as every other. */
-export type Backoffs = readonly (readonly ['defaults' | 'same', readonly RetryClient[]])[];
-export const BACKOFFS: Backoffs = [
-  ['defaults', DEFAULT_CLIENTS],
-  ['same', SAME_BACKOFF_CLIENTS],
-];
-
-const TRANSIENT: FaultOptions = { rate: 0.3, code: 5024, seed: 42, route: CREATES };
-
 /**
- * Every (backoff, client) pair of `backoffs`, one after another (times to success are backoff
- * and network, so no run may starve another of the CPU), or side by side when `sizes` says so.
+ * Every (backoff, client) pair, one after another (times to success are backoff and network, so
+ * no run may starve another of the CPU), or side by side when `sizes` says so.
  */
 async function eachClient<T>(
   sizes: FaultSizes,
   backoffs: Backoffs,
-  run: (backoff: 'defaults' | 'same', client: RetryClient) => Promise<T>,
+  run: (backoff: Backoff, client: RetryClient) => Promise<T>,
 ): Promise<T[]> {
   const pairs = backoffs.flatMap(([backoff, clients]) => clients.map((c) => [backoff, c] as const));
   if (sizes.sideBySide) return Promise.all(pairs.map(([backoff, client]) => run(backoff, client)));
@@ -98,30 +56,30 @@ async function eachClient<T>(
   return rows;
 }
 
+const TRANSIENT: FaultOptions = { rate: 0.3, code: 5024, seed: 42, route: CREATES };
+
 /** Section 2: 30 % of creates answer 5024 (PSP communication error, HTTP 500, nothing created). */
-export function runTransient(sizes: FaultSizes, backoffs = BACKOFFS): Promise<TransientRow[]> {
+export function runTransient(sizes: FaultSizes, backoffs = BACKOFFS) {
   progress('transient faults');
   return eachClient(sizes, backoffs, (backoff, client) =>
     withSimulator({ faults: TRANSIENT }, async (sim) => {
-      const post = client.make(sim.url);
-      const loop = await runCalls({
-        to: sizes.calls,
-        concurrency: sizes.concurrency,
-        limitMs: sizes.limitMs,
-        task: (i) => post(CREATE_PATH, createBody(`t-${i}`)),
-      });
+      const { post } = client.make(sim.url);
+      const task = (i: number) => post(CREATE_PATH, createBody(`t-${i}`));
+      const { okMs } = await runCalls({ ...sizes, to: sizes.calls, task });
       return {
         client: client.name,
         backoff,
-        success: loop.ok / sizes.calls,
+        success: okMs.length / sizes.calls,
         createsPerCall: sim.requests(CREATES) / sizes.calls,
         requestsPerCall: sim.requests() / sizes.calls,
-        p50Ms: percentile(loop.okMs, 50),
-        p99Ms: percentile(loop.okMs, 99),
+        // Time to success of the calls that succeeded.
+        p50Ms: percentile(okMs, 50),
+        p99Ms: percentile(okMs, 99),
       };
     }),
   );
 }
+export type TransientRow = Awaited<ReturnType<typeof runTransient>>[number];
 
 /** The clients of the outage: ours as shipped (budget and breaker on), and with either off. */
 export const OUTAGE_CLIENTS: readonly RetryClient[] = [
@@ -131,42 +89,39 @@ export const OUTAGE_CLIENTS: readonly RetryClient[] = [
   ...SAME_BACKOFF_CLIENTS.filter((c) => !c.ours),
 ];
 
+export interface OutageRow {
+  readonly client: string;
+  /** Requests per call over the first `calls` calls, lookups counted. */
+  readonly byCalls: readonly { calls: number; requestsPerCall: number; p50FailMs: number }[];
+}
+
 /**
- * Section 3: every create answers 5000 (HTTP 500). One client (one engine) makes calls in
- * stretches that end at each checkpoint, so "requests per call over the first N calls" counts
- * every request of exactly those N calls.
+ * Section 3: every create answers 5000 (HTTP 500). One client (one engine) makes calls, 32 in
+ * flight, in stretches that end at each checkpoint, so "requests per call over the first N
+ * calls" counts every request of exactly those N calls.
  */
 export function runOutage(sizes: FaultSizes, clients = OUTAGE_CLIENTS): Promise<OutageRow[]> {
   progress('outage');
   return eachClient(sizes, [['defaults', clients]], (_, client) =>
     withSimulator({ faults: { rate: 1, code: 5000, route: CREATES } }, async (sim) => {
       const started = performance.now();
-      const post = client.make(sim.url);
-      const byCalls: { calls: number; requestsPerCall: number; p50FailMs: number }[] = [];
+      const { post } = client.make(sim.url);
+      const task = (i: number) => post(CREATE_PATH, createBody(`o-${i}`));
+      const byCalls: OutageRow['byCalls'][number][] = [];
       let from = 0;
       for (const to of sizes.checkpoints) {
         // A client too slow to reach a checkpoint in its time stops short of it (shown as —).
         if (performance.now() - started > sizes.limitMs) break;
-        const loop = await runCalls({
-          from,
-          to,
-          concurrency: sizes.outageConcurrency,
-          limitMs: sizes.limitMs,
-          task: (i) => post(CREATE_PATH, createBody(`o-${i}`)),
-        });
+        const loop = await runCalls({ ...sizes, from, to, concurrency: 32, task });
         // Cut short by the time limit: the calls not started would skew the figure.
-        if (loop.ok + loop.failed < to - from) break;
-        byCalls.push({
-          calls: to,
-          requestsPerCall: sim.requests() / to,
-          p50FailMs: percentile(loop.failedMs, 50),
-        });
+        if (loop.okMs.length + loop.failures.length < to - from) break;
+        const requestsPerCall = sim.requests() / to;
+        const previous = byCalls.at(-1)?.requestsPerCall ?? Number.NaN;
+        byCalls.push({ calls: to, requestsPerCall, p50FailMs: percentile(loop.failedMs, 50) });
         from = to;
-        // The same requests per call at two checkpoints in a row: the client keeps no memory of
-        // the outage, and more calls would only take time.
-        const [before, last] = byCalls.slice(-2);
-        if (before && last && Math.abs(before.requestsPerCall - last.requestsPerCall) < 0.005)
-          break;
+        // The same figure at two checkpoints in a row: the client keeps no memory of the
+        // outage, and more calls would only take time.
+        if (Math.abs(previous - requestsPerCall) < 0.005) break;
       }
       return { client: client.name, byCalls };
     }),
@@ -181,7 +136,7 @@ const AMBIGUOUS: FaultOptions = { rate: 0.3, code: 'reset-after', seed: 9 };
  * repeated order ref with 4002 (as PortOne does) and against one that creates again; refunds
  * (which PortOne does not deduplicate) run against the payments just created.
  */
-export async function runAmbiguous(sizes: FaultSizes, backoffs = BACKOFFS): Promise<MoneyRow[]> {
+export async function runAmbiguous(sizes: FaultSizes, backoffs = BACKOFFS) {
   progress('ambiguous creates and refunds');
   const pairs = await eachClient(sizes, backoffs, async (backoff, client) => {
     const run = (dedupe: boolean) => ambiguousRun(client, backoff, dedupe, sizes);
@@ -191,44 +146,34 @@ export async function runAmbiguous(sizes: FaultSizes, backoffs = BACKOFFS): Prom
   });
   return pairs.flat();
 }
+export type MoneyRow = Awaited<ReturnType<typeof runAmbiguous>>[number];
 
-async function ambiguousRun(
-  client: RetryClient,
-  backoff: 'defaults' | 'same',
-  dedupe: boolean,
-  sizes: FaultSizes,
-): Promise<MoneyRow> {
+function ambiguousRun(client: RetryClient, backoff: Backoff, dedupe: boolean, sizes: FaultSizes) {
   return withSimulator({ dedupe }, async (sim) => {
-    const post = client.make(sim.url);
+    const { post } = client.make(sim.url);
     const ref = (i: number) => `a-${i}`;
     sim.setFaults({ ...AMBIGUOUS, route: CREATES });
-    const creates = await runCalls({
-      to: sizes.calls,
-      concurrency: sizes.concurrency,
-      limitMs: sizes.limitMs,
-      task: (i) => post(CREATE_PATH, createBody(ref(i))),
-    });
+    const createTask = (i: number) => post(CREATE_PATH, createBody(ref(i)));
+    const creates = await runCalls({ ...sizes, to: sizes.calls, task: createTask });
     const paid = (i: number) => sim.ledger.count(ref(i)) > 0;
     // Refund every order that was paid, whatever its call said.
     sim.setFaults({ ...AMBIGUOUS, route: 'POST /api/refund/*' });
     const refundable = Array.from({ length: sizes.calls }, (_, i) => i).filter(paid);
-    const refunds = await runCalls({
-      to: refundable.length,
-      concurrency: sizes.concurrency,
-      limitMs: sizes.limitMs,
-      task: (k) => post(refundPath(ref(refundable[k] as number)), { refund_amount: 1000 }),
-    });
+    const orderOf = (k: number) => refundable[k] as number;
+    const refundTask = (k: number) => post(refundPath(ref(orderOf(k))), { refund_amount: 1000 });
+    const refunds = await runCalls({ ...sizes, to: refundable.length, task: refundTask });
     const refunded = (i: number) => sim.ledger.get(ref(i))?.refunded ?? 0;
     return {
       client: client.name,
       backoff,
+      /** `dedupe`: the simulator refuses a repeated order ref with 4002, as PortOne does. */
       simulator: dedupe ? 'dedupe' : 'no dedupe',
-      calls: sizes.calls,
+      /** Orders with two payments or more. */
       chargedTwice: sim.ledger.duplicates().length,
+      /** Orders paid whose call still failed: the merchant lost track of a real payment. */
       paidReportedFailed: creates.failures.filter(paid).length,
       refundedTwice: refundable.filter((i) => refunded(i) > 1000).length,
-      refundedReportedFailed: refunds.failures.filter((k) => refunded(refundable[k] as number) > 0)
-        .length,
+      refundedReportedFailed: refunds.failures.filter((k) => refunded(orderOf(k)) > 0).length,
     };
   });
 }

@@ -6,6 +6,7 @@
  */
 import type { AxiosAdapter } from 'axios';
 import { HAPPY_CLIENTS } from './clients.js';
+import { CREATE_PATH, createBody } from './lib.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const client = HAPPY_CLIENTS.find((c) => c.name === process.argv[2]);
@@ -15,11 +16,12 @@ if (gc === undefined || client === undefined || !(calls > 0)) {
 }
 
 const never = () => new Promise<never>(() => {});
-const { create } = client.make({
+const http = client.make({
   baseUrl: 'http://portone.stub',
   fetch: never as typeof fetch,
   axiosAdapter: never as AxiosAdapter,
 });
+const create = (ref: string) => http.post(CREATE_PATH, createBody(ref));
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 // One call first, so what the client builds once (lazily) is not counted per call.
 const pending = [create('warm-up').catch(() => {})];

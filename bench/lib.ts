@@ -45,14 +45,10 @@ export const progress = (line: string): void => {
   process.stderr.write(`  … ${(performance.now() / 1000).toFixed(1)} s: ${line}\n`);
 };
 
-/** What a bounded loop did: how many calls resolved or rejected, and how long they took (ms). */
+/** What a bounded loop did: how long each call took (ms), and which calls rejected. */
 export interface LoopResult {
-  readonly ok: number;
-  readonly failed: number;
-  /** How long each call that resolved took, and each that rejected. */
   readonly okMs: number[];
   readonly failedMs: number[];
-  /** Index of every call that rejected. */
   readonly failures: number[];
 }
 
@@ -69,34 +65,31 @@ export async function runCalls(options: {
 }): Promise<LoopResult> {
   const { to, concurrency, limitMs, task } = options;
   let next = options.from ?? 0;
-  const okMs: number[] = [];
-  const failedMs: number[] = [];
-  const failures: number[] = [];
+  const result: LoopResult = { okMs: [], failedMs: [], failures: [] };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let expired = false;
   const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      expired = true;
-      reject(new Error('bench time limit'));
-    }, limitMs);
+    timer = setTimeout(() => reject(new Error('bench time limit')), limitMs);
   });
-  stop.catch(() => {});
+  let expired = false;
+  stop.catch(() => {
+    expired = true;
+  });
   const worker = async () => {
     while (next < to && !expired) {
       const i = next++;
       const t0 = performance.now();
       try {
         await Promise.race([task(i), stop]);
-        okMs.push(performance.now() - t0);
+        result.okMs.push(performance.now() - t0);
       } catch {
-        failures.push(i);
-        failedMs.push(performance.now() - t0);
+        result.failures.push(i);
+        result.failedMs.push(performance.now() - t0);
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   clearTimeout(timer);
-  return { ok: okMs.length, failed: failures.length, okMs, failedMs, failures };
+  return result;
 }
 
 /** A JSON body of initiatePayment with the merchant order ref `ref`. */

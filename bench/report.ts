@@ -1,9 +1,7 @@
 /** Renders a run's results as markdown: a summary against the goals first, then every table. */
-import type { CostResult, CostRow } from './cost.js';
-import { noiseFloor } from './cost.js';
+import { type CostResult, type CostRow, noiseFloor } from './cost.js';
 import type { MoneyRow, OutageRow, TransientRow } from './faults.js';
-import { num, showSpread, table } from './lib.js';
-import type { RedactionRow } from './redaction.js';
+import { num, type Spread, showSpread, table } from './lib.js';
 import type { SizeRow } from './size.js';
 
 export interface Results {
@@ -17,11 +15,9 @@ export interface Results {
   readonly outage: readonly OutageRow[];
   readonly money: readonly MoneyRow[];
   readonly size: readonly SizeRow[];
-  /** Absent from results made before the section existed. */
-  readonly redaction?: readonly RedactionRow[];
 }
 
-/** The goals of issue 34, checked against each run's medians. */
+/** What a checkout would feel, checked against each run's medians. */
 export const GOALS = {
   deltaCpuUs: 10,
   throughput: 0.93,
@@ -32,81 +28,87 @@ export const GOALS = {
   gzipKb: 12,
 } as const;
 
-const mark = (met: boolean): string => (met ? 'met' : '**not met**');
-const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
-/** A difference with its sign: +3.1, -0.4. */
+/** `(goal ≤ 10: met)`; `above` for a floor (≥) instead of a ceiling. */
+const goal = (value: number | undefined, limit: number, above = false): string => {
+  const met = value !== undefined && (above ? value >= limit : value <= limit);
+  const verdict = value === undefined ? 'not measured in this run' : met ? 'met' : '**not met**';
+  return `(goal ${above ? '≥' : '≤'} ${limit}: ${verdict})`;
+};
+const kb = (bytes: number | undefined): string => num((bytes ?? Number.NaN) / 1024);
 const signed = (value: number): string => `${value >= 0 ? '+' : ''}${num(value)}`;
 const pct = (share: number): string => `${(share * 100).toFixed(1)} %`;
+const NONE: Spread = { median: Number.NaN, min: Number.NaN, max: Number.NaN };
 
-function summary(r: Results): string {
-  const ours = r.cost.rows.filter((row) => row.role === 'ours');
-  const worstRatio = (row: CostRow) =>
-    Math.min(...r.concurrencies.map((c) => row.throughput[c]?.median ?? Number.NaN));
-  const defaults = r.outage[0];
-  const at = (calls: number) => defaults?.byCalls.find((b) => b.calls === calls)?.requestsPerCall;
-  const first100 = at(100);
-  const by1000 = at(1000);
-  const ourMoney = r.money.filter((m) => m.client.startsWith('ours'));
-  const count = (pick: (m: MoneyRow) => number) => ourMoney.reduce((n, m) => n + pick(m), 0);
+function costLines(r: Results): string[] {
   const noise = noiseFloor(r.cost.rows);
-  // A goal below the A/A control's spread cannot be told from noise in this run.
-  const cpuMark = (us: number) =>
+  // A goal below the A/A control's difference cannot be told from noise in this run.
+  const cpuGoal = (us: number) =>
     noise > GOALS.deltaCpuUs
-      ? `not resolved: A/A noise ${num(noise)} µs`
-      : mark(us <= GOALS.deltaCpuUs);
-  const transient = r.transient.filter(
-    (t) => t.client.startsWith('ours') && t.backoff === 'defaults',
-  );
-  const fetchSize = r.size.find((s) => s.entry === 'createPortOneFetch');
-  const imports = r.cost.imports.filter((i) => i.modules.startsWith('@portone-retry'));
+      ? `(goal ≤ 10: not resolved: A/A noise ${num(noise)} µs)`
+      : goal(us, 10);
+  const ratios = (row: CostRow) => r.concurrencies.map((c) => row.throughput[c]?.median ?? NaN);
   const axiosAlone = r.cost.imports.find((i) => i.modules === 'axios')?.ms.median ?? 0;
-  const lines = [
-    '**How much do we cost?** (medians; min–max over rounds in the tables below)',
-    ...ours.map(
-      (row) =>
-        `- ${row.client}, ${row.op}: ${signed(row.deltaCpuUs.median)} µs CPU per call vs its raw client on loopback (goal ≤ ${GOALS.deltaCpuUs}: ${cpuMark(row.deltaCpuUs.median)}), ${signed(row.stubDeltaCpuUs.median)} µs without network; throughput ${r.concurrencies.map((c) => num(row.throughput[c]?.median, 3)).join(' / ')} of raw at concurrency ${r.concurrencies.join(' / ')} (goal ≥ ${GOALS.throughput}: ${mark(worstRatio(row) >= GOALS.throughput)})`,
-    ),
+  return [
+    ...r.cost.rows
+      .filter((row) => row.role === 'ours')
+      .map(
+        (row) =>
+          `- ${row.client}, ${row.op}: ${signed(row.deltaCpuUs.median)} µs CPU per call vs its raw client on loopback ${cpuGoal(row.deltaCpuUs.median)}, ${signed(row.stubDeltaCpuUs.median)} µs without network; throughput ${ratios(
+            row,
+          )
+            .map((x) => num(x, 3))
+            .join(
+              ' / ',
+            )} of raw at concurrency ${r.concurrencies.join(' / ')} ${goal(Math.min(...ratios(row)), GOALS.throughput, true)}`,
+      ),
     ...r.cost.memory
       .filter((m) => m.client.startsWith('ours'))
       .map(
         (m) =>
-          `- ${m.client}: ${Math.round(m.bytesPerCall)} bytes per call in flight above raw (goal ≤ ${GOALS.bytesInFlight}: ${mark(m.bytesPerCall <= GOALS.bytesInFlight)})`,
+          `- ${m.client}: ${Math.round(m.bytesPerCall)} bytes per call in flight above raw ${goal(m.bytesPerCall, GOALS.bytesInFlight)}`,
       ),
-    ...imports.map((i) => {
-      // With axios, the goal is for what the adapter adds: the app loads axios anyway.
-      const base = i.modules.endsWith(' + axios') ? axiosAlone : 0;
-      const own = i.ms.median - base;
-      const split = base > 0 ? ` (${num(own)} ms above axios's own ${num(base)})` : '';
-      return `- cold import of ${i.modules}: ${num(i.ms.median)} ms${split} (goal ≤ ${GOALS.importMs}: ${mark(own <= GOALS.importMs)})`;
-    }),
+    ...r.cost.imports
+      .filter((i) => i.modules.startsWith('@portone-retry'))
+      .map((i) => {
+        // With axios, the goal is for what the adapter adds: the app loads axios anyway.
+        const base = i.modules.endsWith(' + axios') ? axiosAlone : 0;
+        const split =
+          base > 0 ? ` (${num(i.ms.median - base)} ms above axios's own ${num(base)})` : '';
+        return `- cold import of ${i.modules}: ${num(i.ms.median)} ms${split} ${goal(i.ms.median - base, GOALS.importMs)}`;
+      }),
     `- A/A control (raw beside raw): ${num(noise)} µs — differences below it are noise.`,
+  ];
+}
+
+function summary(r: Results): string {
+  const at = (calls: number) =>
+    r.outage[0]?.byCalls.find((b) => b.calls === calls)?.requestsPerCall;
+  const ourMoney = r.money.filter((m) => m.client.startsWith('ours'));
+  const count = (pick: (m: MoneyRow) => number) => ourMoney.reduce((n, m) => n + pick(m), 0);
+  const gzip = (entry: string) => r.size.find((s) => s.entry === entry)?.gzipBytes;
+  const fetchGzip = gzip('createPortOneFetch');
+  return [
+    '**How much do we cost?** (medians; min–max over rounds in the tables below)',
+    ...costLines(r),
     '',
     '**How do we behave under faults?**',
-    ...transient.map(
-      (t) =>
-        `- 30 % 5024, defaults, ${t.client}: ${pct(t.success)} succeed, ${num(t.requestsPerCall, 2)} requests per call, p99 ${num(t.p99Ms, 0)} ms to success`,
-    ),
-    `- Outage, one engine with defaults: ${num(first100, 2)} requests per call over the first 100 calls (goal ≤ ${GOALS.outageFirst100}: ${mark((first100 ?? Number.POSITIVE_INFINITY) <= GOALS.outageFirst100)}), ${num(by1000, 2)} by 1000 (goal ≤ ${GOALS.outageBy1000}: ${mark((by1000 ?? Number.POSITIVE_INFINITY) <= GOALS.outageBy1000)}); lookups counted`,
+    ...r.transient
+      .filter((t) => t.client.startsWith('ours') && t.backoff === 'defaults')
+      .map(
+        (t) =>
+          `- 30 % 5024, defaults, ${t.client}: ${pct(t.success)} succeed, ${num(t.requestsPerCall, 2)} requests per call, p99 ${num(t.p99Ms, 0)} ms to success`,
+      ),
+    `- Outage, one engine with defaults: ${num(at(100), 2)} requests per call over the first 100 calls ${goal(at(100), GOALS.outageFirst100)}, ${num(at(1000), 2)} by 1000 ${goal(at(1000), GOALS.outageBy1000)}; lookups counted`,
     `- Ambiguous creates and refunds, every run of ours: ${count((m) => m.chargedTwice)} orders charged twice, ${count((m) => m.paidReportedFailed)} paid but reported failed; ${count((m) => m.refundedTwice)} refunds done twice, ${count((m) => m.refundedReportedFailed)} done but reported failed`,
     '',
     '**How big are we?**',
-    ...(fetchSize
-      ? [
-          `- createPortOneFetch: ${kb(fetchSize.gzipBytes)} kB min+gzip (goal ≤ ${GOALS.gzipKb}: ${mark(fetchSize.gzipBytes / 1024 <= GOALS.gzipKb)}); ky ${kb(r.size.find((s) => s.entry === 'ky')?.gzipBytes ?? Number.NaN)} kB`,
-        ]
-      : []),
-  ];
-  return lines.join('\n');
+    `- createPortOneFetch: ${kb(fetchGzip)} kB min+gzip ${goal(fetchGzip && fetchGzip / 1024, GOALS.gzipKb)}; ky ${kb(gzip('ky'))} kB`,
+  ].join('\n');
 }
 
-function costTables(r: Results): string {
+function costTables(r: Results): string[] {
   const cs = r.concurrencies;
-  const head = [
-    'client',
-    'Δ CPU µs/call, loopback',
-    'Δ CPU µs/call, no network',
-    ...cs.map((c) => `throughput ÷ raw, c=${c}`),
-  ];
+  const head = ['client', 'Δ CPU µs/call, loopback', 'Δ CPU µs/call, no network'];
   const rows = (op: 'read' | 'create') =>
     r.cost.rows
       .filter((row) => row.op === op && row.role !== 'raw')
@@ -114,18 +116,15 @@ function costTables(r: Results): string {
         row.role === 'ours' ? `**${row.client}**` : row.client,
         showSpread(row.deltaCpuUs),
         showSpread(row.stubDeltaCpuUs),
-        ...cs.map((c) =>
-          showSpread(
-            row.throughput[c] ?? { median: Number.NaN, min: Number.NaN, max: Number.NaN },
-            3,
-          ),
-        ),
+        ...cs.map((c) => showSpread(row.throughput[c] ?? NONE, 3)),
       ]);
+  const costHead = [...head, ...cs.map((c) => `throughput ÷ raw, c=${c}`)];
   return [
+    '## 1. Cost beside the raw client (median (min – max) over rounds)',
     '### Reads (GET status, body read)',
-    table(head, rows('read')),
+    table(costHead, rows('read')),
     '### Creates (POST initiatePayment, body read)',
-    table(head, rows('create')),
+    table(costHead, rows('create')),
     '### Memory per call in flight and cold import',
     table(
       ['client', 'heap bytes per pending call above raw'],
@@ -135,73 +134,47 @@ function costTables(r: Results): string {
       ['import (fresh process)', 'ms'],
       r.cost.imports.map((i) => [i.modules, showSpread(i.ms)]),
     ),
-  ].join('\n\n');
+  ];
 }
 
-function faultTables(r: Results): string {
-  const transient = table(
-    ['client', 'backoff', 'success', 'creates/call', 'requests/call', 'p50 ms', 'p99 ms'],
-    r.transient.map((t) => [
-      t.client,
-      t.backoff,
-      pct(t.success),
-      num(t.createsPerCall, 2),
-      num(t.requestsPerCall, 2),
-      num(t.p50Ms, 0),
-      num(t.p99Ms, 0),
-    ]),
-  );
+const MONEY_COUNTS = [
+  'charged twice',
+  'paid, reported failed',
+  'refunded twice',
+  'refunded, reported failed',
+];
+const moneyCounts = (m: MoneyRow) =>
+  [m.chargedTwice, m.paidReportedFailed, m.refundedTwice, m.refundedReportedFailed] as const;
+
+function faultTables(r: Results): string[] {
   const checkpoints = [...new Set(r.outage.flatMap((o) => o.byCalls.map((b) => b.calls)))];
-  const outage = table(
-    ['client', ...checkpoints.map((c) => `first ${c} calls: requests/call (p50 ms to fail)`)],
-    r.outage.map((o) => [
-      o.client,
-      ...checkpoints.map((c) => {
-        const at = o.byCalls.find((b) => b.calls === c);
-        return at ? `${num(at.requestsPerCall, 2)} (${num(at.p50FailMs, 0)})` : '—';
-      }),
-    ]),
-  );
-  const money = table(
-    [
-      'client',
-      'backoff',
-      'simulator',
-      'charged twice',
-      'paid, reported failed',
-      'refunded twice',
-      'refunded, reported failed',
-    ],
-    r.money.map((m) => [
-      m.client,
-      m.backoff,
-      m.simulator,
-      String(m.chargedTwice),
-      String(m.paidReportedFailed),
-      String(m.refundedTwice),
-      String(m.refundedReportedFailed),
-    ]),
-  );
+  const reached = (o: OutageRow, calls: number) => {
+    const at = o.byCalls.find((b) => b.calls === calls);
+    return at ? `${num(at.requestsPerCall, 2)} (${num(at.p50FailMs, 0)})` : '—';
+  };
   return [
     '## 2. Transient faults: 30 % of creates answer 5024',
-    transient,
+    table(
+      ['client', 'backoff', 'success', 'creates/call', 'requests/call', 'p50 ms', 'p99 ms'],
+      r.transient.map((t) => [
+        t.client,
+        t.backoff,
+        pct(t.success),
+        ...[t.createsPerCall, t.requestsPerCall].map((x) => num(x, 2)),
+        ...[t.p50Ms, t.p99Ms].map((x) => num(x, 0)),
+      ]),
+    ),
     '## 3. Outage: every create answers 5000',
-    outage,
+    table(
+      ['client', ...checkpoints.map((c) => `first ${c} calls: requests/call (p50 ms to fail)`)],
+      r.outage.map((o) => [o.client, ...checkpoints.map((c) => reached(o, c))]),
+    ),
     '## 4. Ambiguous creates and refunds: 30 % processed, then the connection drops',
-    money,
-  ].join('\n\n');
-}
-
-function sizeTable(r: Results): string {
-  return table(
-    ['entry', 'min kB', 'min+gzip kB', 'top contributors (min kB)'],
-    r.size.map((s) => [
-      s.entry,
-      kb(s.minBytes),
-      kb(s.gzipBytes),
-      s.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', '),
-    ]),
-  );
+    table(
+      ['client', 'backoff', 'simulator', ...MONEY_COUNTS],
+      r.money.map((m) => [m.client, m.backoff, m.simulator, ...moneyCounts(m).map(String)]),
+    ),
+  ];
 }
 
 export function renderReport(r: Results): string {
@@ -209,15 +182,17 @@ export function renderReport(r: Results): string {
     '# portone-retry bench results',
     `\`${r.command}\`, finished ${r.finishedAt} in ${r.durationS} s on ${r.machine}. How it is measured: [README.md](README.md).`,
     summary(r),
-    '## 1. Cost beside the raw client (median (min – max) over rounds)',
-    costTables(r),
-    faultTables(r),
+    ...costTables(r),
+    ...faultTables(r),
     '## 5. Size (esbuild, browser target, minified)',
-    sizeTable(r),
-    '## 6. Redaction (what an error costs to make safe to log)',
     table(
-      ['input', 'KB', 'µs per KB (median)'],
-      (r.redaction ?? []).map((row) => [row.input, row.kb.toFixed(1), row.usPerKb.toFixed(2)]),
+      ['entry', 'min kB', 'min+gzip kB', 'top contributors (min kB)'],
+      r.size.map((s) => [
+        s.entry,
+        kb(s.minBytes),
+        kb(s.gzipBytes),
+        s.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', '),
+      ]),
     ),
     '',
   ].join('\n\n');

@@ -5,7 +5,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 
 export interface SizeRow {
   readonly entry: string;
@@ -16,23 +16,21 @@ export interface SizeRow {
 }
 
 /** What a user imports, and what the bundle leaves out because the app already has it. */
-export const ENTRIES: readonly { entry: string; code: string; external?: string[] }[] = [
+const ENTRIES: readonly { entry: string; module: string; name?: string; external?: string[] }[] = [
   {
     entry: 'createPortOneFetch',
-    code: "export { createPortOneFetch } from '@portone-retry/fetch-adapter';",
+    module: '@portone-retry/fetch-adapter',
+    name: 'createPortOneFetch',
   },
   {
     entry: 'withPortOne (axios external)',
-    code: "export { withPortOne } from '@portone-retry/axios-adapter';",
+    module: '@portone-retry/axios-adapter',
+    name: 'withPortOne',
     external: ['axios'],
   },
-  { entry: 'ky', code: "export { default } from 'ky';" },
-  {
-    entry: 'axios-retry (axios external)',
-    code: "export { default } from 'axios-retry';",
-    external: ['axios'],
-  },
-  { entry: 'p-retry', code: "export { default } from 'p-retry';" },
+  { entry: 'ky', module: 'ky' },
+  { entry: 'axios-retry (axios external)', module: 'axios-retry', external: ['axios'] },
+  { entry: 'p-retry', module: 'p-retry' },
 ];
 
 /**
@@ -49,43 +47,35 @@ export function contributor(input: string): string {
   return dependency?.[1] ?? path;
 }
 
-/**
- * Resolves our packages to their TypeScript sources instead of their single-file dist, so the
- * metafile names the source files that make up our bytes (the sizes are measured on dist).
- */
-const fromSources: Plugin = {
-  name: 'portone-retry-sources',
-  setup(b) {
-    // `@portone-retry/core` → core's src/index.ts; `@portone-retry/core/adapter` → src/adapter/index.ts.
-    b.onResolve({ filter: /^@portone-retry\/[\w-]+(\/adapter)?$/ }, ({ path }) => {
-      const [, name, subpath] = path.split('/');
-      const entry = subpath === undefined ? 'index.ts' : `${subpath}/index.ts`;
-      return { path: fileURLToPath(new URL(`../packages/${name}/src/${entry}`, import.meta.url)) };
-    });
-  },
-};
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-const bundle = (code: string, external: string[], plugins: Plugin[] = []) =>
+/**
+ * Bundles `code`. With `sources`, our packages resolve to their TypeScript sources through the
+ * root tsconfig's paths, so the metafile names the files that make up our bytes (sizes are
+ * measured on dist, what users install).
+ */
+const bundle = (code: string, external: string[], sources = false) =>
   build({
-    stdin: { contents: code, resolveDir: fileURLToPath(new URL('.', import.meta.url)) },
+    stdin: { contents: code, resolveDir: here('.') },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
     external,
-    plugins,
     write: false,
     metafile: true,
     logLevel: 'silent',
+    ...(sources ? { tsconfig: here('../tsconfig.json') } : {}),
   });
 
 export async function runSize(): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
-  for (const { entry, code, external = [] } of ENTRIES) {
+  for (const { entry, module, name = 'default', external = [] } of ENTRIES) {
+    const code = `export { ${name} } from '${module}';`;
     const result = await bundle(code, external);
-    const ours = code.includes('@portone-retry/');
-    const attributed = ours ? await bundle(code, external, [fromSources]) : result;
+    const ours = module.startsWith('@portone-retry/');
+    const attributed = ours ? await bundle(code, external, true) : result;
     const output = result.outputFiles[0]?.contents ?? new Uint8Array();
     const inputs = Object.values(attributed.metafile.outputs)[0]?.inputs ?? {};
     const byContributor = new Map<string, number>();

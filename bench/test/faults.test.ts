@@ -10,7 +10,6 @@ const SIZES = {
   calls: 12,
   concurrency: 12,
   checkpoints: [6, 12],
-  outageConcurrency: 6,
   limitMs: 8000,
 };
 const pick = (clients: readonly RetryClient[], ...names: string[]) =>
