@@ -477,12 +477,72 @@ describe('createWebhookHandler', () => {
     expect(statuses.get('new')).toBe('Success');
   });
 
+  it('answers 409 while another handler sharing the store applies the same order ref, then a replay', async () => {
+    const seen = createMemoryWebhookStore();
+    const first = setup({ seen });
+    const second = setup({ seen });
+    let finish: () => void = () => {};
+    first.onPayment.mockImplementationOnce(() => new Promise<void>((done) => (finish = done)));
+    const body = await signed();
+    const applying = first.handler(post(body));
+    await vi.waitFor(() => expect(first.onPayment).toHaveBeenCalledTimes(1));
+    const busy = await second.handler(post(body));
+    expect(busy.status).toBe(409);
+    expect(await busy.json()).toEqual({ error: 'in-progress' });
+    expect(second.onPayment).not.toHaveBeenCalled();
+    finish();
+    expect((await applying).status).toBe(200);
+    // PortOne's resend, after the first server applied it: a replay, not a second application.
+    expect(await (await second.handler(post(body))).json()).toEqual({
+      received: true,
+      replay: true,
+    });
+    expect(replays(second.onPayment)).toEqual([['Success', true]]);
+  });
+
+  it('gives the order ref back after onPayment, whether it returned or threw', async () => {
+    const statuses = new Map<string, WebhookStatus>();
+    const claim = vi.fn(async () => 'token-1');
+    const release = vi.fn(async () => {});
+    const seen = {
+      get: async (ref: string) => statuses.get(ref),
+      set: async (ref: string, status: WebhookStatus) => void statuses.set(ref, status),
+      claim,
+      release,
+    };
+    const { deliver, onPayment } = setup({ seen });
+    onPayment.mockImplementationOnce(() => {
+      throw new Error('database down');
+    });
+    await expect(deliver()).rejects.toThrow('database down');
+    expect((await deliver()).status).toBe(200);
+    expect(claim.mock.calls).toEqual([
+      [SAMPLE.merchant_order_ref, 60_000],
+      [SAMPLE.merchant_order_ref, 60_000],
+    ]);
+    expect(release.mock.calls).toEqual([
+      [SAMPLE.merchant_order_ref, 'token-1'],
+      [SAMPLE.merchant_order_ref, 'token-1'],
+    ]);
+  });
+
+  it('a claim that is not given does not apply the webhook: 409, nothing recorded', async () => {
+    const set = vi.fn(async () => {});
+    const seen = { get: async () => undefined, set, claim: async () => undefined };
+    const { deliver, onPayment, settle } = setup({ seen });
+    expect((await deliver()).status).toBe(409);
+    expect(onPayment).not.toHaveBeenCalled();
+    expect(settle).not.toHaveBeenCalled();
+    expect(set).not.toHaveBeenCalled();
+  });
+
   it.each([
     [{}, /secret/],
     [{ secret: '' }, /secret/],
     [{ secret: SECRET, onPayment: 'yes' }, /onPayment/],
     [{ secret: SECRET, expected: {} }, /expected/],
     [{ secret: SECRET, seen: {} }, /seen/],
+    [{ secret: SECRET, seen: { get() {}, set() {}, claim: 1 } }, /seen.claim/],
     [{ secret: SECRET, maxBodyBytes: 0 }, /maxBodyBytes/],
     [{ secret: SECRET, onpayment: () => {} }, /unknown option onpayment/],
   ])('rejects bad options at construction: %o', (options, message) => {

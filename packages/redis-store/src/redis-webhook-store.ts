@@ -2,6 +2,8 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { WebhookStatus, WebhookStore } from '../../core/src/webhooks/index.js';
 
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
 /** Options of `createRedisWebhookStore`. */
 export interface RedisWebhookStoreOptions {
   /** A connected ioredis client or cluster client; the store never closes it. */
@@ -23,8 +25,9 @@ export interface RedisWebhookStoreOptions {
 /**
  * The webhook handler's `seen` store on Redis: every server that receives PortOne's webhooks
  * sees what the others applied, so a webhook resent to another server is a replay there too.
- * Two copies arriving at two servers in the same instant may both be applied: keep `onPayment`
- * idempotent, as for any at-least-once delivery.
+ * While one server applies a webhook, it holds the order ref (`SET NX PX`, released by its own
+ * token): a copy arriving at another server in the same instant is answered 409 and comes back
+ * later as the replay it is. A server that dies mid-way holds the ref until the lease runs out.
  */
 export function createRedisWebhookStore(options: RedisWebhookStoreOptions): WebhookStore {
   const { client, prefix = 'portone-retry:', ttlSeconds = 2_592_000 } = options;
@@ -38,7 +41,17 @@ export function createRedisWebhookStore(options: RedisWebhookStoreOptions): Webh
     throw new TypeError('createRedisWebhookStore: ttlSeconds must be a positive integer');
   }
   const keyOf = (ref: string) => `${prefix}webhook:${ref}`;
+  const claimOf = (ref: string) => `${prefix}webhook-claim:${ref}`;
   return {
+    async claim(ref, leaseMs) {
+      const token = globalThis.crypto.randomUUID();
+      const taken = await client.set(claimOf(ref), token, 'PX', leaseMs, 'NX');
+      return taken === 'OK' ? token : undefined;
+    },
+    async release(ref, token) {
+      // Deleted only while it is still this token's: a lease that ran out may be another's now.
+      await client.eval(RELEASE, 1, claimOf(ref), token);
+    },
     async get(ref) {
       const status = await client.get(keyOf(ref));
       return status === null ? undefined : (status as WebhookStatus);

@@ -105,6 +105,49 @@ describe.skipIf(!available)('redis webhook store against a real redis-server on 
     ]);
   });
 
+  it('a copy arriving at another server while the first applies it is answered 409, then a replay', async () => {
+    let finish: () => void = () => {};
+    const onPaymentA = vi.fn(() => new Promise<void>((done) => (finish = done)));
+    const onPaymentB = vi.fn<(webhook: PortOneWebhook, meta: { replay: boolean }) => void>();
+    const serverA = createWebhookHandler({
+      secret: SECRET,
+      seen: createRedisWebhookStore({ client: a }),
+      onPayment: onPaymentA,
+    });
+    const serverB = createWebhookHandler({
+      secret: SECRET,
+      seen: createRedisWebhookStore({ client: b }),
+      onPayment: onPaymentB,
+    });
+    const applying = serverA(await webhookRequest(WEBHOOK));
+    await vi.waitFor(() => expect(onPaymentA).toHaveBeenCalledTimes(1));
+    expect((await serverB(await webhookRequest(WEBHOOK))).status).toBe(409);
+    expect(onPaymentB).not.toHaveBeenCalled();
+    finish();
+    expect((await applying).status).toBe(200);
+    // The claim is given back: PortOne's resend reaches B, which sees it applied.
+    expect(await b.exists('portone-retry:webhook-claim:ORDER-1')).toBe(0);
+    expect((await serverB(await webhookRequest(WEBHOOK))).status).toBe(200);
+    expect(onPaymentB.mock.calls.map(([, meta]) => meta.replay)).toEqual([true]);
+  });
+
+  it('a claim whose lease ran out is another server’s: the late holder cannot release it', async () => {
+    const storeA = createRedisWebhookStore({ client: a });
+    const storeB = createRedisWebhookStore({ client: b });
+    const late = await storeA.claim?.('ORDER-3', 20);
+    expect(late).toBeDefined();
+    expect(await storeB.claim?.('ORDER-3', 60_000)).toBeUndefined();
+    await vi.waitFor(async () =>
+      expect(await b.exists('portone-retry:webhook-claim:ORDER-3')).toBe(0),
+    );
+    const current = await storeB.claim?.('ORDER-3', 60_000);
+    expect(current).toBeDefined();
+    await storeA.release?.('ORDER-3', late as string);
+    expect(await storeA.claim?.('ORDER-3', 60_000)).toBeUndefined();
+    await storeB.release?.('ORDER-3', current as string);
+    expect(await storeA.claim?.('ORDER-3', 60_000)).toBeDefined();
+  });
+
   it('remembers under the prefix, for ttlSeconds', async () => {
     const store = createRedisWebhookStore({ client: a, prefix: 'shop:', ttlSeconds: 60 });
     expect(await store.get('ORDER-2')).toBeUndefined();

@@ -76,6 +76,12 @@ const STATUS_OF_REJECTION: Readonly<Record<WebhookRejection, number>> = {
   currency: 422,
 };
 
+/**
+ * How long a server may hold an order ref while it applies one webhook. Longer than any
+ * `onPayment` should take; PortOne waits far longer between resends.
+ */
+const CLAIM_LEASE_MS = 60_000;
+
 const OPTION_NAMES = new Set([
   'secret',
   'engine',
@@ -91,6 +97,7 @@ const OPTION_NAMES = new Set([
  * amount and currency with your order, drops replays, calls `onPayment`, and settles the call
  * that is polling that payment. Answers:
  * - 200 to a webhook applied or dropped as a replay, so PortOne stops sending it;
+ * - 409 while another server that shares `seen` is applying a webhook of the same order ref;
  * - 400 malformed, 401 bad signature, 422 amount or currency not the order's, 404 unknown order;
  * - 405 to anything but POST, 413 to a body over `maxBodyBytes`.
  *
@@ -134,13 +141,22 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     // One webhook per order ref at a time in this process, so PortOne's resend arriving while the
     // first is still in `onPayment` is seen as the replay it is.
     return inOrder(ref, async () => {
-      const replay = isReplay(await seen.get(ref), webhook.status);
-      await onPayment?.(webhook, { replay });
-      if (!replay) {
-        if (isFinalStatus(webhook.status)) await settleCall(engine, ref, webhook.status);
-        await seen.set(ref, webhook.status);
+      // Across servers: one webhook per order ref at a time, for as long as the claim's lease.
+      const token = await seen.claim?.(ref, CLAIM_LEASE_MS);
+      if (seen.claim !== undefined && token === undefined) {
+        return answer(409, { error: 'in-progress' });
       }
-      return answer(200, { received: true, replay });
+      try {
+        const replay = isReplay(await seen.get(ref), webhook.status);
+        await onPayment?.(webhook, { replay });
+        if (!replay) {
+          if (isFinalStatus(webhook.status)) await settleCall(engine, ref, webhook.status);
+          await seen.set(ref, webhook.status);
+        }
+        return answer(200, { received: true, replay });
+      } finally {
+        if (token !== undefined) await seen.release?.(ref, token).catch(() => {});
+      }
     });
   };
 }
@@ -214,6 +230,11 @@ function validate(options: WebhookHandlerOptions): Settings {
   const seen = options.seen ?? createMemoryWebhookStore();
   if (typeof seen.get !== 'function' || typeof seen.set !== 'function') {
     throw new TypeError(`${where}: seen must have get(ref) and set(ref, status)`);
+  }
+  for (const name of ['claim', 'release'] as const) {
+    if (seen[name] !== undefined && typeof seen[name] !== 'function') {
+      throw new TypeError(`${where}: seen.${name} must be a function`);
+    }
   }
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {

@@ -10,6 +10,15 @@ export interface WebhookStore {
   get(merchantOrderRef: string): Promise<WebhookStatus | undefined>;
   /** Remembers `status` as applied for `merchantOrderRef`. */
   set(merchantOrderRef: string, status: WebhookStatus): Promise<void>;
+  /**
+   * Takes the order ref for one webhook at a time across every server that shares the store,
+   * for at most `leaseMs`: a token to release it with, or `undefined` while another server holds
+   * it (the handler then answers 409 and PortOne sends the webhook again later, when it is the
+   * replay it is). Optional: without it, two servers may apply one webhook at the same instant.
+   */
+  claim?(merchantOrderRef: string, leaseMs: number): Promise<string | undefined>;
+  /** Gives the ref back, if `token` still holds it (a lease that ran out is another's now). */
+  release?(merchantOrderRef: string, token: string): Promise<void>;
 }
 
 /** Options of `createMemoryWebhookStore`. */
@@ -30,7 +39,20 @@ export function createMemoryWebhookStore(options: MemoryWebhookStoreOptions = {}
   }
   // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   const statuses = new Map<string, WebhookStatus>();
+  // Refs taken by a handler of this process: their token and when the lease runs out.
+  const claims = new Map<string, { token: string; until: number }>();
+  let tokens = 0;
   return {
+    async claim(ref, leaseMs) {
+      const held = claims.get(ref);
+      if (held !== undefined && held.until > Date.now()) return undefined;
+      const token = String(++tokens);
+      claims.set(ref, { token, until: Date.now() + leaseMs });
+      return token;
+    },
+    async release(ref, token) {
+      if (claims.get(ref)?.token === token) claims.delete(ref);
+    },
     async get(ref) {
       const status = statuses.get(ref);
       if (status !== undefined) {
