@@ -526,6 +526,21 @@ describe('createWebhookHandler', () => {
     ]);
   });
 
+  it('a release that fails, or is not async, leaves the answer as it was', async () => {
+    const statuses = new Map<string, WebhookStatus>();
+    const seen = {
+      get: async (ref: string) => statuses.get(ref),
+      set: async (ref: string, status: WebhookStatus) => void statuses.set(ref, status),
+      claim: async () => 'token',
+      release: () => {
+        throw new Error('redis down');
+      },
+    };
+    const { deliver, onPayment } = setup({ seen: seen as never });
+    expect((await deliver()).status).toBe(200);
+    expect(replays(onPayment)).toEqual([['Success', false]]);
+  });
+
   it('a claim that is not given does not apply the webhook: 409, nothing recorded', async () => {
     const set = vi.fn(async () => {});
     const seen = { get: async () => undefined, set, claim: async () => undefined };

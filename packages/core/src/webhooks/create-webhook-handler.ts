@@ -155,7 +155,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         }
         return answer(200, { received: true, replay });
       } finally {
-        if (token !== undefined) await seen.release?.(ref, token).catch(() => {});
+        // A release that fails leaves the ref to its lease: the answer stands.
+        if (token !== undefined) {
+          await Promise.resolve()
+            .then(() => seen.release?.(ref, token))
+            .catch(() => {});
+        }
       }
     });
   };
