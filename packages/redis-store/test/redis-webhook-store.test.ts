@@ -80,19 +80,22 @@ describe.skipIf(!available)('redis webhook store against a real redis-server on 
     await a.flushall();
   });
 
+  /** Two servers of a fleet, each with its own connection to the shared Redis. */
+  const twoServers = (
+    ...onPayment: [(...args: never[]) => unknown, (...args: never[]) => unknown]
+  ) =>
+    [a, b].map((client, i) =>
+      createWebhookHandler({
+        secret: SECRET,
+        seen: createRedisWebhookStore({ client }),
+        onPayment: onPayment[i] as (webhook: PortOneWebhook, meta: { replay: boolean }) => unknown,
+      }),
+    );
+
   it('a webhook applied on one server is a replay on another', async () => {
     const onPaymentA = vi.fn<(webhook: PortOneWebhook, meta: { replay: boolean }) => void>();
     const onPaymentB = vi.fn<(webhook: PortOneWebhook, meta: { replay: boolean }) => void>();
-    const serverA = createWebhookHandler({
-      secret: SECRET,
-      seen: createRedisWebhookStore({ client: a }),
-      onPayment: onPaymentA,
-    });
-    const serverB = createWebhookHandler({
-      secret: SECRET,
-      seen: createRedisWebhookStore({ client: b }),
-      onPayment: onPaymentB,
-    });
+    const [serverA, serverB] = twoServers(onPaymentA, onPaymentB);
     expect((await serverA(await webhookRequest(WEBHOOK))).status).toBe(200);
     expect((await serverB(await webhookRequest(WEBHOOK))).status).toBe(200);
     expect((await serverB(await webhookRequest({ ...WEBHOOK, status: 'Pending' }))).status).toBe(
@@ -109,16 +112,7 @@ describe.skipIf(!available)('redis webhook store against a real redis-server on 
     let finish: () => void = () => {};
     const onPaymentA = vi.fn(() => new Promise<void>((done) => (finish = done)));
     const onPaymentB = vi.fn<(webhook: PortOneWebhook, meta: { replay: boolean }) => void>();
-    const serverA = createWebhookHandler({
-      secret: SECRET,
-      seen: createRedisWebhookStore({ client: a }),
-      onPayment: onPaymentA,
-    });
-    const serverB = createWebhookHandler({
-      secret: SECRET,
-      seen: createRedisWebhookStore({ client: b }),
-      onPayment: onPaymentB,
-    });
+    const [serverA, serverB] = twoServers(onPaymentA, onPaymentB);
     const applying = serverA(await webhookRequest(WEBHOOK));
     await vi.waitFor(() => expect(onPaymentA).toHaveBeenCalledTimes(1));
     expect((await serverB(await webhookRequest(WEBHOOK))).status).toBe(409);
