@@ -2,49 +2,31 @@
  * Section 5, size: what each client adds to a browser or edge bundle. Each entry is bundled with
  * esbuild (browser target, minified, ESM, tree-shaken) from the built packages, then gzipped.
  */
-
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-export interface SizeRow {
-  readonly entry: string;
-  readonly minBytes: number;
-  readonly gzipBytes: number;
-  /** The largest inputs in the bundle, by minified bytes. */
-  readonly top: readonly { input: string; bytes: number }[];
-}
-
-/** What a user imports, and what the bundle leaves out because the app already has it. */
-const ENTRIES: readonly { entry: string; module: string; name?: string; external?: string[] }[] = [
-  {
-    entry: 'createPortOneFetch',
-    module: '@portone-retry/fetch-adapter',
-    name: 'createPortOneFetch',
-  },
-  {
-    entry: 'withPortOne (axios external)',
-    module: '@portone-retry/axios-adapter',
-    name: 'withPortOne',
-    external: ['axios'],
-  },
-  { entry: 'ky', module: 'ky' },
-  { entry: 'axios-retry (axios external)', module: 'axios-retry', external: ['axios'] },
-  { entry: 'p-retry', module: 'p-retry' },
-];
+/**
+ * What a user imports. axios is left out of every bundle: an app that uses withPortOne or
+ * axios-retry ships it already, and the other entries do not import it.
+ */
+const ENTRIES = [
+  ['createPortOneFetch', "export { createPortOneFetch } from '@portone-retry/fetch-adapter';"],
+  ['withPortOne (axios external)', "export { withPortOne } from '@portone-retry/axios-adapter';"],
+  ['ky', "export { default } from 'ky';"],
+  ['axios-retry (axios external)', "export { default } from 'axios-retry';"],
+  ['p-retry', "export { default } from 'p-retry';"],
+] as const;
 
 /**
  * What a bundle input is counted under: a folder of our sources (packages/core/src/catalogue/),
  * a file at the top of one, or a dependency's package name.
  */
-export function contributor(input: string): string {
+function contributor(input: string): string {
   const path = input.replace(/^(\.\.\/)+/, '');
-  const ours = /^(packages\/[^/]+\/src\/[^/]+\/)/.exec(path);
-  if (ours?.[1] !== undefined) return ours[1];
-  const dependency = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
-    path,
-  );
-  return dependency?.[1] ?? path;
+  const ours = /^(packages\/[^/]+\/src\/[^/]+\/)/.exec(path)?.[1];
+  const dependency = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/;
+  return ours ?? dependency.exec(path)?.[1] ?? path;
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -54,7 +36,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * root tsconfig's paths, so the metafile names the files that make up our bytes (sizes are
  * measured on dist, what users install).
  */
-const bundle = (code: string, external: string[], sources = false) =>
+const bundle = (code: string, sources = false) =>
   build({
     stdin: { contents: code, resolveDir: here('.') },
     bundle: true,
@@ -62,23 +44,22 @@ const bundle = (code: string, external: string[], sources = false) =>
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    external,
+    external: ['axios'],
     write: false,
     metafile: true,
     logLevel: 'silent',
     ...(sources ? { tsconfig: here('../tsconfig.json') } : {}),
   });
 
-export async function runSize(): Promise<SizeRow[]> {
-  const rows: SizeRow[] = [];
-  for (const { entry, module, name = 'default', external = [] } of ENTRIES) {
-    const code = `export { ${name} } from '${module}';`;
-    const result = await bundle(code, external);
-    const ours = module.startsWith('@portone-retry/');
-    const attributed = ours ? await bundle(code, external, true) : result;
-    const output = result.outputFiles[0]?.contents ?? new Uint8Array();
-    const inputs = Object.values(attributed.metafile.outputs)[0]?.inputs ?? {};
+export async function runSize() {
+  const rows = [];
+  for (const [entry, code] of ENTRIES) {
+    const built = await bundle(code);
+    const ours = code.includes('@portone-retry/');
+    const { metafile } = ours ? await bundle(code, true) : built;
+    const output = built.outputFiles[0]?.contents ?? new Uint8Array();
     const byContributor = new Map<string, number>();
+    const inputs = Object.values(metafile.outputs)[0]?.inputs ?? {};
     for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
       const key = contributor(input);
       byContributor.set(key, (byContributor.get(key) ?? 0) + bytesInOutput);
@@ -92,3 +73,5 @@ export async function runSize(): Promise<SizeRow[]> {
   }
   return rows;
 }
+
+export type SizeRow = Awaited<ReturnType<typeof runSize>>[number];
