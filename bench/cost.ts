@@ -1,29 +1,22 @@
 /**
- * Section 1, cost: CPU per call and throughput beside each raw client, on loopback sockets to a
- * simulator in its own process and again over an in-memory stub (no network), in interleaved
- * rounds. Memory in flight and cold import time run in fresh child processes (see in-flight.ts).
+ * Section 1, cost: CPU per call and throughput beside each raw client, in interleaved rounds, on
+ * loopback sockets to a simulator in a process of its own and over an in-memory stub (no
+ * network); then memory per call in flight and cold import time, in fresh processes. The child
+ * processes run this same file (see its end).
  */
-import { execFile, execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { PortOneBehaviour } from '@portone-retry/testing';
+import { startSimulator } from '@portone-retry/testing';
 import type { AxiosAdapter } from 'axios';
-import { HAPPY_CLIENTS, type HappyClient, type Role, type Transport, viaFetch } from './clients.js';
-import {
-  CREATE_PATH,
-  createBody,
-  median,
-  progress,
-  type Spread,
-  spread,
-  statusPath,
-} from './lib.js';
+import { CLIENTS, type Client, type Transport } from './clients.js';
+import { CREATE_PATH, createBody, jsonPost, progress, spread, statusPath } from './lib.js';
 
 export interface CostSizes {
   /** Time each client runs before any round: a server's first seconds, not its first hour. */
   readonly warmupMs: number;
   readonly rounds: number;
-  /** Time each client runs per round (on a busy machine, time bounds a run; counts do not). */
+  /** Time each client runs per round and concurrency (on a busy machine, time bounds a run). */
   readonly sliceMs: number;
   /** Calls in flight for the memory figure. */
   readonly inFlight: number;
@@ -31,237 +24,238 @@ export interface CostSizes {
   readonly imports: number;
 }
 
-export interface CostRow {
-  readonly client: string;
-  readonly role: Role;
-  readonly op: 'read' | 'create';
-  /** CPU µs per call above the raw client's, per round: on loopback (concurrency 1), in memory. */
-  readonly deltaCpuUs: Spread;
-  readonly stubDeltaCpuUs: Spread;
-  /** Calls per second ÷ the raw client's, per round, by concurrency. */
-  readonly throughput: Readonly<Record<number, Spread>>;
+export type CostResult = Awaited<ReturnType<typeof runCost>>;
+export type CostRow = CostResult['rows'][number];
+
+export const CONCURRENCIES = [1, 16, 64] as const;
+const HERE = fileURLToPath(import.meta.url);
+const STUB_URL = 'http://portone.stub';
+
+/** Runs this file in a child process (see its end); `message` is the first thing it sends. */
+function child(args: readonly string[], execArgv: readonly string[] = []) {
+  const proc = fork(HERE, args, { execArgv: [...process.execArgv, ...execArgv] });
+  const message = new Promise<unknown>((resolve, reject) => {
+    proc.once('message', resolve);
+    proc.once('exit', (code) => reject(new Error(`cost.ts ${args[0]} exited (${code})`)));
+  });
+  return { proc, message };
 }
 
-export interface CostResult {
-  readonly rows: CostRow[];
-  /** Heap bytes per pending call above the raw client's. */
-  readonly memory: { readonly client: string; readonly bytesPerCall: number }[];
-  readonly imports: { readonly modules: string; readonly ms: Spread }[];
+type Reply = { readonly status: number; readonly body: string };
+
+/** A transport that answers in memory what the simulator answered to a create and to a read. */
+function stubTransport(created: Reply, read: Reply): Transport {
+  const headers = { 'content-type': 'application/json' };
+  const replyFor = (url: string) => (url.endsWith(CREATE_PATH) ? created : read);
+  const stubFetch = async (input: string | URL | Request) => {
+    const { status, body } = replyFor(input instanceof Request ? input.url : String(input));
+    return new Response(body, { status, headers });
+  };
+  const axiosAdapter: AxiosAdapter = async (config) => {
+    const { status, body } = replyFor(String(config.url));
+    return { data: body, status, statusText: '', headers, config };
+  };
+  return { baseUrl: STUB_URL, fetch: stubFetch as typeof fetch, axiosAdapter };
 }
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+type Measured = { readonly cpuUs: number; readonly perSecond: number };
+type Bound = readonly [name: string, call: () => Promise<unknown>];
+
 const cpuUs = (): number => {
   const { user, system } = process.cpuUsage();
   return user + system;
 };
 
-/** startSimulator() in a process of its own (sim-process.ts), so its work is not counted as ours. */
-async function simulatorProcess(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = fork(here('./sim-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { url: string }).url));
-    child.once('exit', (code) => reject(new Error(`simulator process exited (${code})`)));
-  });
-  const close = async () => {
-    child.send('close');
-    await exited;
-  };
-  return { url, close };
-}
-
-/** A transport that answers in memory with what the simulator answers, recorded once. */
-function stubTransport(): Transport {
-  const sim = new PortOneBehaviour({ validate: false });
-  const answer = (method: string, path: string, body: string) => {
-    const headers = { 'content-type': 'application/json' };
-    const reply = sim.handle({ method, path, body, headers });
-    if (reply.type !== 'answer') throw new Error('the simulator did not answer');
-    return reply;
-  };
-  const created = answer('POST', CREATE_PATH, JSON.stringify(createBody('stub')));
-  const status = answer('GET', statusPath('stub'), '');
-  const replyFor = (url: string) => (url.endsWith(CREATE_PATH) ? created : status);
-  const fetchStub = (async (input: string | URL | Request) => {
-    const reply = replyFor(String(input instanceof Request ? input.url : input));
-    return new Response(reply.body, { status: reply.status, headers: reply.headers });
-  }) as typeof fetch;
-  const axiosAdapter: AxiosAdapter = async (config) => {
-    const { body, status, headers } = replyFor(String(config.url));
-    return { data: body, status, statusText: '', headers, config };
-  };
-  return { baseUrl: 'http://portone.stub', fetch: fetchStub, axiosAdapter };
-}
-
-interface Measured {
-  cpuUs: number;
-  perSecond: number;
-}
-type Bound = { name: string; call: () => Promise<unknown> };
-
-/** Runs `call` with `concurrency` workers until `ms` have passed; gives the calls made. */
-async function runFor(ms: number, concurrency: number, call: () => Promise<unknown>) {
-  const end = performance.now() + ms;
-  let done = 0;
-  const worker = async () => {
-    for (; performance.now() < end; done++) await call();
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return done;
-}
-
 /**
  * Runs every client in rounds, each round in another order, so drift (a warming JIT, a busy
- * neighbour) falls on every client alike. A failed call fails the run: a client that errors is
- * not measured.
+ * neighbour) falls on every client alike. Returns, per client, each round's CPU µs per call and
+ * calls per second. A failed call fails the run: a client that errors is not measured.
  */
-async function rounds(
-  clients: readonly Bound[],
-  options: CostSizes & { concurrency: number },
-): Promise<Map<string, Measured[]>> {
-  const out = new Map<string, Measured[]>(clients.map((c) => [c.name, []]));
-  for (const client of clients) await runFor(options.warmupMs, options.concurrency, client.call);
-  for (let round = 0; round < options.rounds; round++) {
+async function rounds(clients: readonly Bound[], sizes: CostSizes, concurrency: number) {
+  /** Runs `call` with `concurrency` workers until `ms` have passed; the calls in flight finish. */
+  const runFor = async (ms: number, call: () => Promise<unknown>) => {
+    const end = performance.now() + ms;
+    let calls = 0;
+    const worker = async () => {
+      while (performance.now() < end) {
+        await call();
+        calls++;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return calls;
+  };
+  const out = new Map<string, Measured[]>(clients.map(([name]) => [name, []]));
+  for (const [, call] of clients) await runFor(sizes.warmupMs, call);
+  for (let round = 0; round < sizes.rounds; round++) {
     const order = clients.map((_, i) => clients[(i + round) % clients.length] as Bound);
-    for (const client of round % 2 === 0 ? order : order.reverse()) {
+    for (const [name, call] of round % 2 === 0 ? order : order.reverse()) {
       const [t0, c0] = [performance.now(), cpuUs()];
-      const calls = await runFor(options.sliceMs, options.concurrency, client.call);
-      out.get(client.name)?.push({
-        cpuUs: (cpuUs() - c0) / calls,
-        perSecond: calls / ((performance.now() - t0) / 1000),
-      });
+      const calls = await runFor(sizes.sliceMs, call);
+      const perSecond = calls / ((performance.now() - t0) / 1000);
+      out.get(name)?.push({ cpuUs: (cpuUs() - c0) / calls, perSecond });
     }
   }
   return out;
 }
-
-/** Per round, the client's figure against its raw client's: `pick(own, raw)`. */
-const versus = (
-  all: Map<string, Measured[]>,
-  client: HappyClient,
-  pick: (m: Measured, raw: Measured) => number,
-): Spread => {
-  const raw = all.get(client.raw) ?? [];
-  return spread((all.get(client.name) ?? []).map((m, i) => pick(m, raw[i] as Measured)));
-};
-const minus = (m: Measured, raw: Measured) => m.cpuUs - raw.cpuUs;
 
 /** Numbers every create's order ref, so no two creates of a run share one. */
 let seq = 0;
 
 async function measureOp(
   op: 'read' | 'create',
-  transports: { loopback: Transport; stub: Transport },
+  loopback: Transport,
+  stub: Transport,
   sizes: CostSizes,
-  concurrencies: readonly number[],
-): Promise<CostRow[]> {
-  const bind = (t: Transport): Bound[] =>
-    HAPPY_CLIENTS.map(({ name, make }) => {
-      const http = make(t);
-      const call = () =>
-        op === 'read'
-          ? http.get(statusPath('seeded'))
-          : http.post(CREATE_PATH, createBody(`create-${seq++}`));
-      return { name, call };
+) {
+  const bind = (t: Transport) =>
+    CLIENTS.map((client): Bound => {
+      const { get, post } = client.make(t);
+      const create = () => post(CREATE_PATH, createBody(`create-${seq++}`));
+      return [client.name, op === 'read' ? () => get(statusPath('seeded')) : create];
     });
-  const loopback = bind(transports.loopback);
+  const loop = bind(loopback);
   const byConcurrency = new Map<number, Map<string, Measured[]>>();
-  for (const concurrency of concurrencies) {
+  for (const concurrency of CONCURRENCIES) {
     progress(`cost: ${op}, loopback, concurrency ${concurrency}`);
-    byConcurrency.set(concurrency, await rounds(loopback, { ...sizes, concurrency }));
+    byConcurrency.set(concurrency, await rounds(loop, sizes, concurrency));
   }
   progress(`cost: ${op}, no network`);
-  const stubbed = await rounds(bind(transports.stub), { ...sizes, concurrency: 1 });
-  const first = byConcurrency.get(concurrencies[0] ?? 1) ?? new Map();
-  return HAPPY_CLIENTS.map((client) => ({
+  const stubbed = await rounds(bind(stub), sizes, 1);
+  /** Per round, `pick(the client's figures, its raw client's)`. */
+  const versus = (
+    all: Map<string, Measured[]> | undefined,
+    client: Client,
+    pick: (m: Measured, raw: Measured) => number,
+  ) => {
+    const raw = all?.get(client.raw) ?? [];
+    return spread((all?.get(client.name) ?? []).map((m, i) => pick(m, raw[i] as Measured)));
+  };
+  const cpu = (m: Measured, raw: Measured) => m.cpuUs - raw.cpuUs;
+  return CLIENTS.map((client) => ({
     client: client.name,
     role: client.role,
     op,
-    deltaCpuUs: versus(first, client, minus),
-    stubDeltaCpuUs: versus(stubbed, client, minus),
+    // CPU µs per call above the raw client's: on loopback at concurrency 1, and in memory.
+    deltaCpuUs: versus(byConcurrency.get(1), client, cpu),
+    stubDeltaCpuUs: versus(stubbed, client, cpu),
+    // Calls per second ÷ the raw client's, by concurrency.
     throughput: Object.fromEntries(
-      [...byConcurrency].map(([c, all]) => [
+      CONCURRENCIES.map((c) => [
         c,
-        versus(all, client, (m, raw) => m.perSecond / raw.perSecond),
+        versus(byConcurrency.get(c), client, (m, raw) => m.perSecond / raw.perSecond),
       ]),
     ),
   }));
 }
 
-/** Modules a user imports; axios alone too, so the adapter's own share can be told apart. */
-export const IMPORTS = [
-  ['@portone-retry/core'],
-  ['@portone-retry/fetch-adapter'],
-  ['@portone-retry/axios-adapter', 'axios'],
-  ['axios'],
-  ['ky'],
-  ['axios', 'axios-retry'],
-  ['p-retry'],
+/** Modules a user imports, timed in a fresh process (the process's own start excluded). */
+const IMPORTS = [
+  '@portone-retry/core',
+  '@portone-retry/fetch-adapter',
+  '@portone-retry/axios-adapter + axios',
+  // What the app pays for axios itself, so the adapter's own share can be told apart.
+  'axios',
+  'ky',
+  'axios + axios-retry',
+  'p-retry',
 ];
 
-/** `await import()` of each module set in a fresh `node`, the process's own start excluded. */
-function coldImports(runs: number): CostResult['imports'] {
-  return IMPORTS.map((modules) => {
-    const imports = modules.map((m) => `await import('${m}');`).join(' ');
-    const script = `const t = performance.now(); ${imports} console.log(performance.now() - t);`;
-    const times = Array.from({ length: runs }, () =>
-      Number(
-        execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-          cwd: here('.'),
-          encoding: 'utf8',
-        }),
-      ),
-    );
-    return { modules: modules.join(' + '), ms: spread(times) };
-  });
+function coldImport(modules: string, runs: number) {
+  const imports = modules.split(' + ').map((m) => `await import('${m}');`);
+  const script = `const t = performance.now(); ${imports.join(' ')} console.log(performance.now() - t);`;
+  const cwd = fileURLToPath(new URL('.', import.meta.url));
+  const run = () => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd });
+  return spread(Array.from({ length: runs }, () => Number(String(run()))));
 }
 
-/** Heap bytes per pending call, each client in a fresh process (see in-flight.ts), side by side. */
-async function memory(calls: number): Promise<CostResult['memory']> {
-  const measure = async (c: HappyClient) => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', '--expose-gc', here('./in-flight.ts'), c.name, String(calls)],
-      // From the repository's root, as `pnpm bench` runs (tsx finds its tsconfig from there).
-      { cwd: here('..') },
-    );
-    return [c.name, Number(stdout)] as const;
-  };
-  const measured = HAPPY_CLIENTS.filter((c) => c.role !== 'control');
-  const bytes = new Map(await Promise.all(measured.map(measure)));
+/** Heap bytes per pending call above the raw client's, each client in a fresh process. */
+async function memory(calls: number) {
+  const measured = CLIENTS.filter((c) => c.role !== 'control');
+  const bytes = await Promise.all(
+    measured.map((c) => child(['in-flight', c.name, String(calls)], ['--expose-gc']).message),
+  );
+  const of = (name: string) => Number(bytes[measured.findIndex((c) => c.name === name)]);
   return measured
     .filter((c) => c.role !== 'raw')
-    .map((client) => ({
-      client: client.name,
-      bytesPerCall: (bytes.get(client.name) ?? Number.NaN) - (bytes.get(client.raw) ?? Number.NaN),
-    }));
+    .map((c) => ({ client: c.name, bytesPerCall: of(c.name) - of(c.raw) }));
 }
 
-export async function runCost(
-  sizes: CostSizes,
-  concurrencies: readonly number[],
-): Promise<CostResult> {
-  const sim = await simulatorProcess();
+export async function runCost(sizes: CostSizes) {
+  const sim = child(['simulator']);
+  const baseUrl = String(await sim.message);
   try {
-    // The payment every read asks for.
-    await viaFetch(fetch, sim.url).post(CREATE_PATH, createBody('seeded'));
-    const transports = { loopback: { baseUrl: sim.url, fetch }, stub: stubTransport() };
+    const record = async (path: string, init?: RequestInit): Promise<Reply> => {
+      const response = await fetch(baseUrl + path, init);
+      if (!response.ok) throw new Error(`the simulator answered ${path} with ${response.status}`);
+      return { status: response.status, body: await response.text() };
+    };
+    // The payment every read reads; the stub answers what the simulator answered here.
+    const created = await record(CREATE_PATH, jsonPost(createBody('seeded')));
+    const stub = stubTransport(created, await record(statusPath('seeded')));
+    const loopback = { baseUrl, fetch };
     const rows = [
-      ...(await measureOp('read', transports, sizes, concurrencies)),
-      ...(await measureOp('create', transports, sizes, concurrencies)),
+      ...(await measureOp('read', loopback, stub, sizes)),
+      ...(await measureOp('create', loopback, stub, sizes)),
     ];
     progress('cost: memory in flight');
     const inFlight = await memory(sizes.inFlight);
     progress('cost: cold imports');
-    return { rows, memory: inFlight, imports: coldImports(sizes.imports) };
+    const imports = IMPORTS.map((modules) => ({ modules, ms: coldImport(modules, sizes.imports) }));
+    return { rows, memory: inFlight, imports };
   } finally {
-    await sim.close();
+    sim.proc.send('close');
+    await once(sim.proc, 'exit');
   }
 }
 
-/** The A/A control's difference: what "no difference" looks like in this run. */
-export const noiseFloor = (rows: readonly CostRow[]): number =>
-  median(rows.filter((r) => r.role === 'control').map((r) => Math.abs(r.deltaCpuUs.median)));
+/**
+ * The simulator, in a process of its own, so its work shares neither the event loop, nor the
+ * heap, nor (where the machine allows it) the core of the clients measured. Idle connections are
+ * kept ten minutes, longer than any pause between rounds, as a real PortOne endpoint keeps them:
+ * a socket the server closes just as a client reuses it would fail the call with ECONNRESET, and
+ * a fetch client would open a new connection for each request.
+ */
+async function serveSimulator(): Promise<void> {
+  const sim = await startSimulator({ validate: false, keepAliveMs: 600_000 });
+  process.send?.(sim.url);
+  const close = async () => {
+    await sim.close();
+    process.exit(0);
+  };
+  process.once('message', close);
+  // The bench ended without saying so (it crashed or was killed): do not outlive it.
+  process.once('disconnect', close);
+}
+
+/**
+ * Sends the heap bytes each pending create holds: `calls` creates through one client over a
+ * transport that never answers. One process per client, so nothing else is on its heap and the
+ * pending calls (and their timers) die with it.
+ */
+async function measureInFlight(name: string | undefined, calls: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const client = CLIENTS.find((c) => c.name === name);
+  if (gc === undefined || client === undefined || !(calls > 0)) {
+    throw new Error('usage: node --expose-gc cost.ts in-flight <client> <calls>');
+  }
+  const never = (() => new Promise<never>(() => {})) as typeof fetch & AxiosAdapter;
+  const { post } = client.make({ baseUrl: STUB_URL, fetch: never, axiosAdapter: never });
+  const create = (ref: string) => post(CREATE_PATH, createBody(ref)).catch(() => {});
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  // One call first, so what the client builds once (lazily) is not counted per call.
+  const pending = [create('warm-up')];
+  await settle();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < calls; i++) pending.push(create(`in-flight-${i}`));
+  await settle();
+  gc();
+  process.send?.((process.memoryUsage().heapUsed - before) / calls, () => process.exit(0));
+}
+
+// A child process of this section: `cost.ts simulator` or `cost.ts in-flight <client> <calls>`.
+if (process.argv[1] === HERE) {
+  const [mode, name, calls] = process.argv.slice(2);
+  await (mode === 'simulator' ? serveSimulator() : measureInFlight(name, Number(calls)));
+}

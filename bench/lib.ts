@@ -1,4 +1,4 @@
-/** Small helpers every section shares: run modes, a bounded request loop, statistics, tables. */
+/** Helpers every section shares: the run mode, statistics, tables, a bounded request loop. */
 
 /** `pnpm bench --quick`: small counts, under a minute, and no file written. */
 export const QUICK = process.argv.includes('--quick');
@@ -7,11 +7,8 @@ export const QUICK = process.argv.includes('--quick');
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
-
-export const median = (values: readonly number[]): number => percentile(values, 50);
 
 /** Median with the smallest and largest value: what varied between rounds, without a model. */
 export interface Spread {
@@ -19,6 +16,8 @@ export interface Spread {
   readonly min: number;
   readonly max: number;
 }
+
+export const median = (values: readonly number[]): number => percentile(values, 50);
 
 export const spread = (values: readonly number[]): Spread => ({
   median: median(values),
@@ -30,14 +29,19 @@ export const spread = (values: readonly number[]): Spread => ({
 export const num = (value: number | undefined, digits = 1): string =>
   value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 
-/** `median (min–max)`, as every cost and throughput cell is written. */
-export const showSpread = (s: Spread, digits = 1): string =>
-  `${num(s.median, digits)} (${num(s.min, digits)} – ${num(s.max, digits)})`;
+/** `median (min – max)`, as every cost and throughput cell is written. */
+export const showSpread = (s: Spread | undefined, digits = 1): string =>
+  `${num(s?.median, digits)} (${num(s?.min, digits)} – ${num(s?.max, digits)})`;
 
-/** A GitHub-flavoured markdown table. */
-export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A GitHub-flavoured markdown table: one column per [head, how to write a row's cell]. */
+export function table<R>(
+  rows: readonly R[],
+  columns: readonly (readonly [head: string, cell: (row: R) => string])[],
+): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+  const head = columns.map(([title]) => title);
+  const body = rows.map((row) => line(columns.map(([, cell]) => cell(row))));
+  return [line(head), line(head.map(() => '---')), ...body].join('\n');
 }
 
 /** Logs progress to stderr, so stdout stays the report, with the seconds since the run began. */
@@ -45,51 +49,42 @@ export const progress = (line: string): void => {
   process.stderr.write(`  … ${(performance.now() / 1000).toFixed(1)} s: ${line}\n`);
 };
 
-/** What a bounded loop did: how long each call took (ms), and which calls rejected. */
-export interface LoopResult {
-  readonly okMs: number[];
-  readonly failedMs: number[];
-  readonly failures: number[];
-}
-
 /**
  * Runs `task(i)` for i in [from, to) with `concurrency` workers and waits for all of them. After
  * `limitMs` no call starts and a call still pending counts as failed, so the loop always ends.
+ * Returns how long each call that resolved took, and each that rejected, with its index (ms).
  */
-export async function runCalls(options: {
-  from?: number;
-  to: number;
-  concurrency: number;
-  limitMs: number;
-  task: (i: number) => Promise<unknown>;
-}): Promise<LoopResult> {
-  const { to, concurrency, limitMs, task } = options;
+export async function runCalls(
+  options: { from?: number; to: number; concurrency: number; limitMs: number },
+  task: (i: number) => Promise<unknown>,
+) {
   let next = options.from ?? 0;
-  const result: LoopResult = { okMs: [], failedMs: [], failures: [] };
+  const [okMs, failedMs, failures]: [number[], number[], number[]] = [[], [], []];
+  let expired = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('bench time limit')), limitMs);
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new Error('bench time limit'));
+    }, options.limitMs);
   });
-  let expired = false;
-  stop.catch(() => {
-    expired = true;
-  });
+  stop.catch(() => {});
   const worker = async () => {
-    while (next < to && !expired) {
+    while (next < options.to && !expired) {
       const i = next++;
       const t0 = performance.now();
       try {
         await Promise.race([task(i), stop]);
-        result.okMs.push(performance.now() - t0);
+        okMs.push(performance.now() - t0);
       } catch {
-        result.failures.push(i);
-        result.failedMs.push(performance.now() - t0);
+        failures.push(i);
+        failedMs.push(performance.now() - t0);
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
   clearTimeout(timer);
-  return result;
+  return { okMs, failedMs, failures };
 }
 
 /** A JSON body of initiatePayment with the merchant order ref `ref`. */
@@ -99,6 +94,12 @@ export const createBody = (ref: string) => ({
   currency: 'THB',
   description: 'bench',
   source_url: 'https://shop.example/checkout',
+});
+
+export const jsonPost = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
 });
 
 export const CREATE_PATH = '/api/initiatePayment';

@@ -3,30 +3,24 @@
  * own simulator and hands back one row per client with figures a reader can check by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLIENTS, type RetryClient, SAME_BACKOFF_CLIENTS } from '../clients.js';
-import { type Backoffs, OUTAGE_CLIENTS, runAmbiguous, runOutage, runTransient } from '../faults.js';
+import { OUTAGE_RUNS, RUNS, type Run, runAmbiguous, runOutage, runTransient } from '../faults.js';
 
-const SIZES = {
-  calls: 12,
-  concurrency: 12,
-  checkpoints: [6, 12],
-  limitMs: 8000,
-};
-const pick = (clients: readonly RetryClient[], ...names: string[]) =>
-  clients.filter((c) => names.includes(c.name));
-const FEW: Backoffs = [
-  ['defaults', pick(DEFAULT_CLIENTS, 'ours: createPortOneFetch', 'fetch, no retry')],
-  [
-    'same',
-    pick(SAME_BACKOFF_CLIENTS, 'ours: withPortOne(axios)', 'axios + axios-retry, POST retried'),
-  ],
-];
+const SIZES = { calls: 12, concurrency: 12, checkpoints: [6, 12], limitMs: 8000 };
+const pick = (runs: readonly Run[], ...wanted: string[]) =>
+  runs.filter(([backoff, client]) => wanted.includes(`${backoff}: ${client.name}`));
+const FEW = pick(
+  RUNS,
+  'defaults: ours: createPortOneFetch',
+  'defaults: fetch, no retry',
+  'same: ours: withPortOne(axios)',
+  'same: axios + axios-retry',
+);
 
 describe('a tiny bench run', () => {
   it('transient faults: ours succeeds by retrying; no retry sends one create per call and fails some', async () => {
     const rows = await runTransient(SIZES, FEW);
-    expect(rows.map((r) => [r.client, r.backoff])).toEqual(
-      FEW.flatMap(([backoff, clients]) => clients.map((c) => [c.name, backoff])),
+    expect(rows.map((r) => `${r.backoff}: ${r.client}`)).toEqual(
+      FEW.map(([backoff, client]) => `${backoff}: ${client.name}`),
     );
     const noRetry = rows.find((r) => r.client === 'fetch, no retry');
     expect(noRetry?.createsPerCall).toBe(1);
@@ -38,11 +32,8 @@ describe('a tiny bench run', () => {
   }, 20_000);
 
   it('outage: requests per call at every checkpoint; a peer retrying 3 times sends 4', async () => {
-    const clients = [
-      OUTAGE_CLIENTS[0],
-      ...pick(OUTAGE_CLIENTS, 'axios + axios-retry, POST retried'),
-    ];
-    const rows = await runOutage(SIZES, clients as RetryClient[]);
+    const runs = [OUTAGE_RUNS[0] as Run, ...pick(OUTAGE_RUNS, 'same: axios + axios-retry')];
+    const rows = await runOutage(SIZES, runs);
     for (const row of rows) expect(row.byCalls.map((b) => b.calls)).toEqual([6, 12]);
     expect(rows[1]?.byCalls.map((b) => b.requestsPerCall)).toEqual([4, 4]);
     expect(rows[0]?.byCalls[0]?.requestsPerCall).toBeGreaterThanOrEqual(1);
@@ -55,7 +46,8 @@ describe('a tiny bench run', () => {
       expect([ours.chargedTwice, ours.paidReportedFailed, ours.refundedTwice]).toEqual([0, 0, 0]);
     }
     const blind = rows.find(
-      (r) => r.simulator === 'no dedupe' && r.client.includes('POST retried'),
+      (r) =>
+        r.simulator === 'no dedupe' && r.backoff === 'same' && r.client === 'axios + axios-retry',
     );
     expect(blind?.chargedTwice).toBeGreaterThan(0);
   }, 20_000);

@@ -14,11 +14,7 @@ const row = (client: string, role: CostRow['role'], delta: number, ratio: number
 });
 
 const results: Results = {
-  command: 'pnpm bench',
-  finishedAt: '2026-12-06 05:00',
-  durationS: 300,
-  machine: 'test machine',
-  concurrencies: [1, 16, 64],
+  run: '`pnpm bench`, finished 2026-12-06 05:00 in 300 s on a test machine',
   cost: {
     rows: [
       row('fetch', 'raw', 0, 1),
