@@ -80,17 +80,18 @@ describe.skipIf(!available)('redis webhook store against a real redis-server on 
     await a.flushall();
   });
 
+  type OnPayment = (webhook: PortOneWebhook, meta: { replay: boolean }) => unknown;
+
   /** Two servers of a fleet, each with its own connection to the shared Redis. */
-  const twoServers = (
-    ...onPayment: [(...args: never[]) => unknown, (...args: never[]) => unknown]
-  ) =>
-    [a, b].map((client, i) =>
+  const twoServers = (onPaymentA: OnPayment, onPaymentB: OnPayment) => {
+    const server = (client: Redis, onPayment: OnPayment) =>
       createWebhookHandler({
         secret: SECRET,
         seen: createRedisWebhookStore({ client }),
-        onPayment: onPayment[i] as (webhook: PortOneWebhook, meta: { replay: boolean }) => unknown,
-      }),
-    );
+        onPayment,
+      });
+    return [server(a, onPaymentA), server(b, onPaymentB)] as const;
+  };
 
   it('a webhook applied on one server is a replay on another', async () => {
     const onPaymentA = vi.fn<(webhook: PortOneWebhook, meta: { replay: boolean }) => void>();
