@@ -124,6 +124,27 @@ suite(title, () => {
     expect(await ahead.tryAcquire('retry')).toBe(false);
   });
 
+  it('slides the outcome window on Redis’s clock: failures older than it stop counting', async () => {
+    const store = createRedisStore({ client: connect(), prefix: uniquePrefix() });
+    const window = { windowMs: 300, slotMs: 100 };
+    const rule = { failureThreshold: 5, failureRatio: 0.5, minimumCalls: 20 };
+    const key = 'POST /api/initiatePayment @MOMOPAY';
+    // `now` is ignored: Redis's TIME decides which slot a call falls in.
+    for (let i = 0; i < 3; i++) await store.recordOutcome(key, 'a', true, window, rule, 0);
+    expect(await store.recordOutcome(key, 'a', false, window, rule, 0)).toMatchObject({
+      failures: 3,
+      total: 4,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await store.recordOutcome(key, 'a', false, window, rule, 0)).toEqual({
+      consecutiveFailures: 0,
+      failures: 0,
+      total: 1,
+      nodes: 1,
+      failingNodes: 0,
+    });
+  });
+
   it('never overdraws a budget raced by many servers', async () => {
     const prefix = uniquePrefix();
     const budgets = Array.from({ length: 4 }, () =>

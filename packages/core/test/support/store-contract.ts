@@ -21,7 +21,11 @@ export function describeStoreContract(
   const bucket: BucketSpec = { capacity: 500, refillPerSecond: 0, idleTtlMs: 60_000 };
   const window: OutcomeWindow = { windowMs: 30_000, slotMs: 3_000 };
   const rule: TripRule = { failureThreshold: 5, failureRatio: 0.5, minimumCalls: 20 };
-  const onCallerClock = clock === 'caller' ? it : it.skip;
+  // A store on its own clock cannot be moved in time: its suite tests refill and sliding in
+  // real time instead, with short windows.
+  const onCallerClock = (title: string, test: () => Promise<void>) => {
+    if (clock === 'caller') it(title, test);
+  };
   let n = 0;
   const fresh = (prefix: string) => `${prefix}:${Date.now()}:${n++}`;
 
