@@ -109,12 +109,21 @@ describe('renderReport', () => {
     expect(markdown).toContain('| ky, POST retried | 4.00 (60) | — |');
   });
 
-  it('says a cost goal below the A/A noise of the run is not resolved, rather than met or not', () => {
-    const noisy = renderReport({
-      ...results,
-      cost: { ...results.cost, rows: results.cost.rows.map((r) => ({ ...r, deltaCpuUs: s(50) })) },
-    });
-    expect(noisy).toContain('(goal ≤ 10: not resolved: A/A noise 50.0 µs)');
+  it('says a cost figure within the A/A noise of its goal is not resolved; one beyond it is not met', () => {
+    const withOurs = (delta: number) =>
+      renderReport({
+        ...results,
+        cost: {
+          ...results.cost,
+          rows: results.cost.rows.map((r) => ({
+            ...r,
+            deltaCpuUs: s(r.role === 'ours' ? delta : 50),
+          })),
+        },
+      });
+    expect(withOurs(50)).toContain('(goal ≤ 10: not resolved: A/A noise 50.0 µs)');
+    expect(withOurs(80)).toContain('on loopback (goal ≤ 10: **not met**)');
+    expect(withOurs(80)).not.toContain('not resolved');
   });
 
   it('says a goal a quick run did not reach is not measured, rather than not met', () => {
