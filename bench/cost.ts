@@ -230,8 +230,8 @@ async function serveSimulator(): Promise<void> {
 
 /**
  * Sends the heap bytes each pending create holds: `calls` creates through one client over a
- * transport that never answers. One process per client, so nothing else is on its heap and the
- * pending calls (and their timers) die with it.
+ * transport that holds each request and never answers. One process per client, so nothing else
+ * is on its heap and the pending calls (and their timers) die with it.
  */
 async function measureInFlight(name: string | undefined, calls: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -239,7 +239,11 @@ async function measureInFlight(name: string | undefined, calls: number): Promise
   if (gc === undefined || client === undefined || !(calls > 0)) {
     throw new Error('usage: node --expose-gc cost.ts in-flight <client> <calls>');
   }
-  const never = (() => new Promise<never>(() => {})) as typeof fetch & AxiosAdapter;
+  // A transport that keeps every request it was given, as a socket waiting for its answer does:
+  // one that kept nothing would let a client whose call no timer holds be collected whole.
+  const held: unknown[] = [];
+  const never = ((...request: unknown[]) =>
+    new Promise<never>((answer) => held.push(request, answer))) as typeof fetch & AxiosAdapter;
   const { post } = client.make({ baseUrl: STUB_URL, fetch: never, axiosAdapter: never });
   const create = (ref: string) => post(CREATE_PATH, createBody(ref)).catch(() => {});
   const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
