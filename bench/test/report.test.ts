@@ -85,7 +85,7 @@ describe('renderReport', () => {
     expect(summary).toContain('1400 bytes per call in flight above raw (goal ≤ 2048: met)');
     expect(summary).toContain('@portone-retry/core: 30.0 ms (goal ≤ 25: **not met**)');
     expect(summary).toContain(
-      "@portone-retry/axios-adapter + axios: 100.0 ms (8.0 ms above axios's own 92.0) (goal ≤ 25: met)",
+      "@portone-retry/axios-adapter + axios: 100.0 ms (+8.0 ms beside axios's own 92.0) (goal ≤ 25: met)",
     );
     expect(summary).toContain(
       '3.00 requests per call over the first 100 calls (goal ≤ 1.5: **not met**), 1.05 by 1000 (goal ≤ 1.1: met)',
