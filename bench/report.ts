@@ -63,7 +63,8 @@ function summary(r: Results): string {
   const coldImport = ({ modules, ms }: CostResult['imports'][number]) => {
     // With axios, the goal is for what the adapter adds: the app loads axios anyway.
     const base = modules.endsWith(' + axios') ? axiosAlone : 0;
-    const split = base > 0 ? ` (${signed(ms.median - base)} ms beside axios's own ${num(base)})` : '';
+    const split =
+      base > 0 ? ` (${signed(ms.median - base)} ms beside axios's own ${num(base)})` : '';
     return `- cold import of ${modules}: ${num(ms.median)} ms${split} ${goal(ms.median - base, GOALS.importMs)}`;
   };
   return [
