@@ -27,7 +27,8 @@ export interface RedisWebhookStoreOptions {
  * sees what the others applied, so a webhook resent to another server is a replay there too.
  * While one server applies a webhook, it holds the order ref (`SET NX PX`, released by its own
  * token): a copy arriving at another server in the same instant is answered 409 and comes back
- * later as the replay it is. A server that dies mid-way holds the ref until the lease runs out.
+ * later as the replay it is. A server that dies mid-way holds the ref until the lease runs out,
+ * and may have run `onPayment` without recording it: keep `onPayment` idempotent.
  */
 export function createRedisWebhookStore(options: RedisWebhookStoreOptions): WebhookStore {
   const { client, prefix = 'portone-retry:', ttlSeconds = 2_592_000 } = options;
