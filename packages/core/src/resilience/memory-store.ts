@@ -21,9 +21,6 @@ interface NodeOutcomes {
   last: number;
   /** The node's calls and failures per slot, oldest first, only slots with calls. */
   slots: SlotCounts[];
-  /** The sums over `slots`, kept as slots come and go so no call adds them up again. */
-  calls: number;
-  failures: number;
 }
 interface SlotCounts {
   slot: number;
@@ -52,13 +49,19 @@ function levelOf(stored: Bucket | undefined, bucket: BucketSpec, now: number): n
   return Math.min(bucket.capacity, stored.tokens + (elapsed * bucket.refillPerSecond) / 1000);
 }
 
-/** Forgets a node's slots older than `oldest`, and takes them out of its sums. */
-function dropSlotsBefore(node: NodeOutcomes, oldest: number): void {
-  while (node.slots.length > 0 && (node.slots[0] as SlotCounts).slot < oldest) {
-    const gone = node.slots.shift() as SlotCounts;
-    node.calls -= gone.calls;
-    node.failures -= gone.failures;
+/** A node's outcomes in the window starting at `oldest`; older slots are forgotten. */
+function countSince(
+  node: NodeOutcomes,
+  oldest: number,
+): Omit<OutcomeCounts, 'nodes' | 'failingNodes'> {
+  node.slots = node.slots.filter((counts) => counts.slot >= oldest);
+  let total = 0;
+  let failures = 0;
+  for (const counts of node.slots) {
+    total += counts.calls;
+    failures += counts.failures;
   }
+  return { consecutiveFailures: node.consecutive, failures, total };
 }
 
 /** Stores made by `createMemoryStore`: they answer at once, so need no time limit. */
@@ -139,17 +142,12 @@ export function createMemoryStore(): ResilienceStore {
       const seen = entry.nodes.get(node);
       // A node with no call for a whole window starts over, failures in a row included.
       const mine: NodeOutcomes =
-        seen === undefined || seen.last < oldest
-          ? { consecutive: 0, last: slot, slots: [], calls: 0, failures: 0 }
-          : seen;
+        seen === undefined || seen.last < oldest ? { consecutive: 0, last: slot, slots: [] } : seen;
       const newest = mine.slots[mine.slots.length - 1];
       const counts = newest?.slot === slot ? newest : { slot, calls: 0, failures: 0 };
       if (counts !== newest) mine.slots.push(counts);
-      const failure = failed ? 1 : 0;
       counts.calls += 1;
-      counts.failures += failure;
-      mine.calls += 1;
-      mine.failures += failure;
+      if (failed) counts.failures += 1;
       mine.consecutive = failed ? mine.consecutive + 1 : 0;
       mine.last = slot;
       entry.nodes.set(node, mine);
@@ -166,12 +164,7 @@ export function createMemoryStore(): ResilienceStore {
           entry.nodes.delete(id);
           continue;
         }
-        dropSlotsBefore(each, oldest);
-        const own = {
-          consecutiveFailures: each.consecutive,
-          failures: each.failures,
-          total: each.calls,
-        };
+        const own = countSince(each, oldest);
         if (own.total > 0) nodes += 1;
         if (own.total > 0 && trips(own, rule)) failingNodes += 1;
         if (id === node) result = { ...own, nodes: 0, failingNodes: 0 };
