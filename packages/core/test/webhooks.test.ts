@@ -543,7 +543,12 @@ describe('createWebhookHandler', () => {
 
   it('a claim that is not given does not apply the webhook: 409, nothing recorded', async () => {
     const set = vi.fn(async () => {});
-    const seen = { get: async () => undefined, set, claim: async () => undefined };
+    const seen = {
+      get: async () => undefined,
+      set,
+      claim: async () => undefined,
+      release: async () => {},
+    };
     const { deliver, onPayment, settle } = setup({ seen });
     expect((await deliver()).status).toBe(409);
     expect(onPayment).not.toHaveBeenCalled();
@@ -558,6 +563,8 @@ describe('createWebhookHandler', () => {
     [{ secret: SECRET, expected: {} }, /expected/],
     [{ secret: SECRET, seen: {} }, /seen/],
     [{ secret: SECRET, seen: { get() {}, set() {}, claim: 1 } }, /seen.claim/],
+    [{ secret: SECRET, seen: { get() {}, set() {}, claim() {} } }, /claim and seen.release/],
+    [{ secret: SECRET, seen: { get() {}, set() {}, release() {} } }, /claim and seen.release/],
     [{ secret: SECRET, maxBodyBytes: 0 }, /maxBodyBytes/],
     [{ secret: SECRET, onpayment: () => {} }, /unknown option onpayment/],
   ])('rejects bad options at construction: %o', (options, message) => {

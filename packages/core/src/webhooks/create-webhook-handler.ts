@@ -241,6 +241,10 @@ function validate(options: WebhookHandlerOptions): Settings {
       throw new TypeError(`${where}: seen.${name} must be a function`);
     }
   }
+  // A claim never given back would hold its ref, and answer 409, for a whole lease.
+  if ((seen.claim === undefined) !== (seen.release === undefined)) {
+    throw new TypeError(`${where}: seen.claim and seen.release must be given together`);
+  }
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new TypeError(`${where}: maxBodyBytes must be a positive integer`);

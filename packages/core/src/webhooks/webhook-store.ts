@@ -14,7 +14,8 @@ export interface WebhookStore {
    * Takes the order ref for one webhook at a time across every server that shares the store,
    * for at most `leaseMs`: a token to release it with, or `undefined` while another server holds
    * it (the handler then answers 409 and PortOne sends the webhook again later, when it is the
-   * replay it is). Optional: without it, two servers may apply one webhook at the same instant.
+   * replay it is). Optional, with `release`: without them, two servers may apply one webhook at
+   * the same instant.
    */
   claim?(merchantOrderRef: string, leaseMs: number): Promise<string | undefined>;
   /** Gives the ref back, if `token` still holds it (a lease that ran out is another's now). */
